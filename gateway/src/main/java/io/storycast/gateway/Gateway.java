@@ -1,0 +1,146 @@
+package io.storycast.gateway;
+
+import io.storycast.gateway.config.StorycastConfig;
+import io.storycast.gateway.http.GatewayHttpVerticle;
+import io.storycast.gateway.http.InFlightLimiter;
+import io.storycast.gateway.http.Readiness;
+import io.storycast.gateway.ingest.ProducerRegistry;
+import io.storycast.gateway.redis.EmbeddedRedis;
+import io.storycast.gateway.redis.RedisClients;
+import io.storycast.gateway.redis.RedisKeys;
+import io.storycast.gateway.redis.StoryStreams;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Redis;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A running gateway process: the embedded Redis when no URL is configured, one Vert.x instance and its
+ * HTTP verticles. {@link #start} and {@link #close} block; call them from a plain thread (main, a shutdown
+ * hook, a test), never from an event loop.
+ */
+public final class Gateway implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+
+    private final StorycastConfig config;
+    private final EmbeddedRedis embeddedRedis;
+    private final String redisUrl;
+    private final Vertx vertx;
+    private final Readiness readiness = new Readiness();
+    private int port;
+    private boolean closed;
+
+    private Gateway(StorycastConfig config, EmbeddedRedis embeddedRedis, String redisUrl) {
+        this.config = config;
+        this.embeddedRedis = embeddedRedis;
+        this.redisUrl = redisUrl;
+        this.vertx = Vertx.vertx();
+    }
+
+    /**
+     * Starts a gateway and returns once it listens.
+     *
+     * @throws IllegalStateException when the HTTP port cannot be bound or Vert.x fails to deploy
+     */
+    public static Gateway start(StorycastConfig config) {
+        Objects.requireNonNull(config, "config");
+        EmbeddedRedis embedded = null;
+        String url = config.redis().url();
+        if (url == null) {
+            Path dataDir = Path.of(config.redis().embedded().dataDir());
+            embedded = EmbeddedRedis.start(dataDir, config.redis().embedded().appendFsync());
+            url = embedded.url();
+            LOG.info("no redis.url configured: started an embedded Redis at {} with its append-only file in {}",
+                    url, dataDir.toAbsolutePath());
+        }
+        Gateway gateway = new Gateway(config, embedded, url);
+        try {
+            gateway.deploy();
+        } catch (RuntimeException e) {
+            gateway.close();
+            throw e;
+        }
+        return gateway;
+    }
+
+    private void deploy() {
+        long timeoutMillis = config.redis().commandTimeoutMillis();
+        Redis admin = RedisClients.create(vertx, config.redis(), redisUrl);
+        try {
+            new StoryStreams(admin, new RedisKeys(config.redis().keyPrefix(), config.ingest().streamPartitions()), timeoutMillis)
+                    .ensureCreated().await(timeoutMillis * 2, TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            // Not fatal: /readyz stays 503 and creates the streams once Redis answers.
+            LOG.warn("could not create the story streams at {} yet: {}", redisUrl, e.toString());
+        } finally {
+            admin.close();
+        }
+
+        ProducerRegistry producers = new ProducerRegistry(config.producers());
+        InFlightLimiter inFlight = new InFlightLimiter(config.http().maxInFlightRequests());
+        int instances = config.http().resolvedInstances();
+        // The first instance binds the configured port (0 = any free port); the others share the port it got.
+        GatewayHttpVerticle first = new GatewayHttpVerticle(config, redisUrl, config.http().port(), producers, inFlight, readiness);
+        await(vertx.deployVerticle(first));
+        port = first.actualPort();
+        if (instances > 1) {
+            await(vertx.deployVerticle(() -> new GatewayHttpVerticle(config, redisUrl, port, producers, inFlight, readiness),
+                    new DeploymentOptions().setInstances(instances - 1)));
+        }
+        readiness.markStarted();
+        LOG.info("Storycast gateway listening on http://{}:{} (HTTP/1.1 and h2c) with {} event loops, Redis at {}",
+                config.http().host(), port, instances, redisUrl);
+        if (config.usesDevelopmentProducerKey()) {
+            LOG.warn("a producer uses the documented development key '{}': configure producers with real keys before "
+                    + "serving anything but a developer's machine", StorycastConfig.DEVELOPMENT_PRODUCER_KEY);
+        }
+    }
+
+    /** @return the HTTP port the gateway listens on */
+    public int port() {
+        return port;
+    }
+
+    /** @return the URL of the Redis the gateway uses (the embedded one's when none was configured) */
+    public String redisUrl() {
+        return redisUrl;
+    }
+
+    /**
+     * Graceful stop: /readyz turns 503, the servers stop accepting and let in-flight requests finish
+     * (up to {@code shutdown.drainTimeoutSeconds}), then Redis clients close, then the embedded Redis
+     * stops (flushing its append-only file). Idempotent.
+     */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        readiness.markDraining();
+        LOG.info("stopping: draining in-flight requests for up to {} s", config.shutdown().drainTimeoutSeconds());
+        try {
+            vertx.close().await(config.shutdown().drainTimeoutSeconds() + 10L, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warn("Vert.x did not stop cleanly: {}", e.toString());
+        }
+        if (embeddedRedis != null) {
+            embeddedRedis.stop();
+            LOG.info("stopped the embedded Redis");
+        }
+        LOG.info("stopped");
+    }
+
+    private static <T> T await(io.vertx.core.Future<T> future) {
+        try {
+            return future.await(60, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("gateway start-up failed: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,80 @@
+package io.storycast.gateway.http;
+
+import io.storycast.gateway.config.StorycastConfig;
+import io.storycast.gateway.ingest.ProducerRegistry;
+import io.storycast.gateway.ingest.StoryEventDecoder;
+import io.storycast.gateway.ingest.StoryIngestor;
+import io.storycast.gateway.ingest.StoryStreamAppender;
+import io.storycast.gateway.redis.RedisClients;
+import io.storycast.gateway.redis.RedisKeys;
+import io.storycast.gateway.redis.StoryStreams;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.redis.client.Redis;
+
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One HTTP event loop: its own server instance (Vert.x spreads connections over the instances sharing a
+ * port) and its own Redis pool, so a request and its Redis calls stay on one thread. Stopping it drains:
+ * the server stops accepting, in-flight requests finish (up to the drain timeout), then Redis closes.
+ */
+public final class GatewayHttpVerticle extends VerticleBase {
+    private final StorycastConfig config;
+    private final String redisUrl;
+    private final int port;
+    private final ProducerRegistry producers;
+    private final InFlightLimiter inFlight;
+    private final Readiness readiness;
+
+    private HttpServer server;
+    private Redis redis;
+
+    /**
+     * @param port the port to listen on: the configured one for the first instance, the port it got for the others
+     */
+    public GatewayHttpVerticle(StorycastConfig config, String redisUrl, int port, ProducerRegistry producers,
+                               InFlightLimiter inFlight, Readiness readiness) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.redisUrl = Objects.requireNonNull(redisUrl, "redisUrl");
+        this.port = port;
+        this.producers = Objects.requireNonNull(producers, "producers");
+        this.inFlight = Objects.requireNonNull(inFlight, "inFlight");
+        this.readiness = Objects.requireNonNull(readiness, "readiness");
+    }
+
+    @Override
+    public Future<?> start() {
+        redis = RedisClients.create(vertx, config.redis(), redisUrl);
+        RedisKeys keys = new RedisKeys(config.redis().keyPrefix(), config.ingest().streamPartitions());
+        int timeout = config.redis().commandTimeoutMillis();
+        StoryIngestor ingestor = new StoryIngestor(
+                new StoryEventDecoder(config.ingest(), System::currentTimeMillis),
+                new StoryStreamAppender(redis, keys, timeout));
+        StoryStreams streams = new StoryStreams(redis, keys, timeout);
+        HttpServerOptions options = new HttpServerOptions()
+                .setHost(config.http().host())
+                .setPort(port)
+                .setIdleTimeout(config.http().idleTimeoutSeconds())
+                .setIdleTimeoutUnit(TimeUnit.SECONDS)
+                .setHttp2ClearTextEnabled(true)
+                .setTcpNoDelay(true);
+        server = vertx.createHttpServer(options)
+                .requestHandler(GatewayRouter.create(vertx, config, ingestor, producers, inFlight, readiness, streams));
+        return server.listen();
+    }
+
+    /** @return the port this instance listens on (meaningful once started) */
+    public int actualPort() {
+        return server.actualPort();
+    }
+
+    @Override
+    public Future<?> stop() {
+        return server.shutdown(config.shutdown().drainTimeoutSeconds(), TimeUnit.SECONDS)
+                .eventually(() -> redis.close());
+    }
+}

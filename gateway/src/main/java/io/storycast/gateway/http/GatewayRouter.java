@@ -1,0 +1,95 @@
+package io.storycast.gateway.http;
+
+import io.storycast.gateway.config.StorycastConfig;
+import io.storycast.gateway.ingest.ProducerRegistry;
+import io.storycast.gateway.ingest.StoryIngestor;
+import io.storycast.gateway.redis.StoryStreams;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Assembles the routes. The ingest route is a pipeline of small handlers, cheapest refusal first:
+ * in-flight bound (429) → content type (415) → producer key (401) → bounded body read (413) → ingest.
+ * Every error leaves as problem+json, including the router's own 404 and 405.
+ */
+public final class GatewayRouter {
+    private static final Logger LOG = LoggerFactory.getLogger(GatewayRouter.class);
+
+    private GatewayRouter() {
+    }
+
+    public static Router create(Vertx vertx, StorycastConfig config, StoryIngestor ingestor, ProducerRegistry producers,
+                                InFlightLimiter inFlight, Readiness readiness, StoryStreams streams) {
+        Router router = Router.router(vertx);
+        StoryRoutes stories = new StoryRoutes(ingestor, config.ingest());
+        HealthRoutes health = new HealthRoutes(readiness, streams);
+        int retryAfter = config.ingest().retryAfterSeconds();
+
+        router.route(HttpMethod.POST, "/v1/stories")
+                .handler(context -> limitInFlight(context, inFlight, retryAfter))
+                .handler(GatewayRouter::requireIngestContentType)
+                .handler(new ProducerAuthHandler(producers))
+                .handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes()))
+                .handler(stories::postStories);
+        router.get("/healthz").handler(health::alive);
+        router.get("/readyz").handler(health::ready);
+
+        router.route().failureHandler(context -> failure(context, config));
+        router.errorHandler(404, context -> Problems.send(context.response(),
+                Problems.problem(404, "not-found", "Not found", "no resource at " + context.request().path())));
+        router.errorHandler(405, context -> Problems.send(context.response(),
+                Problems.problem(405, "method-not-allowed", "Method not allowed",
+                        context.request().method() + " is not allowed on " + context.request().path())));
+        return router;
+    }
+
+    private static void limitInFlight(RoutingContext context, InFlightLimiter inFlight, int retryAfterSeconds) {
+        if (!inFlight.tryAcquire()) {
+            Problems.sendRetryLater(context.response(), Problems.problem(429, "overloaded", "Too many requests",
+                    "more than " + inFlight.maxInFlight() + " ingest requests are in flight (http.maxInFlightRequests)")
+                    .put("limit", "http.maxInFlightRequests"), retryAfterSeconds);
+            return;
+        }
+        context.addEndHandler(ended -> inFlight.release());
+        context.next();
+    }
+
+    private static void requireIngestContentType(RoutingContext context) {
+        String contentType = context.request().getHeader(HttpHeaders.CONTENT_TYPE);
+        String mediaType = contentType == null ? "" : contentType.split(";", 2)[0].trim();
+        if (!mediaType.equalsIgnoreCase("application/json") && !mediaType.equalsIgnoreCase(StoryRoutes.NDJSON)) {
+            Problems.send(context.response(), Problems.problem(415, "unsupported-media-type", "Unsupported media type",
+                    "Content-Type must be application/json (one event) or application/x-ndjson (a batch), was '"
+                            + (contentType == null ? "" : contentType) + "'").put("field", "Content-Type"));
+            return;
+        }
+        context.next();
+    }
+
+    private static void failure(RoutingContext context, StorycastConfig config) {
+        if (context.response().ended()) {
+            return;
+        }
+        int status = context.statusCode();
+        if (status == 413) {
+            Problems.send(context.response(), Problems.problem(413, "body-too-large", "Request body too large",
+                    "the body exceeds " + config.http().maxBodyBytes() + " bytes (http.maxBodyBytes)")
+                    .put("limit", "http.maxBodyBytes").put("maxBytes", config.http().maxBodyBytes()));
+            return;
+        }
+        if (status >= 400 && status < 500) {
+            Problems.send(context.response(), Problems.problem(status, "bad-request", "Bad request",
+                    "the request was refused with status " + status));
+            return;
+        }
+        LOG.error("unexpected failure on {} {}", context.request().method(), context.request().path(), context.failure());
+        Problems.send(context.response(), Problems.problem(500, "internal", "Internal error",
+                "the gateway failed unexpectedly; the request may be retried"));
+    }
+}

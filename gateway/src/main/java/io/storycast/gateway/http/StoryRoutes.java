@@ -1,0 +1,126 @@
+package io.storycast.gateway.http;
+
+import io.storycast.gateway.config.IngestConfig;
+import io.storycast.gateway.ingest.LineResult;
+import io.storycast.gateway.ingest.NdjsonLines;
+import io.storycast.gateway.ingest.Producer;
+import io.storycast.gateway.ingest.StoryIngestor;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * {@code POST /v1/stories}: one event as {@code application/json}, or a batch as
+ * {@code application/x-ndjson} answered line by line like a bulk API. Runs after authentication and
+ * body reading; renders the {@link StoryIngestor}'s results as HTTP.
+ */
+final class StoryRoutes {
+    static final String NDJSON = "application/x-ndjson";
+
+    private final StoryIngestor ingestor;
+    private final IngestConfig ingestConfig;
+
+    StoryRoutes(StoryIngestor ingestor, IngestConfig ingestConfig) {
+        this.ingestor = Objects.requireNonNull(ingestor, "ingestor");
+        this.ingestConfig = Objects.requireNonNull(ingestConfig, "ingestConfig");
+    }
+
+    void postStories(RoutingContext context) {
+        Producer producer = context.get(ProducerAuthHandler.PRODUCER);
+        byte[] body = context.body().buffer() == null ? new byte[0] : context.body().buffer().getBytes();
+        String contentType = context.request().getHeader(HttpHeaders.CONTENT_TYPE);
+        boolean batch = contentType != null && contentType.regionMatches(true, 0, NDJSON, 0, NDJSON.length());
+        NdjsonLines lines = batch ? NdjsonLines.split(body, ingestConfig.maxBatchEvents()) : NdjsonLines.single(body);
+        if (lines == null) {
+            Problems.send(context.response(), Problems.problem(413, "too-many-events", "Too many events",
+                    "an NDJSON request may hold at most " + ingestConfig.maxBatchEvents() + " events (ingest.maxBatchEvents)")
+                    .put("limit", "ingest.maxBatchEvents").put("maxEvents", ingestConfig.maxBatchEvents()));
+            return;
+        }
+        if (lines.count() == 0) {
+            Problems.send(context.response(), Problems.problem(400, "invalid-event", "Invalid story event",
+                    "the request body holds no event").put("field", "body").put("rule", "required"));
+            return;
+        }
+        ingestor.ingest(producer, body, lines).onComplete(done -> {
+            if (done.failed()) {
+                context.fail(done.cause());
+            } else if (batch) {
+                respondToBatch(context, done.result());
+            } else {
+                respondToSingle(context, done.result().get(0));
+            }
+        });
+    }
+
+    private void respondToSingle(RoutingContext context, LineResult result) {
+        switch (result.status()) {
+            case ACCEPTED, DUPLICATE -> context.response()
+                    .setStatusCode(result.status() == LineResult.Status.ACCEPTED ? 202 : 200)
+                    .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                    .end(lineJson(result).toBuffer());
+            case INVALID -> Problems.send(context.response(), invalidEvent(result));
+            case FORBIDDEN -> Problems.send(context.response(), Problems.problem(403, "forbidden-platform",
+                    "Platform not allowed", result.problem().detail()).put("field", "platform"));
+            case UNAVAILABLE -> Problems.sendRetryLater(context.response(), unavailable(), ingestConfig.retryAfterSeconds());
+        }
+    }
+
+    private void respondToBatch(RoutingContext context, List<LineResult> results) {
+        int accepted = 0;
+        int duplicates = 0;
+        int rejected = 0;
+        int unavailable = 0;
+        JsonArray lines = new JsonArray();
+        for (LineResult result : results) {
+            switch (result.status()) {
+                case ACCEPTED -> accepted++;
+                case DUPLICATE -> duplicates++;
+                case INVALID, FORBIDDEN -> rejected++;
+                case UNAVAILABLE -> unavailable++;
+            }
+            lines.add(lineJson(result));
+        }
+        if (unavailable > 0) {
+            // Some lines' outcome is unknown: the producer must retry them (safe, duplicates are detected).
+            Problems.sendRetryLater(context.response(), unavailable()
+                    .put("accepted", accepted).put("duplicates", duplicates).put("rejected", rejected)
+                    .put("unavailable", unavailable).put("results", lines), ingestConfig.retryAfterSeconds());
+            return;
+        }
+        context.response().setStatusCode(200)
+                .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                .end(new JsonObject()
+                        .put("accepted", accepted).put("duplicates", duplicates).put("rejected", rejected)
+                        .put("results", lines).toBuffer());
+    }
+
+    private static JsonObject lineJson(LineResult result) {
+        JsonObject json = new JsonObject().put("line", result.line()).put("status", result.status().wireName());
+        if (result.event() != null) {
+            json.put("platform", result.event().platform().wireName()).put("storyId", result.event().storyId());
+        }
+        if (result.entryId() != null) {
+            json.put("entryId", result.entryId());
+        }
+        if (result.problem() != null && result.status() != LineResult.Status.UNAVAILABLE) {
+            json.put("problem", new JsonObject().put("field", result.problem().field())
+                    .put("rule", result.problem().rule()).put("detail", result.problem().detail()));
+        }
+        return json;
+    }
+
+    private static JsonObject invalidEvent(LineResult result) {
+        return Problems.problem(400, "invalid-event", "Invalid story event", result.problem().detail())
+                .put("field", result.problem().field()).put("rule", result.problem().rule());
+    }
+
+    private static JsonObject unavailable() {
+        return Problems.problem(503, "store-unavailable", "Story store unavailable",
+                "the story stream did not confirm the write in time; nothing is acknowledged, retry later");
+    }
+}

@@ -1,0 +1,130 @@
+package io.storycast.gateway.ingest;
+
+import io.storycast.gateway.config.IngestConfig;
+import io.storycast.gateway.story.Audience;
+import io.storycast.gateway.story.MediaKind;
+import io.storycast.gateway.story.Platform;
+import io.storycast.gateway.story.StoryEvent;
+
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * The raw fields of one event while it is parsed, and the semantic rules that turn them into a
+ * {@link StoryEvent}. One instance per decode; not shared.
+ */
+final class EventFields {
+    private final Set<String> seen = new HashSet<>(16);
+
+    String platform;
+    String storyId;
+    String authorId;
+    String createdAt;
+    String expiresAt;
+    String audience;
+    String caption;
+    String mediaId;
+    String mediaKind;
+    EnumSet<Platform> shareTo;
+
+    /** @return a {@code duplicate} problem when the field was already present, else {@code null} */
+    EventProblem markSeen(String field) {
+        return seen.add(field) ? null : new EventProblem(field, "duplicate", field + " appears twice");
+    }
+
+    void setText(String field, String text) {
+        switch (field) {
+            case "platform" -> platform = text;
+            case "storyId" -> storyId = text;
+            case "authorId" -> authorId = text;
+            case "createdAt" -> createdAt = text;
+            case "expiresAt" -> expiresAt = text;
+            case "audience" -> audience = text;
+            case "caption" -> caption = text;
+            case "media.id" -> mediaId = text;
+            case "media.kind" -> mediaKind = text;
+            default -> throw new IllegalArgumentException("not a text field: " + field);
+        }
+    }
+
+    /** Applies the semantic rules, in field order, and builds the event. */
+    DecodeResult toEvent(IngestConfig limits, long nowMillis) {
+        if (platform == null) {
+            return invalid(EventProblem.required("platform"));
+        }
+        Platform source = Platform.fromWireName(platform);
+        if (source == null) {
+            return invalid(new EventProblem("platform", "enum", "platform '" + platform + "' is not one of " + Platform.wireNames()));
+        }
+        if (storyId == null) {
+            return invalid(EventProblem.required("storyId"));
+        }
+        if (authorId == null) {
+            return invalid(EventProblem.required("authorId"));
+        }
+        if (createdAt == null) {
+            return invalid(EventProblem.required("createdAt"));
+        }
+        long created = StoryEventDecoder.parseRfc3339(createdAt);
+        if (created == Long.MIN_VALUE) {
+            return invalid(new EventProblem("createdAt", "rfc3339", "createdAt must be an RFC 3339 date-time with an offset, e.g. 2026-11-21T12:00:00Z"));
+        }
+        long maxSkewMillis = limits.maxClockSkewSeconds() * 1000;
+        if (created > nowMillis + maxSkewMillis) {
+            return invalid(new EventProblem("createdAt", "range", "createdAt lies more than " + limits.maxClockSkewSeconds() + " s in the future"));
+        }
+        long maxLifetimeMillis = limits.maxStoryLifetimeSeconds() * 1000;
+        long expires = created + maxLifetimeMillis;
+        if (expiresAt != null) {
+            expires = StoryEventDecoder.parseRfc3339(expiresAt);
+            if (expires == Long.MIN_VALUE) {
+                return invalid(new EventProblem("expiresAt", "rfc3339", "expiresAt must be an RFC 3339 date-time with an offset"));
+            }
+            if (expires <= created || expires - created > maxLifetimeMillis) {
+                return invalid(new EventProblem("expiresAt", "range", "expiresAt must be after createdAt by at most "
+                        + limits.maxStoryLifetimeSeconds() + " s"));
+            }
+        }
+        if (expires <= nowMillis) {
+            String field = expiresAt != null ? "expiresAt" : "createdAt";
+            return invalid(new EventProblem(field, "expired", "the story has already expired (" + field + " "
+                    + (expiresAt != null ? expiresAt : createdAt + " plus " + limits.maxStoryLifetimeSeconds() + " s") + " is past)"));
+        }
+        if (audience == null) {
+            return invalid(EventProblem.required("audience"));
+        }
+        Audience storyAudience = Audience.fromWireName(audience);
+        if (storyAudience == null) {
+            return invalid(new EventProblem("audience", "enum", "audience '" + audience + "' is not one of default, close_friends"));
+        }
+        if (!seen.contains("media")) {
+            return invalid(EventProblem.required("media"));
+        }
+        if (mediaId == null) {
+            return invalid(EventProblem.required("media.id"));
+        }
+        if (mediaKind == null) {
+            return invalid(EventProblem.required("media.kind"));
+        }
+        MediaKind kind = MediaKind.fromWireName(mediaKind);
+        if (kind == null) {
+            return invalid(new EventProblem("media.kind", "enum", "media.kind '" + mediaKind + "' is not one of image, video"));
+        }
+        if (caption != null && caption.codePointCount(0, caption.length()) > limits.maxCaptionLength()) {
+            return invalid(new EventProblem("caption", "length", "caption must be at most " + limits.maxCaptionLength() + " characters"));
+        }
+        if (shareTo != null && shareTo.contains(source)) {
+            return invalid(new EventProblem("shareTo", "source", "shareTo must not name the source platform " + source.wireName()));
+        }
+        if (shareTo != null && !shareTo.isEmpty() && storyAudience == Audience.CLOSE_FRIENDS) {
+            return invalid(new EventProblem("shareTo", "privacy", "a close_friends story is never cross-shared; shareTo must be empty"));
+        }
+        return DecodeResult.valid(new StoryEvent(source, storyId, authorId, created, expires, storyAudience,
+                mediaId, kind, caption, shareTo));
+    }
+
+    private static DecodeResult invalid(EventProblem problem) {
+        return DecodeResult.invalid(problem);
+    }
+}

@@ -1,0 +1,38 @@
+package io.storycast.gateway.ingest;
+
+import io.storycast.gateway.story.StoryEvent;
+
+/**
+ * The outcome of one event of a request (line 1 for a single-event request).
+ *
+ * @param line    1-based line number in the request body
+ * @param status  what happened
+ * @param event   the decoded event, or {@code null} when it did not decode
+ * @param entryId the stream entry id for {@code ACCEPTED} and {@code DUPLICATE}, else {@code null}
+ * @param problem why it was refused, for {@code INVALID}, {@code FORBIDDEN} and {@code UNAVAILABLE}
+ */
+public record LineResult(int line, Status status, StoryEvent event, String entryId, EventProblem problem) {
+
+    public enum Status {
+        /** Durable in the stream now. */
+        ACCEPTED("accepted"),
+        /** Already durable from an earlier request; not enqueued again. */
+        DUPLICATE("duplicate"),
+        /** Broke a validation rule; not stored. */
+        INVALID("invalid"),
+        /** The producer may not post for the event's platform; not stored. */
+        FORBIDDEN("forbidden"),
+        /** The stream did not answer in time; the outcome is unknown and a retry is safe. */
+        UNAVAILABLE("unavailable");
+
+        private final String wireName;
+
+        Status(String wireName) {
+            this.wireName = wireName;
+        }
+
+        public String wireName() {
+            return wireName;
+        }
+    }
+}

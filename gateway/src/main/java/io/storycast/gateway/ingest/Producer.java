@@ -1,0 +1,24 @@
+package io.storycast.gateway.ingest;
+
+import io.storycast.gateway.story.Platform;
+
+import java.util.EnumSet;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * An authenticated producer.
+ *
+ * @param name      its configured name
+ * @param platforms the source platforms it may post for
+ */
+public record Producer(String name, Set<Platform> platforms) {
+    public Producer {
+        Objects.requireNonNull(name, "name");
+        platforms = Set.copyOf(EnumSet.copyOf(platforms));
+    }
+
+    public boolean mayPostFor(Platform platform) {
+        return platforms.contains(platform);
+    }
+}

@@ -1,0 +1,200 @@
+package io.storycast.gateway.ingest;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import io.storycast.gateway.config.IngestConfig;
+import io.storycast.gateway.story.Platform;
+
+import java.io.IOException;
+import java.time.DateTimeException;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.EnumSet;
+import java.util.Objects;
+import java.util.function.LongSupplier;
+
+/**
+ * Decodes and validates one story event from JSON bytes, with a streaming parser (no tree, no reflection).
+ * Every rule is checked here; the first broken rule is reported as an {@link EventProblem} naming the
+ * field. Thread-safe: it holds only immutable configuration.
+ *
+ * <p>The rules (also in docs/EVENTS.md): {@code platform}, {@code storyId}, {@code authorId},
+ * {@code createdAt}, {@code audience} and {@code media} are required; ids are 1 to 128 of
+ * {@code A-Z a-z 0-9 . _ : -}; times are RFC 3339 with an offset; {@code createdAt} may be at most
+ * {@code maxClockSkewSeconds} ahead of now; {@code expiresAt} defaults to {@code createdAt} plus the
+ * maximum lifetime, must follow {@code createdAt} by at most that lifetime, and must lie in the future;
+ * the caption is at most {@code maxCaptionLength} code points; {@code shareTo} lists distinct platforms
+ * other than the source, and a {@code close_friends} story may not be shared at all; unknown fields and
+ * repeated fields are refused.
+ */
+public final class StoryEventDecoder {
+    static final int MAX_ID_LENGTH = 128;
+    static final int MAX_MEDIA_ID_LENGTH = 256;
+
+    private static final JsonFactory JSON = JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(8).maxStringLength(1 << 20).build())
+            .build();
+
+    private final IngestConfig limits;
+    private final LongSupplier clockMillis;
+
+    /**
+     * @param limits      caption, lifetime and clock-skew limits
+     * @param clockMillis the current time in epoch milliseconds (tests pass a fixed clock)
+     */
+    public StoryEventDecoder(IngestConfig limits, LongSupplier clockMillis) {
+        this.limits = Objects.requireNonNull(limits, "limits");
+        this.clockMillis = Objects.requireNonNull(clockMillis, "clockMillis");
+    }
+
+    /**
+     * @param json   the buffer holding the event
+     * @param offset where the event's JSON starts
+     * @param length its length in bytes
+     * @return the event, or the first problem found
+     */
+    public DecodeResult decode(byte[] json, int offset, int length) {
+        try (JsonParser parser = JSON.createParser(json, offset, length)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return DecodeResult.invalid(new EventProblem("body", "type", "a story event must be a JSON object"));
+            }
+            EventFields fields = new EventFields();
+            EventProblem problem = readTopLevel(parser, fields);
+            if (problem == null && parser.nextToken() != null) {
+                problem = new EventProblem("body", "json", "unexpected content after the event object");
+            }
+            return problem != null ? DecodeResult.invalid(problem) : fields.toEvent(limits, clockMillis.getAsLong());
+        } catch (JsonParseException e) {
+            return DecodeResult.invalid(new EventProblem("body", "json",
+                    "malformed JSON at column " + e.getLocation().getColumnNr() + ": " + e.getOriginalMessage()));
+        } catch (IOException e) {
+            return DecodeResult.invalid(new EventProblem("body", "json", "unreadable JSON: " + e.getMessage()));
+        }
+    }
+
+    /** @return the first problem, or {@code null} when every present field is well-typed */
+    private static EventProblem readTopLevel(JsonParser parser, EventFields fields) throws IOException {
+        for (JsonToken token = parser.nextToken(); token != JsonToken.END_OBJECT; token = parser.nextToken()) {
+            String name = parser.currentName();
+            JsonToken value = parser.nextToken();
+            EventProblem problem = switch (name) {
+                case "platform", "createdAt", "audience" -> readText(parser, value, name, false, fields);
+                case "expiresAt", "caption" -> readText(parser, value, name, true, fields);
+                case "storyId", "authorId" -> readId(parser, value, name, MAX_ID_LENGTH, fields);
+                case "media" -> readMedia(parser, value, fields);
+                case "shareTo" -> readShareTo(parser, value, fields);
+                default -> new EventProblem(name, "unknown", name + " is not a story event field");
+            };
+            if (problem != null) {
+                return problem;
+            }
+        }
+        return null;
+    }
+
+    private static EventProblem readMedia(JsonParser parser, JsonToken value, EventFields fields) throws IOException {
+        if (value != JsonToken.START_OBJECT) {
+            return EventProblem.type("media", "an object with id and kind");
+        }
+        EventProblem problem = fields.markSeen("media");
+        if (problem != null) {
+            return problem;
+        }
+        for (JsonToken token = parser.nextToken(); token != JsonToken.END_OBJECT; token = parser.nextToken()) {
+            String name = "media." + parser.currentName();
+            JsonToken fieldValue = parser.nextToken();
+            problem = switch (name) {
+                case "media.id" -> readId(parser, fieldValue, name, MAX_MEDIA_ID_LENGTH, fields);
+                case "media.kind" -> readText(parser, fieldValue, name, false, fields);
+                default -> new EventProblem(name, "unknown", name + " is not a media field");
+            };
+            if (problem != null) {
+                return problem;
+            }
+        }
+        return null;
+    }
+
+    private static EventProblem readShareTo(JsonParser parser, JsonToken value, EventFields fields) throws IOException {
+        EventProblem problem = fields.markSeen("shareTo");
+        if (problem != null || value == JsonToken.VALUE_NULL) {
+            return problem;
+        }
+        if (value != JsonToken.START_ARRAY) {
+            return EventProblem.type("shareTo", "a list of platforms");
+        }
+        EnumSet<Platform> targets = EnumSet.noneOf(Platform.class);
+        int index = 0;
+        for (JsonToken token = parser.nextToken(); token != JsonToken.END_ARRAY; token = parser.nextToken(), index++) {
+            String field = "shareTo[" + index + "]";
+            if (token != JsonToken.VALUE_STRING) {
+                return EventProblem.type(field, "a platform name (string)");
+            }
+            Platform target = Platform.fromWireName(parser.getText());
+            if (target == null) {
+                return new EventProblem(field, "enum", field + " '" + parser.getText() + "' is not one of " + Platform.wireNames());
+            }
+            if (!targets.add(target)) {
+                return new EventProblem(field, "unique", field + " names " + target.wireName() + " twice");
+            }
+        }
+        fields.shareTo = targets;
+        return null;
+    }
+
+    private static EventProblem readText(JsonParser parser, JsonToken value, String field, boolean optional,
+                                         EventFields fields) throws IOException {
+        EventProblem problem = fields.markSeen(field);
+        if (problem != null) {
+            return problem;
+        }
+        if (value == JsonToken.VALUE_NULL && optional) {
+            return null;
+        }
+        if (value != JsonToken.VALUE_STRING) {
+            return EventProblem.type(field, "a string");
+        }
+        fields.setText(field, parser.getText());
+        return null;
+    }
+
+    private static EventProblem readId(JsonParser parser, JsonToken value, String field, int maxLength,
+                                       EventFields fields) throws IOException {
+        EventProblem problem = readText(parser, value, field, false, fields);
+        if (problem != null) {
+            return problem;
+        }
+        String text = parser.getText();
+        if (text.isEmpty() || text.length() > maxLength) {
+            return new EventProblem(field, "length", field + " must be 1 to " + maxLength + " characters, was " + text.length());
+        }
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            boolean allowed = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || c == '.' || c == '_' || c == ':' || c == '-';
+            if (!allowed) {
+                return new EventProblem(field, "pattern",
+                        field + " may hold only A-Z a-z 0-9 . _ : - (character " + (i + 1) + " is not allowed)");
+            }
+        }
+        return null;
+    }
+
+    /**
+     * @return epoch milliseconds, or {@code Long.MIN_VALUE} when the text is not RFC 3339 with seconds and offset
+     */
+    static long parseRfc3339(String text) {
+        // ISO_OFFSET_DATE_TIME also takes "HH:mm" without seconds; RFC 3339 does not.
+        if (text.length() < 20 || text.charAt(10) != 'T' || text.charAt(16) != ':') {
+            return Long.MIN_VALUE;
+        }
+        try {
+            return OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant().toEpochMilli();
+        } catch (DateTimeException | ArithmeticException e) {
+            return Long.MIN_VALUE;
+        }
+    }
+}

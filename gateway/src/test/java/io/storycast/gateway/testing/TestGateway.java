@@ -1,0 +1,100 @@
+package io.storycast.gateway.testing;
+
+import io.storycast.gateway.Gateway;
+import io.storycast.gateway.config.ConfigLoader;
+import io.storycast.gateway.config.StorycastConfig;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * A real gateway in this JVM on a free loopback port, configured like production is: through
+ * {@code STORYCAST_*} variables (given as a map), pointed at a test's Redis. Plus a real HTTP/1.1 client.
+ */
+public final class TestGateway implements AutoCloseable {
+    /** The producer key of the test configuration; allowed for instagram and facebook only. */
+    public static final String PRODUCER_KEY = "test-producer-key-0123456789";
+    /** A second producer, allowed for whatsapp only. */
+    public static final String WHATSAPP_PRODUCER_KEY = "whatsapp-producer-key-0123456789";
+
+    private final Gateway gateway;
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
+
+    private TestGateway(Gateway gateway) {
+        this.gateway = gateway;
+    }
+
+    /** @param overrides extra {@code STORYCAST_*} settings, e.g. {@code STORYCAST_HTTP_MAX_BODY_BYTES} */
+    public static TestGateway start(String redisUrl, Map<String, String> overrides) {
+        return new TestGateway(Gateway.start(config(redisUrl, overrides)));
+    }
+
+    public static StorycastConfig config(String redisUrl, Map<String, String> overrides) {
+        return new ConfigLoader().load(null, environment(redisUrl, overrides));
+    }
+
+    /** The environment a test gateway runs with. */
+    public static Map<String, String> environment(String redisUrl, Map<String, String> overrides) {
+        Map<String, String> environment = new HashMap<>();
+        environment.put("STORYCAST_HTTP_PORT", "0");
+        environment.put("STORYCAST_HTTP_INSTANCES", "2");
+        environment.put("STORYCAST_REDIS_URL", redisUrl);
+        environment.put("STORYCAST_REDIS_COMMAND_TIMEOUT_MILLIS", "500");
+        environment.put("STORYCAST_INGEST_STREAM_PARTITIONS", "4");
+        environment.put("STORYCAST_SHUTDOWN_DRAIN_TIMEOUT_SECONDS", "5");
+        environment.put("STORYCAST_PRODUCERS", "["
+                + "{\"name\":\"meta-stories\",\"key\":\"" + PRODUCER_KEY + "\",\"platforms\":[\"instagram\",\"facebook\"]},"
+                + "{\"name\":\"wa-status\",\"key\":\"" + WHATSAPP_PRODUCER_KEY + "\",\"platforms\":[\"whatsapp\"]}]");
+        environment.putAll(overrides);
+        return environment;
+    }
+
+    public Gateway gateway() {
+        return gateway;
+    }
+
+    public int port() {
+        return gateway.port();
+    }
+
+    public URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + gateway.port() + path);
+    }
+
+    /** POSTs {@code body} to /v1/stories with the test producer's key. */
+    public HttpResponse<String> postStories(String contentType, String body) {
+        return send(HttpRequest.newBuilder(uri("/v1/stories"))
+                .header("Authorization", "Bearer " + PRODUCER_KEY)
+                .header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    public HttpResponse<String> get(String path) {
+        return send(HttpRequest.newBuilder(uri(path)).GET());
+    }
+
+    public HttpResponse<String> send(HttpRequest.Builder request) {
+        try {
+            return http.send(request.timeout(Duration.ofSeconds(15)).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new AssertionError("HTTP request failed: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        gateway.close();
+    }
+}
