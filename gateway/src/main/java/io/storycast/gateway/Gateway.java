@@ -84,14 +84,15 @@ public final class Gateway implements AutoCloseable {
         ProducerRegistry producers = new ProducerRegistry(config.producers());
         InFlightLimiter inFlight = new InFlightLimiter(config.http().maxInFlightRequests());
         int instances = config.http().resolvedInstances();
-        // The first instance binds the configured port (0 = any free port); the others share the port it got.
-        GatewayHttpVerticle first = new GatewayHttpVerticle(config, redisUrl, config.http().port(), producers, inFlight, readiness);
-        await(vertx.deployVerticle(first));
-        port = first.actualPort();
-        if (instances > 1) {
-            await(vertx.deployVerticle(() -> new GatewayHttpVerticle(config, redisUrl, port, producers, inFlight, readiness),
-                    new DeploymentOptions().setInstances(instances - 1)));
-        }
+        // One deployment of N instances: Vert.x binds the socket once and spreads connections over the
+        // instances; with port 0 the instances of one deployment share the one random port.
+        java.util.Queue<GatewayHttpVerticle> deployed = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        await(vertx.deployVerticle(() -> {
+            GatewayHttpVerticle verticle = new GatewayHttpVerticle(config, redisUrl, producers, inFlight, readiness);
+            deployed.add(verticle);
+            return verticle;
+        }, new DeploymentOptions().setInstances(instances)));
+        port = deployed.peek().actualPort();
         readiness.markStarted();
         LOG.info("Storycast gateway listening on http://{}:{} (HTTP/1.1 and h2c) with {} event loops, Redis at {}",
                 config.http().host(), port, instances, redisUrl);

@@ -25,7 +25,6 @@ import java.util.concurrent.TimeUnit;
 public final class GatewayHttpVerticle extends VerticleBase {
     private final StorycastConfig config;
     private final String redisUrl;
-    private final int port;
     private final ProducerRegistry producers;
     private final InFlightLimiter inFlight;
     private final Readiness readiness;
@@ -33,14 +32,10 @@ public final class GatewayHttpVerticle extends VerticleBase {
     private HttpServer server;
     private Redis redis;
 
-    /**
-     * @param port the port to listen on: the configured one for the first instance, the port it got for the others
-     */
-    public GatewayHttpVerticle(StorycastConfig config, String redisUrl, int port, ProducerRegistry producers,
+    public GatewayHttpVerticle(StorycastConfig config, String redisUrl, ProducerRegistry producers,
                                InFlightLimiter inFlight, Readiness readiness) {
         this.config = Objects.requireNonNull(config, "config");
         this.redisUrl = Objects.requireNonNull(redisUrl, "redisUrl");
-        this.port = port;
         this.producers = Objects.requireNonNull(producers, "producers");
         this.inFlight = Objects.requireNonNull(inFlight, "inFlight");
         this.readiness = Objects.requireNonNull(readiness, "readiness");
@@ -57,7 +52,7 @@ public final class GatewayHttpVerticle extends VerticleBase {
         StoryStreams streams = new StoryStreams(redis, keys, timeout);
         HttpServerOptions options = new HttpServerOptions()
                 .setHost(config.http().host())
-                .setPort(port)
+                .setPort(config.http().port())
                 .setIdleTimeout(config.http().idleTimeoutSeconds())
                 .setIdleTimeoutUnit(TimeUnit.SECONDS)
                 .setHttp2ClearTextEnabled(true)

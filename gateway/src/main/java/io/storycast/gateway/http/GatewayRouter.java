@@ -5,7 +5,6 @@ import io.storycast.gateway.ingest.ProducerRegistry;
 import io.storycast.gateway.ingest.StoryIngestor;
 import io.storycast.gateway.redis.StoryStreams;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -32,8 +31,8 @@ public final class GatewayRouter {
         int retryAfter = config.ingest().retryAfterSeconds();
 
         router.route(HttpMethod.POST, "/v1/stories")
-                .handler(context -> limitInFlight(context, inFlight, retryAfter))
-                .handler(GatewayRouter::requireIngestContentType)
+                .handler(new InFlightLimitHandler(inFlight, retryAfter))
+                .handler(new IngestContentTypeHandler())
                 .handler(new ProducerAuthHandler(producers))
                 .handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes()))
                 .handler(stories::postStories);
@@ -47,29 +46,6 @@ public final class GatewayRouter {
                 Problems.problem(405, "method-not-allowed", "Method not allowed",
                         context.request().method() + " is not allowed on " + context.request().path())));
         return router;
-    }
-
-    private static void limitInFlight(RoutingContext context, InFlightLimiter inFlight, int retryAfterSeconds) {
-        if (!inFlight.tryAcquire()) {
-            Problems.sendRetryLater(context.response(), Problems.problem(429, "overloaded", "Too many requests",
-                    "more than " + inFlight.maxInFlight() + " ingest requests are in flight (http.maxInFlightRequests)")
-                    .put("limit", "http.maxInFlightRequests"), retryAfterSeconds);
-            return;
-        }
-        context.addEndHandler(ended -> inFlight.release());
-        context.next();
-    }
-
-    private static void requireIngestContentType(RoutingContext context) {
-        String contentType = context.request().getHeader(HttpHeaders.CONTENT_TYPE);
-        String mediaType = contentType == null ? "" : contentType.split(";", 2)[0].trim();
-        if (!mediaType.equalsIgnoreCase("application/json") && !mediaType.equalsIgnoreCase(StoryRoutes.NDJSON)) {
-            Problems.send(context.response(), Problems.problem(415, "unsupported-media-type", "Unsupported media type",
-                    "Content-Type must be application/json (one event) or application/x-ndjson (a batch), was '"
-                            + (contentType == null ? "" : contentType) + "'").put("field", "Content-Type"));
-            return;
-        }
-        context.next();
     }
 
     private static void failure(RoutingContext context, StorycastConfig config) {

@@ -2,9 +2,9 @@ package io.storycast.gateway.http;
 
 import io.storycast.gateway.ingest.Producer;
 import io.storycast.gateway.ingest.ProducerRegistry;
-import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.SecurityPolicyHandler;
 
 import java.util.Objects;
 
@@ -12,8 +12,10 @@ import java.util.Objects;
  * Authenticates a producer by {@code Authorization: Bearer <key>}; 401 (with
  * {@code WWW-Authenticate: Bearer}) when the header is missing, malformed or the key unknown. The producer
  * is put in the routing context under {@link #PRODUCER}. The platform check (403) happens per event.
+ * A security-policy handler so Vert.x Web runs it before the body is read: an unknown caller costs no
+ * body buffering.
  */
-final class ProducerAuthHandler implements Handler<RoutingContext> {
+final class ProducerAuthHandler implements SecurityPolicyHandler {
     static final String PRODUCER = "storycast.producer";
     private static final String BEARER = "Bearer ";
 

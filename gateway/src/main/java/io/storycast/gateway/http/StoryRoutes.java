@@ -19,8 +19,6 @@ import java.util.Objects;
  * body reading; renders the {@link StoryIngestor}'s results as HTTP.
  */
 final class StoryRoutes {
-    static final String NDJSON = "application/x-ndjson";
-
     private final StoryIngestor ingestor;
     private final IngestConfig ingestConfig;
 
@@ -33,7 +31,7 @@ final class StoryRoutes {
         Producer producer = context.get(ProducerAuthHandler.PRODUCER);
         byte[] body = context.body().buffer() == null ? new byte[0] : context.body().buffer().getBytes();
         String contentType = context.request().getHeader(HttpHeaders.CONTENT_TYPE);
-        boolean batch = contentType != null && contentType.regionMatches(true, 0, NDJSON, 0, NDJSON.length());
+        boolean batch = contentType != null && contentType.regionMatches(true, 0, IngestContentTypeHandler.NDJSON, 0, IngestContentTypeHandler.NDJSON.length());
         NdjsonLines lines = batch ? NdjsonLines.split(body, ingestConfig.maxBatchEvents()) : NdjsonLines.single(body);
         if (lines == null) {
             Problems.send(context.response(), Problems.problem(413, "too-many-events", "Too many events",

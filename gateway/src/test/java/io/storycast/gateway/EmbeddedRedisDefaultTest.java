@@ -1,0 +1,52 @@
+package io.storycast.gateway;
+
+import io.storycast.gateway.config.ConfigLoader;
+import io.storycast.gateway.config.StorycastConfig;
+import io.storycast.gateway.testing.StoryEvents;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The default run: no Redis configured, the gateway brings its own and keeps its data across restarts. */
+class EmbeddedRedisDefaultTest {
+
+    @Test
+    void startsAnEmbeddedRedisWhenNoneIsConfiguredAndKeepsAcceptedStoriesAcrossRestarts(@TempDir Path folder) throws Exception {
+        Map<String, String> environment = Map.of(
+                "STORYCAST_HTTP_PORT", "0",
+                "STORYCAST_REDIS_EMBEDDED_DATA_DIR", folder.resolve("redis").toString());
+        StorycastConfig config = new ConfigLoader().load(null, environment);
+        String event = StoryEvents.valid().encode();
+        HttpClient http = HttpClient.newHttpClient();
+
+        String firstRedis;
+        try (Gateway gateway = Gateway.start(config)) {
+            firstRedis = gateway.redisUrl();
+            assertThat(firstRedis).startsWith("redis://127.0.0.1:");
+            assertThat(post(http, gateway.port(), event).statusCode()).isEqualTo(202);
+        }
+        assertThat(Files.list(folder.resolve("redis")).toList()).as("append-only file written").isNotEmpty();
+
+        try (Gateway gateway = Gateway.start(config)) {
+            HttpResponse<String> retry = post(http, gateway.port(), event);
+            assertThat(retry.statusCode()).as("the dedupe marker survived the restart: " + retry.body()).isEqualTo(200);
+            assertThat(retry.body()).contains("\"duplicate\"");
+        }
+    }
+
+    private static HttpResponse<String> post(HttpClient http, int port, String event) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/stories"))
+                .header("Authorization", "Bearer " + StorycastConfig.DEVELOPMENT_PRODUCER_KEY)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(event)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+}

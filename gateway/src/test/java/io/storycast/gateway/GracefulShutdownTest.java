@@ -1,0 +1,186 @@
+package io.storycast.gateway;
+
+import io.storycast.gateway.redis.RedisKeys;
+import io.storycast.gateway.testing.StoryEvents;
+import io.storycast.gateway.testing.TestGateway;
+import io.storycast.gateway.testing.TestRedis;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Response;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static io.storycast.gateway.testing.TestRedis.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The gateway runs as its own process (the same main class the jar runs), takes stories from several
+ * concurrent producers and gets SIGTERM mid-stream. Every story it acknowledged must be in Redis.
+ */
+class GracefulShutdownTest {
+    private static final Pattern LISTENING = Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)");
+    private static TestRedis redis;
+
+    @BeforeAll
+    static void start() {
+        redis = new TestRedis();
+    }
+
+    @AfterAll
+    static void stop() {
+        redis.close();
+    }
+
+    @Test
+    void losesNoAcknowledgedEventWhenStoppedUnderLoad() throws Exception {
+        Process process = startGatewayProcess();
+        List<String> log = java.util.Collections.synchronizedList(new ArrayList<>());
+        try {
+            Thread logReader = readLog(process, log);
+            int port = awaitListeningPort(log);
+            Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+            AtomicInteger refusedOrCut = new AtomicInteger();
+            CountDownLatch enoughAccepted = new CountDownLatch(300);
+            List<Thread> producers = new ArrayList<>();
+            for (int p = 0; p < 8; p++) {
+                Thread producer = new Thread(() -> produceUntilRefused(port, acknowledged, enoughAccepted, refusedOrCut));
+                producer.start();
+                producers.add(producer);
+            }
+            assertThat(enoughAccepted.await(30, TimeUnit.SECONDS)).as("300 stories accepted before the stop").isTrue();
+
+            // SIGTERM; unlike Process.destroy(), ProcessHandle.destroy() leaves our end of the log pipe open
+            assertThat(process.toHandle().destroy()).isTrue();
+
+            assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("the gateway exits after draining").isTrue();
+            logReader.join(10_000);
+            assertThat(String.join("\n", log)).contains("stopping: draining in-flight requests").contains("stopped");
+            for (Thread producer : producers) {
+                producer.join(30_000);
+                assertThat(producer.isAlive()).isFalse();
+            }
+            Set<String> stored = storedStoryIds();
+            assertThat(acknowledged).hasSizeGreaterThanOrEqualTo(300);
+            Set<String> lost = new HashSet<>(acknowledged);
+            lost.removeAll(stored);
+            assertThat(lost).as("acknowledged but not in the stream").isEmpty();
+        } finally {
+            process.destroyForcibly();
+        }
+    }
+
+    private static Process startGatewayProcess() throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder builder = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                StorycastGateway.class.getName()).redirectErrorStream(true);
+        builder.environment().putAll(TestGateway.environment(redis.url(), Map.of("STORYCAST_SHUTDOWN_DRAIN_TIMEOUT_SECONDS", "10")));
+        return builder.start();
+    }
+
+    /** Copies the gateway's log into {@code log} (and to this test's output) until the process ends. */
+    private static Thread readLog(Process process, List<String> log) {
+        Thread reader = new Thread(() -> {
+            try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                    System.out.println("[gateway process] " + line);
+                    synchronized (log) {
+                        log.add(line);
+                        log.notifyAll();
+                    }
+                }
+            } catch (IOException e) {
+                log.add("log reader failed: " + e);
+            }
+        });
+        reader.setDaemon(true);
+        reader.start();
+        return reader;
+    }
+
+    /** Waits (on the log, not on a clock) until the gateway says which port it listens on. */
+    private static int awaitListeningPort(List<String> log) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        synchronized (log) {
+            while (true) {
+                for (String line : log) {
+                    Matcher matcher = LISTENING.matcher(line);
+                    if (matcher.find()) {
+                        return Integer.parseInt(matcher.group(1));
+                    }
+                }
+                long remainingMillis = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (remainingMillis <= 0) {
+                    throw new AssertionError("the gateway did not start listening:\n" + String.join("\n", log));
+                }
+                log.wait(remainingMillis);
+            }
+        }
+    }
+
+    private static void produceUntilRefused(int port, Set<String> acknowledged, CountDownLatch accepted, AtomicInteger refused) {
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
+        URI uri = URI.create("http://127.0.0.1:" + port + "/v1/stories");
+        for (int i = 0; i < 100_000; i++) {
+            JsonObject event = StoryEvents.valid(StoryEvents.newStoryId(), "author-" + (i % 50));
+            try {
+                HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri)
+                        .header("Authorization", "Bearer " + TestGateway.PRODUCER_KEY)
+                        .header("Content-Type", "application/json")
+                        .timeout(Duration.ofSeconds(10))
+                        .POST(HttpRequest.BodyPublishers.ofString(event.encode())).build(), HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() == 202) {
+                    acknowledged.add(event.getString("storyId"));
+                    accepted.countDown();
+                } else {
+                    refused.incrementAndGet();
+                    return;
+                }
+            } catch (IOException e) {
+                refused.incrementAndGet(); // connection refused or closed once the gateway stopped accepting
+                return;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private static Set<String> storedStoryIds() {
+        RedisKeys keys = new RedisKeys("storycast", 4);
+        Set<String> stored = new HashSet<>();
+        for (int partition = 0; partition < keys.partitions(); partition++) {
+            Response entries = await(redis.api().xrange(List.of(keys.storyStream(partition), "-", "+")));
+            for (Response entry : entries) {
+                Response fields = entry.get(1);
+                for (int i = 0; i < fields.size(); i += 2) {
+                    if (fields.get(i).toString().equals("event")) {
+                        stored.add(new JsonObject(fields.get(i + 1).toString()).getString("storyId"));
+                    }
+                }
+            }
+        }
+        return stored;
+    }
+}

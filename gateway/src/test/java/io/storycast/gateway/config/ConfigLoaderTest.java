@@ -1,0 +1,169 @@
+package io.storycast.gateway.config;
+
+import io.storycast.gateway.StorycastGateway;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ConfigLoaderTest {
+    private final ConfigLoader loader = new ConfigLoader();
+
+    @Test
+    void loadsTheDocumentedDefaults() {
+        StorycastConfig config = loader.load(null, Map.of());
+
+        assertThat(config.http().host()).isEqualTo("127.0.0.1");
+        assertThat(config.http().port()).isEqualTo(8080);
+        assertThat(config.http().maxBodyBytes()).isEqualTo(4 * 1024 * 1024);
+        assertThat(config.redis().url()).isNull();
+        assertThat(config.ingest().streamPartitions()).isEqualTo(16);
+        assertThat(config.ingest().maxBatchEvents()).isEqualTo(1000);
+        assertThat(config.ingest().maxStoryLifetimeSeconds()).isEqualTo(86_400);
+        assertThat(config.producers()).singleElement().satisfies(producer -> {
+            assertThat(producer.key()).isEqualTo(StorycastConfig.DEVELOPMENT_PRODUCER_KEY);
+            assertThat(producer.platforms()).containsExactly("instagram", "facebook", "whatsapp", "messenger");
+        });
+        assertThat(config.usesDevelopmentProducerKey()).isTrue();
+    }
+
+    @Test
+    void fileOverridesDefaultsAndEnvironmentOverridesTheFile(@TempDir Path folder) throws IOException {
+        Path file = folder.resolve("storycast.json");
+        Files.writeString(file, """
+                {"http": {"port": 9000, "maxInFlightRequests": 50},
+                 "redis": {"url": "redis://10.0.0.5:6379", "embedded": {"appendFsync": "always"}},
+                 "producers": [{"name": "ig-stories", "key": "ig-key-0123456789abcdef", "platforms": ["instagram"]}]}
+                """);
+
+        StorycastConfig config = loader.load(file, Map.of("STORYCAST_HTTP_PORT", "9100", "STORYCAST_INGEST_STREAM_PARTITIONS", "64"));
+
+        assertThat(config.http().port()).isEqualTo(9100);
+        assertThat(config.http().maxInFlightRequests()).isEqualTo(50);
+        assertThat(config.http().host()).as("untouched keys keep their default").isEqualTo("127.0.0.1");
+        assertThat(config.redis().url()).isEqualTo("redis://10.0.0.5:6379");
+        assertThat(config.redis().embedded().appendFsync()).isEqualTo("always");
+        assertThat(config.redis().embedded().dataDir()).isEqualTo("storycast-data/redis");
+        assertThat(config.ingest().streamPartitions()).isEqualTo(64);
+        assertThat(config.producers()).singleElement().extracting(ProducerConfig::name).isEqualTo("ig-stories");
+        assertThat(config.usesDevelopmentProducerKey()).isFalse();
+    }
+
+    @Test
+    void readsProducersFromTheEnvironmentAsJson() {
+        StorycastConfig config = loader.load(null, Map.of("STORYCAST_PRODUCERS",
+                "[{\"name\":\"fb\",\"key\":\"fb-key-0123456789abcdef\",\"platforms\":[\"facebook\",\"messenger\"]}]"));
+
+        assertThat(config.producers()).singleElement().satisfies(producer ->
+                assertThat(producer.platforms()).containsExactly("facebook", "messenger"));
+    }
+
+    @Test
+    void namesTheEnvironmentVariableOfEveryKey() {
+        assertThat(ConfigLoader.environmentVariableOf("http.port")).isEqualTo("STORYCAST_HTTP_PORT");
+        assertThat(ConfigLoader.environmentVariableOf("redis.url")).isEqualTo("STORYCAST_REDIS_URL");
+        assertThat(ConfigLoader.environmentVariableOf("redis.embedded.dataDir")).isEqualTo("STORYCAST_REDIS_EMBEDDED_DATA_DIR");
+        assertThat(ConfigLoader.environmentVariableOf("http.maxInFlightRequests")).isEqualTo("STORYCAST_HTTP_MAX_IN_FLIGHT_REQUESTS");
+    }
+
+    @Test
+    void rejectsAValueOfTheWrongTypeNamingTheKey() {
+        assertThatThrownBy(() -> loader.load(null, Map.of("STORYCAST_HTTP_PORT", "eighty")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("'http.port'")
+                .extracting(e -> ((ConfigException) e).key()).isEqualTo("http.port");
+    }
+
+    @Test
+    void rejectsAValueOutOfRangeNamingTheKeyAndTheRange() {
+        assertThatThrownBy(() -> loader.load(null, Map.of("STORYCAST_INGEST_STREAM_PARTITIONS", "0")))
+                .hasMessageContaining("'ingest.streamPartitions'").hasMessageContaining("between 1 and 1024");
+    }
+
+    @Test
+    void rejectsAnUnknownKeyInTheFileNamingIt(@TempDir Path folder) throws IOException {
+        Path file = folder.resolve("storycast.json");
+        Files.writeString(file, "{\"http\": {\"prot\": 9000}}");
+
+        assertThatThrownBy(() -> loader.load(file, Map.of())).hasMessageContaining("http.prot");
+    }
+
+    @Test
+    void rejectsAFileThatIsNotJson(@TempDir Path folder) throws IOException {
+        Path file = folder.resolve("storycast.json");
+        Files.writeString(file, "http.port = 9000");
+
+        assertThatThrownBy(() -> loader.load(file, Map.of())).hasMessageContaining("not valid JSON");
+    }
+
+    @Test
+    void rejectsAProducerWithAnUnknownPlatform() {
+        assertThatThrownBy(() -> loader.load(null, Map.of("STORYCAST_PRODUCERS",
+                "[{\"name\":\"x\",\"key\":\"x-key-0123456789abcdef\",\"platforms\":[\"tiktok\"]}]")))
+                .hasMessageContaining("'producers[0].platforms[0]'").hasMessageContaining("tiktok");
+    }
+
+    @Test
+    void rejectsTwoProducersSharingAKey() {
+        String producer = "{\"name\":\"%s\",\"key\":\"same-key-0123456789\",\"platforms\":[\"instagram\"]}";
+        assertThatThrownBy(() -> loader.load(null, Map.of("STORYCAST_PRODUCERS",
+                "[" + producer.formatted("a") + "," + producer.formatted("b") + "]")))
+                .hasMessageContaining("'producers[1].key'");
+    }
+
+    @Test
+    void rejectsARedisUrlWithAnotherScheme() {
+        assertThatThrownBy(() -> loader.load(null, Map.of("STORYCAST_REDIS_URL", "http://127.0.0.1:6379")))
+                .hasMessageContaining("'redis.url'");
+    }
+
+    @Test
+    void reportsStorycastVariablesThatMatchNoKey() {
+        loader.load(null, Map.of("STORYCAST_HTTP_PROT", "1", "STORYCAST_HTTP_PORT", "1", "STORYCAST_LOG_LEVEL", "DEBUG"));
+
+        assertThat(loader.unusedEnvironmentVariables()).containsExactly("STORYCAST_HTTP_PROT");
+    }
+
+    @Test
+    void stopsStartUpWithExitStatus2AndAMessageNamingTheKey() throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder builder = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                StorycastGateway.class.getName()).redirectErrorStream(true);
+        builder.environment().put("STORYCAST_HTTP_MAX_BODY_BYTES", "lots");
+        Process process = builder.start();
+
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).isEqualTo(2);
+        assertThat(output).contains("'http.maxBodyBytes'");
+    }
+
+    @Test
+    void readmeDocumentsEveryKeyWithItsVariableAndDefault() throws IOException {
+        Path readme = Path.of(System.getProperty("storycast.repositoryRoot", ".."), "README.md");
+        String text = Files.readString(readme);
+        var defaults = loader.defaultsTree();
+        List<String> keys = loader.keyPaths();
+
+        assertThat(keys).contains("http.port", "redis.embedded.dataDir", "producers");
+        for (String key : keys) {
+            String row = text.lines().filter(line -> line.startsWith("| `" + key + "`")).findFirst()
+                    .orElseThrow(() -> new AssertionError("README.md has no configuration row for " + key));
+            assertThat(row).contains("`" + ConfigLoader.environmentVariableOf(key) + "`");
+            var value = defaults.at("/" + key.replace('.', '/'));
+            if (value.isValueNode()) {
+                assertThat(row).as("default of " + key).contains("`" + value.asText() + "`");
+            }
+        }
+    }
+}

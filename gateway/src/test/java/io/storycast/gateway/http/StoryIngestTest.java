@@ -1,0 +1,298 @@
+package io.storycast.gateway.http;
+
+import io.storycast.gateway.redis.RedisKeys;
+import io.storycast.gateway.testing.StoryEvents;
+import io.storycast.gateway.testing.TestGateway;
+import io.storycast.gateway.testing.TestRedis;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Response;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static io.storycast.gateway.testing.TestRedis.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Ingest over real loopback HTTP into a real Redis. */
+class StoryIngestTest {
+    private static TestRedis redis;
+    private static TestGateway gateway;
+    private static RedisKeys keys;
+
+    @BeforeAll
+    static void start() {
+        redis = new TestRedis();
+        gateway = TestGateway.start(redis.url(), Map.of("STORYCAST_HTTP_MAX_BODY_BYTES", "65536"));
+        keys = new RedisKeys("storycast", 4);
+    }
+
+    @AfterAll
+    static void stop() {
+        gateway.close();
+        redis.close();
+    }
+
+    /** @return every stream entry holding {@code storyId}, across all partitions */
+    static List<JsonObject> streamEntriesOf(TestRedis redis, RedisKeys keys, String storyId) {
+        List<JsonObject> found = new ArrayList<>();
+        for (int partition = 0; partition < keys.partitions(); partition++) {
+            Response entries = await(redis.api().xrange(List.of(keys.storyStream(partition), "-", "+")));
+            for (Response entry : entries) {
+                Response fields = entry.get(1);
+                for (int i = 0; i < fields.size(); i += 2) {
+                    if (fields.get(i).toString().equals("event")) {
+                        JsonObject event = new JsonObject(fields.get(i + 1).toString());
+                        if (event.getString("storyId").equals(storyId)) {
+                            found.add(event.put("_entryId", entry.get(0).toString()).put("_partition", partition));
+                        }
+                    }
+                }
+            }
+        }
+        return found;
+    }
+
+    @Test
+    void acceptsAnEventIntoItsAuthorsPartitionExactlyOnce() {
+        JsonObject event = StoryEvents.valid();
+        String storyId = event.getString("storyId");
+
+        HttpResponse<String> response = gateway.postStories("application/json", event.encode());
+
+        assertThat(response.statusCode()).isEqualTo(202);
+        JsonObject body = new JsonObject(response.body());
+        assertThat(body.getString("status")).isEqualTo("accepted");
+        assertThat(body.getString("storyId")).isEqualTo(storyId);
+        List<JsonObject> entries = streamEntriesOf(redis, keys, storyId);
+        assertThat(entries).hasSize(1);
+        assertThat(entries.get(0).getString("_entryId")).isEqualTo(body.getString("entryId"));
+        assertThat(entries.get(0).getInteger("_partition")).isEqualTo(keys.partitionOf("author-1"));
+        assertThat(entries.get(0).getString("expiresAt")).isNotNull();
+        assertThat(entries.get(0).getString("caption")).isEqualTo("hello from author-1");
+    }
+
+    @Test
+    void answersARetryAsADuplicateWithoutEnqueuingAgain() {
+        JsonObject event = StoryEvents.valid();
+
+        HttpResponse<String> first = gateway.postStories("application/json", event.encode());
+        HttpResponse<String> retry = gateway.postStories("application/json", event.encode());
+
+        assertThat(first.statusCode()).isEqualTo(202);
+        assertThat(retry.statusCode()).isEqualTo(200);
+        assertThat(new JsonObject(retry.body()).getString("status")).isEqualTo("duplicate");
+        assertThat(new JsonObject(retry.body()).getString("entryId")).isEqualTo(new JsonObject(first.body()).getString("entryId"));
+        assertThat(streamEntriesOf(redis, keys, event.getString("storyId"))).hasSize(1);
+    }
+
+    @Test
+    void dedupeMarkerLivesExactlyAsLongAsTheStory() {
+        JsonObject event = StoryEvents.valid();
+        String storyId = event.getString("storyId");
+
+        gateway.postStories("application/json", event.encode());
+
+        long ttlMillis = await(redis.api().pttl(keys.seenStory(keys.partitionOf("author-1"),
+                io.storycast.gateway.story.Platform.INSTAGRAM, storyId))).toLong();
+        // posted a minute ago with the default 24 h lifetime: between 23 h 58 min and 23 h 59 min left
+        assertThat(ttlMillis).isBetween(86_400_000L - 120_000L, 86_400_000L - 60_000L);
+    }
+
+    @Test
+    void keepsTheGoodLinesOfABatchAndReportsTheBadOnesByLineNumber() {
+        JsonObject good1 = StoryEvents.valid(StoryEvents.newStoryId(), "author-a");
+        JsonObject good2 = StoryEvents.valid(StoryEvents.newStoryId(), "author-b");
+        JsonObject noAuthor = StoryEvents.valid();
+        noAuthor.remove("authorId");
+        JsonObject whatsapp = StoryEvents.valid().put("platform", "whatsapp").put("shareTo", new JsonArray());
+        String body = good1.encode() + "\n"
+                + "{not json\n"
+                + "\n"
+                + noAuthor.encode() + "\n"
+                + good2.encode() + "\n"
+                + good1.encode() + "\n"
+                + whatsapp.encode() + "\n";
+
+        HttpResponse<String> response = gateway.postStories("application/x-ndjson", body);
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        JsonObject report = new JsonObject(response.body());
+        assertThat(report.getInteger("accepted")).isEqualTo(2);
+        assertThat(report.getInteger("duplicates")).isEqualTo(1);
+        assertThat(report.getInteger("rejected")).isEqualTo(3);
+        JsonArray results = report.getJsonArray("results");
+        assertThat(results).hasSize(6);
+        assertLine(results.getJsonObject(0), 1, "accepted", null);
+        assertLine(results.getJsonObject(1), 2, "invalid", "body");
+        assertLine(results.getJsonObject(2), 4, "invalid", "authorId");
+        assertLine(results.getJsonObject(3), 5, "accepted", null);
+        assertLine(results.getJsonObject(4), 6, "duplicate", null);
+        assertLine(results.getJsonObject(5), 7, "forbidden", "platform");
+        assertThat(streamEntriesOf(redis, keys, good1.getString("storyId"))).hasSize(1);
+        assertThat(streamEntriesOf(redis, keys, good2.getString("storyId"))).hasSize(1);
+        assertThat(streamEntriesOf(redis, keys, whatsapp.getString("storyId"))).isEmpty();
+    }
+
+    private static void assertLine(JsonObject result, int line, String status, String problemField) {
+        assertThat(result.getInteger("line")).isEqualTo(line);
+        assertThat(result.getString("status")).isEqualTo(status);
+        if (problemField == null) {
+            assertThat(result.getString("entryId")).isNotBlank();
+        } else {
+            assertThat(result.getJsonObject("problem").getString("field")).isEqualTo(problemField);
+        }
+    }
+
+    @Test
+    void refusesAnInvalidEventWithAProblemNamingTheField() {
+        HttpResponse<String> response = gateway.postStories("application/json",
+                StoryEvents.valid().put("platform", "myspace").encode());
+
+        assertProblem(response, 400, "invalid-event");
+        JsonObject problem = new JsonObject(response.body());
+        assertThat(problem.getString("field")).isEqualTo("platform");
+        assertThat(problem.getString("rule")).isEqualTo("enum");
+        assertThat(problem.getString("detail")).contains("myspace");
+    }
+
+    @Test
+    void refusesMalformedJson() {
+        HttpResponse<String> response = gateway.postStories("application/json", "{\"platform\":");
+
+        assertProblem(response, 400, "invalid-event");
+        assertThat(new JsonObject(response.body()).getString("rule")).isEqualTo("json");
+    }
+
+    @Test
+    void refusesAnEmptyBody() {
+        assertProblem(gateway.postStories("application/json", ""), 400, "invalid-event");
+    }
+
+    @Test
+    void refusesAMissingProducerKeyWith401() {
+        HttpResponse<String> response = gateway.send(HttpRequest.newBuilder(gateway.uri("/v1/stories"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(StoryEvents.valid().encode())));
+
+        assertProblem(response, 401, "unauthorized");
+        assertThat(response.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(v -> assertThat(v).startsWith("Bearer"));
+    }
+
+    @Test
+    void refusesAnUnknownProducerKeyWith401() {
+        JsonObject event = StoryEvents.valid();
+        HttpResponse<String> response = gateway.send(HttpRequest.newBuilder(gateway.uri("/v1/stories"))
+                .header("Authorization", "Bearer not-a-known-key-at-all")
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(event.encode())));
+
+        assertProblem(response, 401, "unauthorized");
+        assertThat(streamEntriesOf(redis, keys, event.getString("storyId"))).isEmpty();
+    }
+
+    @Test
+    void refusesAPlatformOutsideTheProducersListWith403() {
+        JsonObject event = StoryEvents.valid().put("platform", "messenger").put("shareTo", new JsonArray());
+
+        HttpResponse<String> response = gateway.postStories("application/json", event.encode());
+
+        assertProblem(response, 403, "forbidden-platform");
+        assertThat(new JsonObject(response.body()).getString("detail")).contains("messenger");
+        assertThat(streamEntriesOf(redis, keys, event.getString("storyId"))).isEmpty();
+    }
+
+    @Test
+    void letsEachProducerPostForItsOwnPlatform() {
+        JsonObject event = StoryEvents.valid().put("platform", "whatsapp").put("shareTo", new JsonArray().add("instagram"));
+
+        HttpResponse<String> response = gateway.send(HttpRequest.newBuilder(gateway.uri("/v1/stories"))
+                .header("Authorization", "Bearer " + TestGateway.WHATSAPP_PRODUCER_KEY)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(event.encode())));
+
+        assertThat(response.statusCode()).isEqualTo(202);
+    }
+
+    @Test
+    void refusesABodyOverTheLimitWith413() {
+        String oversized = "{\"caption\":\"" + "x".repeat(70_000) + "\"}";
+
+        HttpResponse<String> response = gateway.postStories("application/json", oversized);
+
+        assertProblem(response, 413, "body-too-large");
+        assertThat(new JsonObject(response.body()).getString("limit")).isEqualTo("http.maxBodyBytes");
+    }
+
+    @Test
+    void refusesAChunkedBodyOverTheLimitWith413() {
+        byte[] chunk = "x".repeat(16_384).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        // ofInputStream has no known length, so the client sends it chunked: the limit must hold without a Content-Length.
+        HttpResponse<String> response = gateway.send(HttpRequest.newBuilder(gateway.uri("/v1/stories"))
+                .header("Authorization", "Bearer " + TestGateway.PRODUCER_KEY)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.SequenceInputStream(
+                        java.util.Collections.enumeration(java.util.stream.Stream
+                                .generate(() -> (java.io.InputStream) new java.io.ByteArrayInputStream(chunk))
+                                .limit(8).toList())))));
+
+        assertProblem(response, 413, "body-too-large");
+    }
+
+    @Test
+    void refusesMoreEventsThanTheBatchLimitWith413() {
+        String line = StoryEvents.valid().encode() + "\n";
+        HttpResponse<String> response = gateway.postStories("application/x-ndjson", line.repeat(1001));
+
+        assertThat(response.statusCode()).isIn(413);
+        JsonObject problem = new JsonObject(response.body());
+        // 1001 lines of ~300 bytes also exceed the 64 KiB body limit of this gateway; either limit is named.
+        assertThat(problem.getString("limit")).isIn("ingest.maxBatchEvents", "http.maxBodyBytes");
+    }
+
+    @Test
+    void refusesAWrongContentTypeWith415() {
+        HttpResponse<String> response = gateway.postStories("text/plain", StoryEvents.valid().encode());
+
+        assertProblem(response, 415, "unsupported-media-type");
+        assertThat(new JsonObject(response.body()).getString("field")).isEqualTo("Content-Type");
+    }
+
+    @Test
+    void answersUnknownPathsWithAProblem() {
+        assertProblem(gateway.get("/v1/nothing-here"), 404, "not-found");
+    }
+
+    @Test
+    void reportsAliveAndReady() {
+        assertThat(gateway.get("/healthz").statusCode()).isEqualTo(200);
+        HttpResponse<String> ready = gateway.get("/readyz");
+        assertThat(ready.statusCode()).isEqualTo(200);
+        assertThat(new JsonObject(ready.body()).getString("status")).isEqualTo("ready");
+    }
+
+    @Test
+    void createsEveryPartitionWithTheFanoutGroupAtStartUp() {
+        for (int partition = 0; partition < keys.partitions(); partition++) {
+            Response groups = await(redis.api().xinfo(List.of("GROUPS", keys.storyStream(partition))));
+            assertThat(groups.size()).isEqualTo(1);
+            assertThat(groups.get(0).get("name").toString()).isEqualTo(RedisKeys.FANOUT_GROUP);
+        }
+    }
+
+    static void assertProblem(HttpResponse<String> response, int status, String type) {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        assertThat(response.headers().firstValue("Content-Type")).hasValue(Problems.PROBLEM_JSON);
+        JsonObject problem = new JsonObject(response.body());
+        assertThat(problem.getString("type")).isEqualTo("urn:storycast:problem:" + type);
+        assertThat(problem.getInteger("status")).isEqualTo(status);
+        assertThat(problem.getString("title")).isNotBlank();
+        assertThat(problem.getString("detail")).isNotBlank();
+    }
+}
