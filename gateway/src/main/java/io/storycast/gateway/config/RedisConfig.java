@@ -9,11 +9,9 @@ import java.net.URI;
  *                                        embedded Redis on a free loopback port; default {@code null}
  * @param keyPrefix                       first segment of every key, so several deployments can share a server;
  *                                        default {@code storycast}
- * @param maxPoolSize                     connections per HTTP event loop, 1 to 256; default 8
- * @param maxPoolWaiting                  requests that may wait for a pooled connection, 0 to 100000; past it
- *                                        a command fails at once and ingest answers 503; default 256
- * @param maxPendingCommandsPerConnection commands sent and not yet answered on one connection, 1 to 100000;
- *                                        past it a command fails at once and ingest answers 503; default 2048
+ * @param maxPendingCommandsPerConnection commands sent and not yet answered on the one pipelined connection
+ *                                        of an event loop, 1 to 100000; past it a command fails at once and
+ *                                        ingest answers 503; default 2048
  * @param commandTimeoutMillis            longest wait for a Redis answer (and for a connect) in milliseconds,
  *                                        10 to 60000; past it ingest answers 503; default 1000
  * @param embedded                        the embedded server, used only when {@code url} is {@code null}
@@ -21,8 +19,6 @@ import java.net.URI;
 public record RedisConfig(
         String url,
         String keyPrefix,
-        int maxPoolSize,
-        int maxPoolWaiting,
         int maxPendingCommandsPerConnection,
         int commandTimeoutMillis,
         EmbeddedRedisConfig embedded) {
@@ -40,8 +36,6 @@ public record RedisConfig(
         }
         ConfigException.require(keyPrefix != null && keyPrefix.matches("[A-Za-z0-9_.-]{1,64}"),
                 "redis.keyPrefix", "must be 1 to 64 of A-Z a-z 0-9 _ . -");
-        ConfigException.requireRange(maxPoolSize, 1, 256, "redis.maxPoolSize");
-        ConfigException.requireRange(maxPoolWaiting, 0, 100_000, "redis.maxPoolWaiting");
         ConfigException.requireRange(maxPendingCommandsPerConnection, 1, 100_000, "redis.maxPendingCommandsPerConnection");
         ConfigException.requireRange(commandTimeoutMillis, 10, 60_000, "redis.commandTimeoutMillis");
         ConfigException.require(embedded != null, "redis.embedded", "is required");

@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One HTTP event loop: its own server instance (Vert.x spreads connections over the instances sharing a
- * port) and its own Redis pool, so a request and its Redis calls stay on one thread. Stopping it drains:
+ * port) and its own pipelined Redis connection, so a request and its Redis calls stay on one thread. Stopping it drains:
  * the server stops accepting, in-flight requests finish (up to the drain timeout), then Redis closes.
  */
 public final class GatewayHttpVerticle extends VerticleBase {
@@ -43,7 +43,7 @@ public final class GatewayHttpVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
-        redis = RedisClients.create(vertx, config.redis(), redisUrl);
+        redis = RedisClients.createPipelined(vertx, config.redis(), redisUrl);
         RedisKeys keys = new RedisKeys(config.redis().keyPrefix(), config.ingest().streamPartitions());
         int timeout = config.redis().commandTimeoutMillis();
         StoryIngestor ingestor = new StoryIngestor(

@@ -7,15 +7,17 @@ import io.storycast.gateway.story.Platform;
 import io.storycast.gateway.story.StoryEvent;
 
 import java.util.EnumSet;
-import java.util.HashSet;
-import java.util.Set;
+import java.util.List;
 
 /**
  * The raw fields of one event while it is parsed, and the semantic rules that turn them into a
  * {@link StoryEvent}. One instance per decode; not shared.
  */
 final class EventFields {
-    private final Set<String> seen = new HashSet<>(16);
+    // One bit per field name, in the order of FIELD_NAMES: a repeated field is caught without a set.
+    private static final List<String> FIELD_NAMES = List.of("platform", "storyId", "authorId", "createdAt", "expiresAt",
+            "audience", "caption", "media", "media.id", "media.kind", "shareTo");
+    private int seen;
 
     String platform;
     String storyId;
@@ -30,7 +32,12 @@ final class EventFields {
 
     /** @return a {@code duplicate} problem when the field was already present, else {@code null} */
     EventProblem markSeen(String field) {
-        return seen.add(field) ? null : new EventProblem(field, "duplicate", field + " appears twice");
+        int bit = 1 << FIELD_NAMES.indexOf(field);
+        if ((seen & bit) != 0) {
+            return new EventProblem(field, "duplicate", field + " appears twice");
+        }
+        seen |= bit;
+        return null;
     }
 
     void setText(String field, String text) {
@@ -98,7 +105,7 @@ final class EventFields {
         if (storyAudience == null) {
             return invalid(new EventProblem("audience", "enum", "audience '" + audience + "' is not one of default, close_friends"));
         }
-        if (!seen.contains("media")) {
+        if ((seen & (1 << FIELD_NAMES.indexOf("media"))) == 0) {
             return invalid(EventProblem.required("media"));
         }
         if (mediaId == null) {

@@ -23,7 +23,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Makes events durable: appends them to their partition's Redis Stream at most once per
  * {@code (platform, storyId)}, with one atomic script call per partition touched (a batch of a thousand
- * events over 16 partitions costs 16 calls, sent concurrently).
+ * events over 16 partitions costs 16 calls, pipelined on one connection). The script and its key layout
+ * are described in {@code append-stories.lua}.
  *
  * <p>A call that fails or takes longer than the command timeout fails only its own partition's events;
  * their outcome is then unknown to the caller, who retries safely: a retry of an event that did land is
@@ -39,7 +40,7 @@ public final class StoryStreamAppender {
     private final long commandTimeoutMillis;
 
     /**
-     * @param redis                the client (pooled; its bounded waiting queue fails fast when full)
+     * @param redis                the client (pipelined; its bounded pending queue fails fast when full)
      * @param keys                 the key layout
      * @param commandTimeoutMillis longest wait for one partition's answer, milliseconds, at least 1
      */

@@ -7,25 +7,38 @@ import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisOptions;
 
 /**
- * Builds Redis clients from the configuration: pooled, with a bounded wait for a connection and a bounded
- * number of unanswered commands per connection, both failing fast when full, and a connect timeout equal
- * to the command timeout so a dead server is noticed within the same bound.
+ * Builds Redis clients from the configuration: a bounded number of unanswered commands per connection
+ * (failing fast when full) and a connect timeout equal to the command timeout, so a dead server is
+ * noticed within the same bound.
  */
 public final class RedisClients {
     private RedisClients() {
     }
 
+    /** Delay after a failed connect during which commands fail without a new attempt, milliseconds. */
+    static final long RECONNECT_BACKOFF_MILLIS = 100;
+
     /**
-     * @param vertx  the Vert.x instance; call from the verticle that will use the client, so its
-     *               connections live on that verticle's event loop
-     * @param config pool and timeout settings
+     * A single pipelined connection for one event loop: the client of the request path.
+     *
+     * @param vertx  the Vert.x instance; call from the verticle that will use it
+     * @param config limits and timeouts
      * @param url    the server's URL (the configured one, or the embedded server's)
+     */
+    public static PipelinedRedis createPipelined(Vertx vertx, RedisConfig config, String url) {
+        return new PipelinedRedis(create(vertx, config, url), config.commandTimeoutMillis(), RECONNECT_BACKOFF_MILLIS);
+    }
+
+    /**
+     * A plain client for occasional commands off the request path (start-up checks).
+     *
+     * @param vertx  the Vert.x instance
+     * @param config limits and timeouts
+     * @param url    the server's URL
      */
     public static Redis create(Vertx vertx, RedisConfig config, String url) {
         RedisOptions options = new RedisOptions()
                 .setConnectionString(url)
-                .setMaxPoolSize(config.maxPoolSize())
-                .setMaxPoolWaiting(config.maxPoolWaiting())
                 .setMaxWaitingHandlers(config.maxPendingCommandsPerConnection())
                 .setNetClientOptions(new NetClientOptions()
                         .setConnectTimeout(config.commandTimeoutMillis())

@@ -1,0 +1,35 @@
+package io.storycast.bench;
+
+import io.vertx.core.json.JsonObject;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/** Writes the comparison as a Markdown table with ratios and as JSON. */
+final class Report {
+    private Report() {
+    }
+
+    static void write(List<IngestComparison.Result> results, Path out, String date) throws IOException {
+        IngestComparison.Result rawLimit = results.get(0);
+        StringBuilder markdown = new StringBuilder()
+                .append("| measurement | events/s | ratio to raw pipelined XADD (Vert.x client) |\n")
+                .append("|---|---:|---:|\n");
+        for (IngestComparison.Result result : results) {
+            markdown.append(String.format("| %s | %,.0f | %.1f%% |%n", result.name(), result.perSecond(),
+                    100 * result.perSecond() / rawLimit.perSecond()));
+        }
+        String machine = Runtime.getRuntime().availableProcessors() + " cores, Java " + System.getProperty("java.version")
+                + ", " + System.getProperty("os.name") + " " + System.getProperty("os.arch");
+        markdown.append("\n").append(date).append(", ").append(machine).append('\n');
+        Files.writeString(out.resolve("ingest-comparison.md"), markdown);
+        Files.writeString(out.resolve("ingest-comparison.json"), new JsonObject()
+                .put("date", date).put("machine", machine)
+                .put("results", IngestComparison.Result.toJson(results)).encodePrettily());
+        System.out.println();
+        System.out.println(markdown);
+        System.out.println("written to " + out.toAbsolutePath());
+    }
+}
