@@ -7,7 +7,8 @@ import io.storycast.gateway.ingest.StoryStreamAppender;
 import io.storycast.gateway.redis.PipelinedRedis;
 import io.storycast.gateway.redis.RedisKeys;
 import io.storycast.gateway.story.StoryEvent;
-import io.vertx.core.Future;
+import io.vertx.core.Context;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisOptions;
@@ -32,7 +33,9 @@ final class AppendScriptLoad {
                 System::currentTimeMillis);
         Redis connector = Redis.createClient(vertx, new RedisOptions().setConnectionString(redisUrl).setMaxWaitingHandlers(100_000));
         PipelinedRedis redis = new PipelinedRedis(connector, 5_000, 100);
-        StoryStreamAppender appender = new StoryStreamAppender(redis, new RedisKeys("storycast", 16), 10_000);
+        // The appender is confined to one event loop, as in a gateway verticle: every call hops onto it.
+        Context eventLoop = vertx.getOrCreateContext();
+        StoryStreamAppender appender = new StoryStreamAppender(eventLoop, redis, new RedisKeys("storycast", 16), 10_000);
         AtomicLong ids = new AtomicLong();
         try {
             return IngestComparison.measure("gateway append script, no HTTP (" + batchSize + " events/call group, "
@@ -43,13 +46,15 @@ final class AppendScriptLoad {
                     byte[] json = BenchEvents.event("a-" + id, "author-" + (id % 1000)).getBytes(StandardCharsets.UTF_8);
                     events.add(decoder.decode(json, 0, json.length).event());
                 }
-                return appender.append("bench", events).compose(outcomes -> {
-                    int appended = 0;
+                Promise<Integer> appended = Promise.promise();
+                eventLoop.runOnContext(ignored -> appender.append("bench", events).map(outcomes -> {
+                    int count = 0;
                     for (AppendOutcome outcome : outcomes) {
-                        appended += outcome.appended() ? 1 : 0;
+                        count += outcome.appended() ? 1 : 0;
                     }
-                    return Future.succeededFuture(appended);
-                });
+                    return count;
+                }).onComplete(appended));
+                return appended.future();
             });
         } finally {
             redis.close();

@@ -84,11 +84,13 @@ public final class Gateway implements AutoCloseable {
         ProducerRegistry producers = new ProducerRegistry(config.producers());
         InFlightLimiter inFlight = new InFlightLimiter(config.http().maxInFlightRequests());
         int instances = config.http().resolvedInstances();
-        // One deployment of N instances: Vert.x binds the socket once and spreads connections over the
-        // instances; with port 0 the instances of one deployment share the one random port.
+        // One deployment of N instances on one port: Vert.x binds the socket once and spreads connections
+        // over the instances. Port 0 must become a real port first: Vert.x would give each instance its own
+        // random port, and only the first would ever be used.
+        int listenPort = config.http().port() != 0 ? config.http().port() : freePort(config.http().host());
         java.util.Queue<GatewayHttpVerticle> deployed = new java.util.concurrent.ConcurrentLinkedQueue<>();
         await(vertx.deployVerticle(() -> {
-            GatewayHttpVerticle verticle = new GatewayHttpVerticle(config, redisUrl, producers, inFlight, readiness);
+            GatewayHttpVerticle verticle = new GatewayHttpVerticle(config, redisUrl, listenPort, producers, inFlight, readiness);
             deployed.add(verticle);
             return verticle;
         }, new DeploymentOptions().setInstances(instances)));
@@ -135,6 +137,14 @@ public final class Gateway implements AutoCloseable {
             LOG.info("stopped the embedded Redis");
         }
         LOG.info("stopped");
+    }
+
+    private static int freePort(String host) {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName(host))) {
+            return socket.getLocalPort();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("no free port on " + host + ": " + e.getMessage(), e);
+        }
     }
 
     private static <T> T await(io.vertx.core.Future<T> future) {

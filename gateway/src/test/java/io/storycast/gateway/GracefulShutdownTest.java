@@ -3,9 +3,9 @@ package io.storycast.gateway;
 import io.storycast.gateway.redis.RedisKeys;
 import io.storycast.gateway.testing.StoryEvents;
 import io.storycast.gateway.testing.TestGateway;
+import io.storycast.gateway.testing.StoryStreamContents;
 import io.storycast.gateway.testing.TestRedis;
 import io.vertx.core.json.JsonObject;
-import io.vertx.redis.client.Response;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -32,7 +32,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import static io.storycast.gateway.testing.TestRedis.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -168,19 +167,8 @@ class GracefulShutdownTest {
     }
 
     private static Set<String> storedStoryIds() {
-        RedisKeys keys = new RedisKeys("storycast", 4);
         Set<String> stored = new HashSet<>();
-        for (int partition = 0; partition < keys.partitions(); partition++) {
-            Response entries = await(redis.api().xrange(List.of(keys.storyStream(partition), "-", "+")));
-            for (Response entry : entries) {
-                Response fields = entry.get(1);
-                for (int i = 0; i < fields.size(); i += 2) {
-                    if (fields.get(i).toString().equals("event")) {
-                        stored.add(new JsonObject(fields.get(i + 1).toString()).getString("storyId"));
-                    }
-                }
-            }
-        }
+        StoryStreamContents.allEvents(redis, new RedisKeys("storycast", 4)).forEach(event -> stored.add(event.getString("storyId")));
         return stored;
     }
 }

@@ -25,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 public final class GatewayHttpVerticle extends VerticleBase {
     private final StorycastConfig config;
     private final String redisUrl;
+    private final int port;
     private final ProducerRegistry producers;
     private final InFlightLimiter inFlight;
     private final Readiness readiness;
@@ -32,10 +33,14 @@ public final class GatewayHttpVerticle extends VerticleBase {
     private HttpServer server;
     private Redis redis;
 
-    public GatewayHttpVerticle(StorycastConfig config, String redisUrl, ProducerRegistry producers,
+    /**
+     * @param port the port every instance listens on (already resolved when 0 was configured)
+     */
+    public GatewayHttpVerticle(StorycastConfig config, String redisUrl, int port, ProducerRegistry producers,
                                InFlightLimiter inFlight, Readiness readiness) {
         this.config = Objects.requireNonNull(config, "config");
         this.redisUrl = Objects.requireNonNull(redisUrl, "redisUrl");
+        this.port = port;
         this.producers = Objects.requireNonNull(producers, "producers");
         this.inFlight = Objects.requireNonNull(inFlight, "inFlight");
         this.readiness = Objects.requireNonNull(readiness, "readiness");
@@ -48,11 +53,11 @@ public final class GatewayHttpVerticle extends VerticleBase {
         int timeout = config.redis().commandTimeoutMillis();
         StoryIngestor ingestor = new StoryIngestor(
                 new StoryEventDecoder(config.ingest(), System::currentTimeMillis),
-                new StoryStreamAppender(redis, keys, timeout));
+                new StoryStreamAppender(context, redis, keys, timeout));
         StoryStreams streams = new StoryStreams(redis, keys, timeout);
         HttpServerOptions options = new HttpServerOptions()
                 .setHost(config.http().host())
-                .setPort(config.http().port())
+                .setPort(port)
                 .setIdleTimeout(config.http().idleTimeoutSeconds())
                 .setIdleTimeoutUnit(TimeUnit.SECONDS)
                 .setHttp2ClearTextEnabled(true)

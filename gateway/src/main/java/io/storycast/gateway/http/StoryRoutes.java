@@ -103,7 +103,7 @@ final class StoryRoutes {
             json.put("platform", result.event().platform().wireName()).put("storyId", result.event().storyId());
         }
         if (result.entryId() != null) {
-            json.put("entryId", result.entryId());
+            json.put("entryId", result.entryId()).put("entryIndex", result.entryIndex());
         }
         if (result.problem() != null && result.status() != LineResult.Status.UNAVAILABLE) {
             json.put("problem", new JsonObject().put("field", result.problem().field())

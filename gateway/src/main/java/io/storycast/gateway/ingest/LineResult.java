@@ -8,10 +8,11 @@ import io.storycast.gateway.story.StoryEvent;
  * @param line    1-based line number in the request body
  * @param status  what happened
  * @param event   the decoded event, or {@code null} when it did not decode
- * @param entryId the stream entry id for {@code ACCEPTED} and {@code DUPLICATE}, else {@code null}
- * @param problem why it was refused, for {@code INVALID}, {@code FORBIDDEN} and {@code UNAVAILABLE}
+ * @param entryId    for {@code ACCEPTED} and {@code DUPLICATE} the stream entry holding the event, else {@code null}
+ * @param entryIndex the event's position in that entry, from 0; -1 when there is no entry
+ * @param problem    why it was refused, for {@code INVALID}, {@code FORBIDDEN} and {@code UNAVAILABLE}
  */
-public record LineResult(int line, Status status, StoryEvent event, String entryId, EventProblem problem) {
+public record LineResult(int line, Status status, StoryEvent event, String entryId, int entryIndex, EventProblem problem) {
 
     public enum Status {
         /** Durable in the stream now. */

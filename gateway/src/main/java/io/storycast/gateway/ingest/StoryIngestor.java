@@ -35,9 +35,9 @@ public final class StoryIngestor {
             int line = lines.lineNumber(i);
             DecodeResult decoded = decoder.decode(body, lines.offset(i), lines.length(i));
             if (!decoded.isValid()) {
-                results[i] = new LineResult(line, LineResult.Status.INVALID, null, null, decoded.problem());
+                results[i] = new LineResult(line, LineResult.Status.INVALID, null, null, -1, decoded.problem());
             } else if (!producer.mayPostFor(decoded.event().platform())) {
-                results[i] = new LineResult(line, LineResult.Status.FORBIDDEN, decoded.event(), null,
+                results[i] = new LineResult(line, LineResult.Status.FORBIDDEN, decoded.event(), null, -1,
                         new EventProblem("platform", "forbidden", "producer '" + producer.name() + "' may not post for "
                                 + decoded.event().platform().wireName()));
             } else {
@@ -54,12 +54,12 @@ public final class StoryIngestor {
                 AppendOutcome outcome = outcomes.get(k);
                 StoryEvent event = toAppend.get(k);
                 if (!outcome.stored()) {
-                    results[i] = new LineResult(lines.lineNumber(i), LineResult.Status.UNAVAILABLE, event, null,
+                    results[i] = new LineResult(lines.lineNumber(i), LineResult.Status.UNAVAILABLE, event, null, -1,
                             new EventProblem("body", "unavailable", "the story stream did not confirm the write in time; retry"));
                 } else {
                     results[i] = new LineResult(lines.lineNumber(i),
                             outcome.appended() ? LineResult.Status.ACCEPTED : LineResult.Status.DUPLICATE,
-                            event, outcome.entryId(), null);
+                            event, outcome.entryId(), outcome.entryIndex(), null);
                 }
             }
             return List.of(results);

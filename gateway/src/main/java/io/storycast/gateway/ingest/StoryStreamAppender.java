@@ -2,145 +2,133 @@ package io.storycast.gateway.ingest;
 
 import io.storycast.gateway.redis.RedisKeys;
 import io.storycast.gateway.story.StoryEvent;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.redis.client.Command;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.Request;
-import io.vertx.redis.client.Response;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Makes events durable: appends them to their partition's Redis Stream at most once per
- * {@code (platform, storyId)}, with one atomic script call per partition touched (a batch of a thousand
- * events over 16 partitions costs 16 calls, pipelined on one connection). The script and its key layout
- * are described in {@code append-stories.lua}.
+ * Makes events durable, with group commit: the appends that arrive during one pass of the event loop
+ * (from any number of requests) are sent, at the end of that pass, as one call of
+ * {@link AppendScript} per partition and producer, each writing one stream entry. Redis's cost is mostly
+ * per call, so many small requests cost about what one large one does; nothing waits on a timer, so no
+ * latency is added.
  *
- * <p>A call that fails or takes longer than the command timeout fails only its own partition's events;
- * their outcome is then unknown to the caller, who retries safely: a retry of an event that did land is
- * answered as a duplicate.
+ * <p>A call that fails or exceeds the command timeout fails only its own events; their outcome is then
+ * unknown to the producer, who retries safely: an event that did land is answered as a duplicate.
+ *
+ * <p>Confined to one event loop: create it on the context that calls it (one per HTTP verticle).
  */
 public final class StoryStreamAppender {
-    private static final String SCRIPT = loadScript();
-    private static final String SCRIPT_SHA1 = sha1Hex(SCRIPT);
+    /** Most events in one script call; a larger group is split (Lua and Redis stay responsive). */
+    static final int MAX_EVENTS_PER_CALL = 1000;
 
+    private final Context context;
     private final Redis redis;
     private final RedisKeys keys;
-    private final StoryEventEncoder encoder = new StoryEventEncoder();
+    private final AppendScript script;
     private final long commandTimeoutMillis;
+    private final List<List<Pending>> pendingByPartition;
+    private boolean flushScheduled;
+    private Thread owner;
 
     /**
+     * @param context              the event-loop context every call comes from and the flush runs on
      * @param redis                the client (pipelined; its bounded pending queue fails fast when full)
      * @param keys                 the key layout
-     * @param commandTimeoutMillis longest wait for one partition's answer, milliseconds, at least 1
+     * @param commandTimeoutMillis longest wait for one call's answer, milliseconds, at least 1
      */
-    public StoryStreamAppender(Redis redis, RedisKeys keys, long commandTimeoutMillis) {
+    public StoryStreamAppender(Context context, Redis redis, RedisKeys keys, long commandTimeoutMillis) {
+        this.context = Objects.requireNonNull(context, "context");
         this.redis = Objects.requireNonNull(redis, "redis");
         this.keys = Objects.requireNonNull(keys, "keys");
         if (commandTimeoutMillis < 1) {
             throw new IllegalArgumentException("commandTimeoutMillis must be at least 1, was " + commandTimeoutMillis);
         }
         this.commandTimeoutMillis = commandTimeoutMillis;
+        this.script = new AppendScript(keys);
+        this.pendingByPartition = new ArrayList<>(keys.partitions());
+        for (int partition = 0; partition < keys.partitions(); partition++) {
+            pendingByPartition.add(new ArrayList<>());
+        }
     }
 
     /**
-     * @param producer the producer's name, stored with each entry
+     * @param producer the producer's name, stored with the entries
      * @param events   events to append, in the order they arrived
      * @return one outcome per event, in the same order; never a failed future (failures are per outcome)
+     * @throws IllegalStateException when called from another thread than its event loop's
      */
     public Future<List<AppendOutcome>> append(String producer, List<StoryEvent> events) {
-        int partitions = keys.partitions();
-        List<List<Integer>> indexesByPartition = new ArrayList<>(partitions);
-        for (int p = 0; p < partitions; p++) {
-            indexesByPartition.add(null);
+        // Requests run on duplicates of the verticle's context, so the thread is what must stay the same.
+        if (owner == null && Vertx.currentContext() != null && Context.isOnEventLoopThread()) {
+            owner = Thread.currentThread();
         }
-        for (int i = 0; i < events.size(); i++) {
-            int partition = keys.partitionOf(events.get(i).authorId());
-            List<Integer> indexes = indexesByPartition.get(partition);
-            if (indexes == null) {
-                indexes = new ArrayList<>();
-                indexesByPartition.set(partition, indexes);
-            }
-            indexes.add(i);
+        if (owner != Thread.currentThread()) {
+            throw new IllegalStateException("StoryStreamAppender is confined to one event loop, called from "
+                    + Thread.currentThread().getName());
         }
-        AppendOutcome[] outcomes = new AppendOutcome[events.size()];
-        List<Future<Void>> calls = new ArrayList<>();
-        for (int partition = 0; partition < partitions; partition++) {
-            List<Integer> indexes = indexesByPartition.get(partition);
-            if (indexes != null) {
-                calls.add(appendToPartition(partition, producer, events, indexes, outcomes));
-            }
+        List<Future<AppendOutcome>> outcomes = new ArrayList<>(events.size());
+        for (StoryEvent event : events) {
+            Promise<AppendOutcome> outcome = Promise.promise();
+            pendingByPartition.get(keys.partitionOf(event.authorId())).add(new Pending(producer, event, outcome));
+            outcomes.add(outcome.future());
         }
-        return Future.join(calls).transform(ignored -> Future.succeededFuture(List.of(outcomes)));
+        if (!flushScheduled && !events.isEmpty()) {
+            flushScheduled = true;
+            context.runOnContext(ignored -> flush());
+        }
+        return Future.join(outcomes).map(all -> {
+            List<AppendOutcome> results = new ArrayList<>(outcomes.size());
+            outcomes.forEach(outcome -> results.add(outcome.result()));
+            return results;
+        });
     }
 
-    private Future<Void> appendToPartition(int partition, String producer, List<StoryEvent> events,
-                                           List<Integer> indexes, AppendOutcome[] outcomes) {
-        return evalAppend(Command.EVALSHA, SCRIPT_SHA1, partition, producer, events, indexes)
-                .recover(failure -> isMissingScript(failure)
-                        ? evalAppend(Command.EVAL, SCRIPT, partition, producer, events, indexes)
-                        : Future.failedFuture(failure))
+    private void flush() {
+        flushScheduled = false;
+        for (int partition = 0; partition < pendingByPartition.size(); partition++) {
+            List<Pending> pending = pendingByPartition.get(partition);
+            if (pending.isEmpty()) {
+                continue;
+            }
+            pendingByPartition.set(partition, new ArrayList<>());
+            Map<String, List<Pending>> byProducer = new LinkedHashMap<>(2);
+            for (Pending append : pending) {
+                byProducer.computeIfAbsent(append.producer(), name -> new ArrayList<>()).add(append);
+            }
+            for (Map.Entry<String, List<Pending>> group : byProducer.entrySet()) {
+                List<Pending> appends = group.getValue();
+                for (int from = 0; from < appends.size(); from += MAX_EVENTS_PER_CALL) {
+                    send(partition, group.getKey(), appends.subList(from, Math.min(from + MAX_EVENTS_PER_CALL, appends.size())));
+                }
+            }
+        }
+    }
+
+    private void send(int partition, String producer, List<Pending> appends) {
+        List<StoryEvent> events = new ArrayList<>(appends.size());
+        appends.forEach(append -> events.add(append.event()));
+        script.call(redis, partition, producer, events)
                 .timeout(commandTimeoutMillis, TimeUnit.MILLISECONDS)
-                .transform(result -> {
-                    for (int k = 0; k < indexes.size(); k++) {
-                        int index = indexes.get(k);
-                        if (result.succeeded()) {
-                            Response pair = result.result().get(k);
-                            outcomes[index] = AppendOutcome.stored(pair.get(0).toInteger() == 1, pair.get(1).toString(), partition);
-                        } else {
-                            outcomes[index] = AppendOutcome.failed(partition, result.cause());
-                        }
+                .onComplete(result -> {
+                    for (int k = 0; k < appends.size(); k++) {
+                        appends.get(k).outcome().complete(result.succeeded()
+                                ? result.result().get(k)
+                                : AppendOutcome.failed(partition, result.cause()));
                     }
-                    return Future.succeededFuture();
                 });
     }
 
-    private Future<Response> evalAppend(Command command, String script, int partition, String producer,
-                                        List<StoryEvent> events, List<Integer> indexes) {
-        Request request = Request.cmd(command).arg(script).arg(indexes.size() + 1).arg(keys.storyStream(partition));
-        for (int index : indexes) {
-            StoryEvent event = events.get(index);
-            request.arg(keys.seenStory(partition, event.platform(), event.storyId()));
-        }
-        request.arg(producer);
-        for (int index : indexes) {
-            StoryEvent event = events.get(index);
-            request.arg(event.expiresAtMillis()).arg(encoder.encode(event));
-        }
-        return redis.send(request);
-    }
-
-    private static boolean isMissingScript(Throwable failure) {
-        String message = failure.getMessage();
-        return message != null && message.startsWith("NOSCRIPT");
-    }
-
-    private static String loadScript() {
-        try (InputStream in = StoryStreamAppender.class.getResourceAsStream("append-stories.lua")) {
-            if (in == null) {
-                throw new IllegalStateException("append-stories.lua is missing from the class path");
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static String sha1Hex(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has SHA-1", e);
-        }
+    /** An event waiting for the end of the event-loop pass. */
+    private record Pending(String producer, StoryEvent event, Promise<AppendOutcome> outcome) {
     }
 }

@@ -77,6 +77,8 @@ public final class EmbeddedRedis implements AutoCloseable {
                     .setting("appendonly yes")
                     .setting("appendfsync " + appendFsync)
                     .setting("save \"\"")
+                    // dedupe bucket hashes hold many fields: free them off the main thread when they expire
+                    .setting("lazyfree-lazy-expire yes")
                     .setting("protected-mode yes")
                     .build();
             server.start();

@@ -12,8 +12,10 @@ import java.util.zip.CRC32C;
  * slot.
  *
  * <pre>
- * {storycast:p3}:stories                      stream of accepted events of partition 3
- * {storycast:p3}:seen:instagram:&lt;storyId&gt;      dedupe marker: value = stream entry id, expires with the story
+ * {storycast:p3}:stories          stream of partition 3: each entry holds one or more accepted events
+ * {storycast:p3}:seen:&lt;minute&gt;    hash of the dedupe markers of the stories expiring in that minute
+ *                                 (minutes since the epoch): field "&lt;platform&gt;:&lt;storyId&gt;", value
+ *                                 "&lt;entryId&gt;#&lt;index&gt;"; the hash expires when the minute ends
  * </pre>
  */
 public final class RedisKeys {
@@ -57,9 +59,30 @@ public final class RedisKeys {
         return hashTag(partition) + ":stories";
     }
 
-    /** @return the dedupe key of a story; in the same slot as {@link #storyStream(int)} of {@code partition} */
-    public String seenStory(int partition, Platform platform, String storyId) {
-        return hashTag(partition) + ":seen:" + platform.wireName() + ':' + storyId;
+    /** Width of a dedupe bucket: the markers of the stories expiring within one such span share a hash. */
+    public static final long SEEN_BUCKET_MILLIS = 60_000;
+
+    /**
+     * @param expiresAtMillis the story's expiry, epoch milliseconds
+     * @return the bucket hash holding the story's dedupe marker; in the slot of {@link #storyStream(int)}
+     */
+    public String seenBucket(int partition, long expiresAtMillis) {
+        return hashTag(partition) + ":seen:" + seenBucketNumber(expiresAtMillis);
+    }
+
+    /** @return the bucket number (minutes since the epoch) of a story expiring at {@code expiresAtMillis} */
+    public static long seenBucketNumber(long expiresAtMillis) {
+        return Math.floorDiv(expiresAtMillis, SEEN_BUCKET_MILLIS);
+    }
+
+    /** @return when a bucket expires, epoch milliseconds: the end of its minute, after every story it holds */
+    public static long seenBucketExpiresAtMillis(long bucketNumber) {
+        return (bucketNumber + 1) * SEEN_BUCKET_MILLIS;
+    }
+
+    /** @return the field of a story's dedupe marker within its bucket */
+    public static String seenField(Platform platform, String storyId) {
+        return platform.wireName() + ':' + storyId;
     }
 
     private String hashTag(int partition) {

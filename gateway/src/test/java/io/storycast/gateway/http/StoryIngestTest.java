@@ -2,6 +2,7 @@ package io.storycast.gateway.http;
 
 import io.storycast.gateway.redis.RedisKeys;
 import io.storycast.gateway.testing.StoryEvents;
+import io.storycast.gateway.testing.StoryStreamContents;
 import io.storycast.gateway.testing.TestGateway;
 import io.storycast.gateway.testing.TestRedis;
 import io.vertx.core.json.JsonArray;
@@ -13,7 +14,6 @@ import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -39,24 +39,8 @@ class StoryIngestTest {
         redis.close();
     }
 
-    /** @return every stream entry holding {@code storyId}, across all partitions */
     static List<JsonObject> streamEntriesOf(TestRedis redis, RedisKeys keys, String storyId) {
-        List<JsonObject> found = new ArrayList<>();
-        for (int partition = 0; partition < keys.partitions(); partition++) {
-            Response entries = await(redis.api().xrange(List.of(keys.storyStream(partition), "-", "+")));
-            for (Response entry : entries) {
-                Response fields = entry.get(1);
-                for (int i = 0; i < fields.size(); i += 2) {
-                    if (fields.get(i).toString().equals("event")) {
-                        JsonObject event = new JsonObject(fields.get(i + 1).toString());
-                        if (event.getString("storyId").equals(storyId)) {
-                            found.add(event.put("_entryId", entry.get(0).toString()).put("_partition", partition));
-                        }
-                    }
-                }
-            }
-        }
-        return found;
+        return StoryStreamContents.eventsOf(redis, keys, storyId);
     }
 
     @Test
@@ -73,6 +57,8 @@ class StoryIngestTest {
         List<JsonObject> entries = streamEntriesOf(redis, keys, storyId);
         assertThat(entries).hasSize(1);
         assertThat(entries.get(0).getString("_entryId")).isEqualTo(body.getString("entryId"));
+        assertThat(entries.get(0).getInteger("_entryIndex")).isEqualTo(body.getInteger("entryIndex")).isZero();
+        assertThat(entries.get(0).getString("_producer")).isEqualTo("meta-stories");
         assertThat(entries.get(0).getInteger("_partition")).isEqualTo(keys.partitionOf("author-1"));
         assertThat(entries.get(0).getString("expiresAt")).isNotNull();
         assertThat(entries.get(0).getString("caption")).isEqualTo("hello from author-1");
@@ -89,23 +75,47 @@ class StoryIngestTest {
         assertThat(retry.statusCode()).isEqualTo(200);
         assertThat(new JsonObject(retry.body()).getString("status")).isEqualTo("duplicate");
         assertThat(new JsonObject(retry.body()).getString("entryId")).isEqualTo(new JsonObject(first.body()).getString("entryId"));
+        assertThat(new JsonObject(retry.body()).getInteger("entryIndex")).isEqualTo(new JsonObject(first.body()).getInteger("entryIndex"));
         assertThat(streamEntriesOf(redis, keys, event.getString("storyId"))).hasSize(1);
     }
 
     @Test
-    void dedupeMarkerHoldsTheEntryIdForExactlyTheStorysLifetime() {
+    void keepsTheDedupeMarkerInTheBucketOfTheStorysExpiryUntilThatMinuteEnds() {
         JsonObject event = StoryEvents.valid();
         String storyId = event.getString("storyId");
 
-        HttpResponse<String> accepted = gateway.postStories("application/json", event.encode());
+        JsonObject accepted = new JsonObject(gateway.postStories("application/json", event.encode()).body());
 
-        String marker = keys.seenStory(keys.partitionOf("author-1"), io.storycast.gateway.story.Platform.INSTAGRAM, storyId);
-        assertThat(await(redis.api().get(marker)).toString()).isEqualTo(new JsonObject(accepted.body()).getString("entryId"));
         long expiresAt = java.time.Instant.parse(event.getString("createdAt")).toEpochMilli() + 86_400_000L;
+        String bucket = keys.seenBucket(keys.partitionOf("author-1"), expiresAt);
+        String marker = await(redis.api().hget(bucket, RedisKeys.seenField(io.storycast.gateway.story.Platform.INSTAGRAM, storyId))).toString();
+        assertThat(marker).isEqualTo(accepted.getString("entryId") + "#" + accepted.getInteger("entryIndex"));
         long before = System.currentTimeMillis();
-        long ttlMillis = await(redis.api().pttl(marker)).toLong(); // PEXPIRETIME would need Redis 7
+        long ttlMillis = await(redis.api().pttl(bucket)).toLong(); // PEXPIRETIME would need Redis 7
         long after = System.currentTimeMillis();
-        assertThat(expiresAt).isBetween(before + ttlMillis, after + ttlMillis);
+        assertThat(after + ttlMillis).as("the bucket outlives the story").isGreaterThanOrEqualTo(expiresAt);
+        assertThat(before + ttlMillis).as("by less than one bucket").isLessThanOrEqualTo(expiresAt + RedisKeys.SEEN_BUCKET_MILLIS);
+    }
+
+    @Test
+    void storesTheEventsOfOneAuthorInABatchAsOneEntryInOrder() {
+        JsonObject first = StoryEvents.valid(StoryEvents.newStoryId(), "author-batch");
+        JsonObject second = StoryEvents.valid(StoryEvents.newStoryId(), "author-batch");
+        JsonObject third = StoryEvents.valid(StoryEvents.newStoryId(), "author-batch");
+
+        JsonArray results = new JsonObject(gateway.postStories("application/x-ndjson",
+                first.encode() + "\n" + second.encode() + "\n" + third.encode()).body()).getJsonArray("results");
+
+        String entryId = results.getJsonObject(0).getString("entryId");
+        for (int i = 0; i < 3; i++) {
+            assertThat(results.getJsonObject(i).getString("entryId")).isEqualTo(entryId);
+            assertThat(results.getJsonObject(i).getInteger("entryIndex")).isEqualTo(i);
+        }
+        List<JsonObject> stored = streamEntriesOf(redis, keys, second.getString("storyId"));
+        assertThat(stored).singleElement().satisfies(event -> {
+            assertThat(event.getString("_entryId")).isEqualTo(entryId);
+            assertThat(event.getInteger("_entryIndex")).isEqualTo(1);
+        });
     }
 
     @Test
@@ -118,6 +128,7 @@ class StoryIngestTest {
         assertThat(results.getJsonObject(0).getString("status")).isEqualTo("accepted");
         assertThat(results.getJsonObject(1).getString("status")).isEqualTo("duplicate");
         assertThat(results.getJsonObject(1).getString("entryId")).isEqualTo(results.getJsonObject(0).getString("entryId"));
+        assertThat(results.getJsonObject(1).getInteger("entryIndex")).isEqualTo(results.getJsonObject(0).getInteger("entryIndex"));
         assertThat(streamEntriesOf(redis, keys, event.getString("storyId"))).hasSize(1);
     }
 
