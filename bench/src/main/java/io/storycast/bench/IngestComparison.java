@@ -32,7 +32,7 @@ import java.util.function.Supplier;
  * that is the Gatling suite's job).
  *
  * <pre>java -cp bench/target/benchmarks.jar io.storycast.bench.IngestComparison [--seconds 10] [--warmup 3]
- *      [--single-in-flight 64] [--batch-in-flight 16] [--partitions 16] [--gateway-jvm-args "-XX:..."]
+ *      [--single-in-flight 64] [--batch-in-flight 32] [--partitions 16] [--gateway-jvm-args "-XX:..."]
  *      [--gateway-jar gateway/target/storycast-gateway.jar] [--out target/comparison]</pre>
  */
 public final class IngestComparison {
@@ -46,7 +46,7 @@ public final class IngestComparison {
         Path jar = Path.of(options.getOrDefault("gateway-jar", "gateway/target/storycast-gateway.jar"));
         Path out = Files.createDirectories(Path.of(options.getOrDefault("out", "target/comparison")));
         int singleInFlight = Integer.parseInt(options.getOrDefault("single-in-flight", "64"));
-        int batchInFlight = Integer.parseInt(options.getOrDefault("batch-in-flight", "16"));
+        int batchInFlight = Integer.parseInt(options.getOrDefault("batch-in-flight", "32"));
         Path redisDir = Files.createTempDirectory("storycast-comparison-redis");
 
         List<Result> results = new ArrayList<>();
