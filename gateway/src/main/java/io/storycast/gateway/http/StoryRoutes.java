@@ -6,7 +6,6 @@ import io.storycast.gateway.ingest.NdjsonLines;
 import io.storycast.gateway.ingest.Producer;
 import io.storycast.gateway.ingest.StoryIngestor;
 import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
@@ -60,7 +59,7 @@ final class StoryRoutes {
             case ACCEPTED, DUPLICATE -> context.response()
                     .setStatusCode(result.status() == LineResult.Status.ACCEPTED ? 202 : 200)
                     .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                    .end(lineJson(result).toBuffer());
+                    .end(BatchReport.writeSingle(result));
             case INVALID -> Problems.send(context.response(), invalidEvent(result));
             case FORBIDDEN -> Problems.send(context.response(), Problems.problem(403, "forbidden-platform",
                     "Platform not allowed", result.problem().detail()).put("field", "platform"));
@@ -69,47 +68,19 @@ final class StoryRoutes {
     }
 
     private void respondToBatch(RoutingContext context, List<LineResult> results) {
-        int accepted = 0;
-        int duplicates = 0;
-        int rejected = 0;
-        int unavailable = 0;
-        JsonArray lines = new JsonArray();
-        for (LineResult result : results) {
-            switch (result.status()) {
-                case ACCEPTED -> accepted++;
-                case DUPLICATE -> duplicates++;
-                case INVALID, FORBIDDEN -> rejected++;
-                case UNAVAILABLE -> unavailable++;
-            }
-            lines.add(lineJson(result));
-        }
-        if (unavailable > 0) {
+        boolean unavailable = results.stream().anyMatch(result -> result.status() == LineResult.Status.UNAVAILABLE);
+        if (unavailable) {
             // Some lines' outcome is unknown: the producer must retry them (safe, duplicates are detected).
-            Problems.sendRetryLater(context.response(), unavailable()
-                    .put("accepted", accepted).put("duplicates", duplicates).put("rejected", rejected)
-                    .put("unavailable", unavailable).put("results", lines), ingestConfig.retryAfterSeconds());
+            int retryAfter = ingestConfig.retryAfterSeconds();
+            context.response().setStatusCode(503)
+                    .putHeader(HttpHeaders.RETRY_AFTER, Integer.toString(retryAfter))
+                    .putHeader(HttpHeaders.CONTENT_TYPE, Problems.PROBLEM_JSON)
+                    .end(BatchReport.write(results, unavailable().put("retryAfterSeconds", retryAfter)));
             return;
         }
         context.response().setStatusCode(200)
                 .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                .end(new JsonObject()
-                        .put("accepted", accepted).put("duplicates", duplicates).put("rejected", rejected)
-                        .put("results", lines).toBuffer());
-    }
-
-    private static JsonObject lineJson(LineResult result) {
-        JsonObject json = new JsonObject().put("line", result.line()).put("status", result.status().wireName());
-        if (result.event() != null) {
-            json.put("platform", result.event().platform().wireName()).put("storyId", result.event().storyId());
-        }
-        if (result.entryId() != null) {
-            json.put("entryId", result.entryId()).put("entryIndex", result.entryIndex());
-        }
-        if (result.problem() != null && result.status() != LineResult.Status.UNAVAILABLE) {
-            json.put("problem", new JsonObject().put("field", result.problem().field())
-                    .put("rule", result.problem().rule()).put("detail", result.problem().detail()));
-        }
-        return json;
+                .end(BatchReport.write(results, null));
     }
 
     private static JsonObject invalidEvent(LineResult result) {

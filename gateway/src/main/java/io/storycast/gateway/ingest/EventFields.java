@@ -7,16 +7,14 @@ import io.storycast.gateway.story.Platform;
 import io.storycast.gateway.story.StoryEvent;
 
 import java.util.EnumSet;
-import java.util.List;
 
 /**
  * The raw fields of one event while it is parsed, and the semantic rules that turn them into a
  * {@link StoryEvent}. One instance per decode; not shared.
  */
 final class EventFields {
-    // One bit per field name, in the order of FIELD_NAMES: a repeated field is caught without a set.
-    private static final List<String> FIELD_NAMES = List.of("platform", "storyId", "authorId", "createdAt", "expiresAt",
-            "audience", "caption", "media", "media.id", "media.kind", "shareTo");
+    // One bit per field: a repeated field is caught without a set.
+    private static final int MEDIA_BIT = bitOf("media");
     private int seen;
 
     String platform;
@@ -32,12 +30,29 @@ final class EventFields {
 
     /** @return a {@code duplicate} problem when the field was already present, else {@code null} */
     EventProblem markSeen(String field) {
-        int bit = 1 << FIELD_NAMES.indexOf(field);
+        int bit = bitOf(field);
         if ((seen & bit) != 0) {
             return new EventProblem(field, "duplicate", field + " appears twice");
         }
         seen |= bit;
         return null;
+    }
+
+    private static int bitOf(String field) {
+        return switch (field) {
+            case "platform" -> 1;
+            case "storyId" -> 1 << 1;
+            case "authorId" -> 1 << 2;
+            case "createdAt" -> 1 << 3;
+            case "expiresAt" -> 1 << 4;
+            case "audience" -> 1 << 5;
+            case "caption" -> 1 << 6;
+            case "media" -> 1 << 7;
+            case "media.id" -> 1 << 8;
+            case "media.kind" -> 1 << 9;
+            case "shareTo" -> 1 << 10;
+            default -> throw new IllegalArgumentException("not a story event field: " + field);
+        };
     }
 
     void setText(String field, String text) {
@@ -105,7 +120,7 @@ final class EventFields {
         if (storyAudience == null) {
             return invalid(new EventProblem("audience", "enum", "audience '" + audience + "' is not one of default, close_friends"));
         }
-        if ((seen & (1 << FIELD_NAMES.indexOf("media"))) == 0) {
+        if ((seen & MEDIA_BIT) == 0) {
             return invalid(EventProblem.required("media"));
         }
         if (mediaId == null) {

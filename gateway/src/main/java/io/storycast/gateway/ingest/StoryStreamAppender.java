@@ -76,21 +76,19 @@ public final class StoryStreamAppender {
             throw new IllegalStateException("StoryStreamAppender is confined to one event loop, called from "
                     + Thread.currentThread().getName());
         }
-        List<Future<AppendOutcome>> outcomes = new ArrayList<>(events.size());
-        for (StoryEvent event : events) {
-            Promise<AppendOutcome> outcome = Promise.promise();
-            pendingByPartition.get(keys.partitionOf(event.authorId())).add(new Pending(producer, event, outcome));
-            outcomes.add(outcome.future());
+        if (events.isEmpty()) {
+            return Future.succeededFuture(List.of());
         }
-        if (!flushScheduled && !events.isEmpty()) {
+        RequestOutcomes request = new RequestOutcomes(events.size());
+        for (int i = 0; i < events.size(); i++) {
+            StoryEvent event = events.get(i);
+            pendingByPartition.get(keys.partitionOf(event.authorId())).add(new Pending(producer, event, request, i));
+        }
+        if (!flushScheduled) {
             flushScheduled = true;
             context.runOnContext(ignored -> flush());
         }
-        return Future.join(outcomes).map(all -> {
-            List<AppendOutcome> results = new ArrayList<>(outcomes.size());
-            outcomes.forEach(outcome -> results.add(outcome.result()));
-            return results;
-        });
+        return request.all.future();
     }
 
     private void flush() {
@@ -121,14 +119,34 @@ public final class StoryStreamAppender {
                 .timeout(commandTimeoutMillis, TimeUnit.MILLISECONDS)
                 .onComplete(result -> {
                     for (int k = 0; k < appends.size(); k++) {
-                        appends.get(k).outcome().complete(result.succeeded()
+                        Pending append = appends.get(k);
+                        append.request().set(append.index(), result.succeeded()
                                 ? result.result().get(k)
                                 : AppendOutcome.failed(partition, result.cause()));
                     }
                 });
     }
 
-    /** An event waiting for the end of the event-loop pass. */
-    private record Pending(String producer, StoryEvent event, Promise<AppendOutcome> outcome) {
+    /** An event waiting for the end of the event-loop pass: the {@code index}-th event of {@code request}. */
+    private record Pending(String producer, StoryEvent event, RequestOutcomes request, int index) {
+    }
+
+    /** The outcomes of one {@link #append} call, completed when the last of its script calls answers. */
+    private static final class RequestOutcomes {
+        private final AppendOutcome[] outcomes;
+        private final Promise<List<AppendOutcome>> all = Promise.promise();
+        private int missing;
+
+        RequestOutcomes(int events) {
+            outcomes = new AppendOutcome[events];
+            missing = events;
+        }
+
+        void set(int index, AppendOutcome outcome) {
+            outcomes[index] = outcome;
+            if (--missing == 0) {
+                all.complete(List.of(outcomes));
+            }
+        }
     }
 }
