@@ -28,14 +28,14 @@ final class AppendScriptLoad {
     }
 
     static IngestComparison.Result measure(Vertx vertx, String redisUrl, int warmup, int seconds, int inFlight,
-                                           int batchSize) throws InterruptedException {
+                                           int batchSize) throws Exception {
         StoryEventDecoder decoder = new StoryEventDecoder(new IngestConfig(16, 1000, 2200, 86_400, 300, 1),
                 System::currentTimeMillis);
         Redis connector = Redis.createClient(vertx, new RedisOptions().setConnectionString(redisUrl).setMaxWaitingHandlers(100_000));
-        PipelinedRedis redis = new PipelinedRedis(connector, 5_000, 100);
+        PipelinedRedis redis = new PipelinedRedis(connector, 10_000, 100);
         // The appender is confined to one event loop, as in a gateway verticle: every call hops onto it.
         Context eventLoop = vertx.getOrCreateContext();
-        StoryStreamAppender appender = new StoryStreamAppender(eventLoop, redis, new RedisKeys("storycast", 16), 10_000);
+        StoryStreamAppender appender = new StoryStreamAppender(eventLoop, redis, new RedisKeys("storycast", 16));
         AtomicLong ids = new AtomicLong();
         try {
             return IngestComparison.measure("gateway append script, no HTTP (" + batchSize + " events/call group, "
@@ -57,7 +57,9 @@ final class AppendScriptLoad {
                 return appended.future();
             });
         } finally {
-            redis.close();
+            Promise<Void> closed = Promise.promise();
+            eventLoop.runOnContext(ignored -> redis.close().onComplete(closed)); // it belongs to that event loop
+            closed.future().await(10, java.util.concurrent.TimeUnit.SECONDS);
         }
     }
 }

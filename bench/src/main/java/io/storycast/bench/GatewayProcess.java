@@ -61,7 +61,12 @@ final class GatewayProcess implements AutoCloseable {
         }, "gateway-log");
         reader.setDaemon(true);
         reader.start();
-        return new GatewayProcess(process, port.get(60, TimeUnit.SECONDS));
+        try {
+            return new GatewayProcess(process, port.get(60, TimeUnit.SECONDS));
+        } catch (Exception e) {
+            process.destroyForcibly();
+            throw e;
+        }
     }
 
     int port() {

@@ -76,7 +76,10 @@ public final class IngestComparison {
                         new PoolOptions().setHttp1MaxSize(128));
                 AtomicLong ids = new AtomicLong();
                 results.add(measure("HTTP single-event requests (" + singleInFlight + " in flight)", "events/s", warmup, seconds, singleInFlight,
-                        () -> post(http, "application/json", BenchEvents.event("s-" + ids.incrementAndGet(), "author-" + (ids.get() % 1000)))));
+                        () -> {
+                            long id = ids.incrementAndGet();
+                            return post(http, "application/json", BenchEvents.event("s-" + id, "author-" + (id % 1000)));
+                        }));
                 results.add(measure("HTTP NDJSON batches of " + BATCH_SIZE + " (" + batchInFlight + " in flight)", "events/s", warmup, seconds, batchInFlight,
                         () -> post(http, "application/x-ndjson", batch(ids))));
                 http.close();

@@ -6,12 +6,12 @@ import io.storycast.gateway.http.InFlightLimiter;
 import io.storycast.gateway.http.Readiness;
 import io.storycast.gateway.ingest.ProducerRegistry;
 import io.storycast.gateway.redis.EmbeddedRedis;
+import io.storycast.gateway.redis.PipelinedRedis;
 import io.storycast.gateway.redis.RedisClients;
 import io.storycast.gateway.redis.RedisKeys;
 import io.storycast.gateway.redis.StoryStreams;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
-import io.vertx.redis.client.Redis;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,15 +70,19 @@ public final class Gateway implements AutoCloseable {
 
     private void deploy() {
         long timeoutMillis = config.redis().commandTimeoutMillis();
-        Redis admin = RedisClients.create(vertx, config.redis(), redisUrl);
-        try {
+        // One pipelined connection, on an event loop, as the request path uses: any number of partitions
+        // fits through it, where a pooled client's bounded wait queue would overflow.
+        io.vertx.core.Promise<Void> created = io.vertx.core.Promise.promise();
+        vertx.getOrCreateContext().runOnContext(ignored -> {
+            PipelinedRedis admin = RedisClients.createPipelined(vertx, config.redis(), redisUrl);
             new StoryStreams(admin, new RedisKeys(config.redis().keyPrefix(), config.ingest().streamPartitions()), timeoutMillis)
-                    .ensureCreated().await(timeoutMillis * 2, TimeUnit.MILLISECONDS);
+                    .ensureCreated().eventually(admin::close).onComplete(created);
+        });
+        try {
+            created.future().await(timeoutMillis * 2, TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             // Not fatal: /readyz stays 503 and creates the streams once Redis answers.
             LOG.warn("could not create the story streams at {} yet: {}", redisUrl, e.toString());
-        } finally {
-            admin.close();
         }
 
         ProducerRegistry producers = new ProducerRegistry(config.producers());

@@ -25,6 +25,9 @@ public final class StorycastGateway {
             String arg = args[i];
             if (arg.equals("--config") && i + 1 < args.length) {
                 configFile = Path.of(args[++i]);
+            } else if (arg.equals("--config")) {
+                System.err.println("storycast: --config needs a file name");
+                System.exit(2);
             } else if (arg.startsWith("--config=")) {
                 configFile = Path.of(arg.substring("--config=".length()));
             } else if (arg.equals("--help") || arg.equals("-h")) {

@@ -2,7 +2,13 @@ package io.storycast.gateway;
 
 import io.storycast.gateway.config.ConfigLoader;
 import io.storycast.gateway.config.StorycastConfig;
+import io.storycast.gateway.redis.RedisKeys;
 import io.storycast.gateway.testing.StoryEvents;
+import io.storycast.gateway.testing.TestRedis;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisAPI;
+import io.vertx.redis.client.Response;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -12,6 +18,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -28,18 +35,37 @@ class EmbeddedRedisDefaultTest {
         String event = StoryEvents.valid().encode();
         HttpClient http = HttpClient.newHttpClient();
 
-        String firstRedis;
         try (Gateway gateway = Gateway.start(config)) {
-            firstRedis = gateway.redisUrl();
-            assertThat(firstRedis).startsWith("redis://127.0.0.1:");
+            assertThat(gateway.redisUrl()).startsWith("redis://127.0.0.1:");
+            assertFanoutGroupOnEveryPartition(gateway.redisUrl(), config.ingest().streamPartitions());
             assertThat(post(http, gateway.port(), event).statusCode()).isEqualTo(202);
         }
-        assertThat(Files.list(folder.resolve("redis")).toList()).as("append-only file written").isNotEmpty();
+        try (var files = Files.list(folder.resolve("redis"))) {
+            assertThat(files.toList()).as("append-only file written").isNotEmpty();
+        }
 
         try (Gateway gateway = Gateway.start(config)) {
             HttpResponse<String> retry = post(http, gateway.port(), event);
             assertThat(retry.statusCode()).as("the dedupe marker survived the restart: " + retry.body()).isEqualTo(200);
             assertThat(retry.body()).contains("\"duplicate\"");
+        }
+    }
+
+    /** Checked before any request, so it is start-up (not /readyz) that created the groups. */
+    private static void assertFanoutGroupOnEveryPartition(String redisUrl, int partitions) {
+        Vertx vertx = Vertx.vertx();
+        try {
+            RedisAPI redis = RedisAPI.api(Redis.createClient(vertx, redisUrl));
+            RedisKeys keys = new RedisKeys("storycast", partitions);
+            for (int partition = 0; partition < partitions; partition++) {
+                Response groups = TestRedis.await(redis.xinfo(List.of("GROUPS", keys.storyStream(partition))));
+                assertThat(groups.size()).isEqualTo(1);
+                assertThat(groups.get(0).get("name").toString()).isEqualTo(RedisKeys.FANOUT_GROUP);
+                assertThat(groups.get(0).get("last-delivered-id").toString()).as("reads from the first entry").isEqualTo("0-0");
+            }
+            redis.close();
+        } finally {
+            vertx.close().await();
         }
     }
 

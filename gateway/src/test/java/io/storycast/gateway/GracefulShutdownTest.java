@@ -40,6 +40,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class GracefulShutdownTest {
     private static final Pattern LISTENING = Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)");
+    /** When SIGTERM was sent (System.nanoTime), 0 before. */
+    private final java.util.concurrent.atomic.AtomicLong stopSentNanos = new java.util.concurrent.atomic.AtomicLong();
+    /** Requests sent before SIGTERM that got an HTTP answer after it. */
+    private final AtomicInteger answeredAfterStop = new AtomicInteger();
     private static TestRedis redis;
 
     @BeforeAll
@@ -69,6 +73,7 @@ class GracefulShutdownTest {
                 producers.add(producer);
             }
             assertThat(enoughAccepted.await(30, TimeUnit.SECONDS)).as("300 stories accepted before the stop").isTrue();
+            stopSentNanos.set(System.nanoTime());
 
             // SIGTERM; unlike Process.destroy(), ProcessHandle.destroy() leaves our end of the log pipe open
             assertThat(process.toHandle().destroy()).isTrue();
@@ -85,6 +90,9 @@ class GracefulShutdownTest {
             Set<String> lost = new HashSet<>(acknowledged);
             lost.removeAll(stored);
             assertThat(lost).as("acknowledged but not in the stream").isEmpty();
+            // Draining: requests already in flight when SIGTERM arrived were answered, not cut off.
+            assertThat(answeredAfterStop.get()).as("in-flight requests answered after SIGTERM").isPositive();
+            assertThat(refusedOrCut.get()).as("every producer was turned away once the gateway stopped").isEqualTo(producers.size());
         } finally {
             process.destroyForcibly();
         }
@@ -138,17 +146,21 @@ class GracefulShutdownTest {
         }
     }
 
-    private static void produceUntilRefused(int port, Set<String> acknowledged, CountDownLatch accepted, AtomicInteger refused) {
+    private void produceUntilRefused(int port, Set<String> acknowledged, CountDownLatch accepted, AtomicInteger refused) {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
         URI uri = URI.create("http://127.0.0.1:" + port + "/v1/stories");
         for (int i = 0; i < 100_000; i++) {
             JsonObject event = StoryEvents.valid(StoryEvents.newStoryId(), "author-" + (i % 50));
+            boolean sentBeforeStop = stopSentNanos.get() == 0;
             try {
                 HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri)
                         .header("Authorization", "Bearer " + TestGateway.PRODUCER_KEY)
                         .header("Content-Type", "application/json")
                         .timeout(Duration.ofSeconds(10))
                         .POST(HttpRequest.BodyPublishers.ofString(event.encode())).build(), HttpResponse.BodyHandlers.ofString());
+                if (sentBeforeStop && stopSentNanos.get() != 0) {
+                    answeredAfterStop.incrementAndGet();
+                }
                 if (response.statusCode() == 202) {
                     acknowledged.add(event.getString("storyId"));
                     accepted.countDown();

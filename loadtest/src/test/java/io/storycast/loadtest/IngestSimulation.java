@@ -20,7 +20,7 @@ import static io.gatling.javaapi.http.HttpDsl.status;
  * do not slow down when the gateway does, so latency is measured from the intended send time).
  *
  * <p>System properties (all optional): {@code baseUrl} (http://127.0.0.1:8080), {@code producerKey}
- * (storycast-dev-key), {@code singleRate} single-event requests/s (200), {@code batchRate} batch
+ * (storycast-dev-key), {@code platforms} the key's source platforms, comma separated (all four), {@code singleRate} single-event requests/s (200), {@code batchRate} batch
  * requests/s (10), {@code batchSize} events per batch (100), {@code authors} distinct authors (10000),
  * {@code durationSeconds} (30), {@code rampSeconds} (5), {@code p99Millis} the p99 the run must beat
  * (250), {@code maxErrorPercent} (1.0).

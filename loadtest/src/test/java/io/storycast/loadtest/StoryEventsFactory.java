@@ -8,6 +8,8 @@ import java.util.concurrent.ThreadLocalRandom;
 /** Valid story events with fresh ids, for the simulations. Authors are drawn from a fixed population. */
 final class StoryEventsFactory {
     private static final String[] PLATFORMS = {"instagram", "facebook", "whatsapp", "messenger"};
+    /** Source platforms to post for: the producer key's platforms (system property {@code platforms}). */
+    private static final String[] SOURCES = System.getProperty("platforms", "instagram,facebook,whatsapp,messenger").split(",");
 
     private StoryEventsFactory() {
     }
@@ -15,7 +17,7 @@ final class StoryEventsFactory {
     /** @return one event as compact JSON (no trailing newline) */
     static String event(int authors) {
         ThreadLocalRandom random = ThreadLocalRandom.current();
-        String platform = PLATFORMS[random.nextInt(PLATFORMS.length)];
+        String platform = SOURCES[random.nextInt(SOURCES.length)].trim();
         String target = PLATFORMS[(indexOf(platform) + 1 + random.nextInt(PLATFORMS.length - 1)) % PLATFORMS.length];
         String createdAt = Instant.now().minusSeconds(1).truncatedTo(ChronoUnit.MILLIS).toString();
         String storyId = UUID.randomUUID().toString();

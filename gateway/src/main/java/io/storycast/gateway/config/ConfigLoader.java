@@ -55,7 +55,7 @@ public final class ConfigLoader {
     public StorycastConfig load(Path configFile, Map<String, String> environment) {
         ObjectNode tree = (ObjectNode) defaultsTree();
         if (configFile != null) {
-            mergeInto(tree, readFile(configFile), "");
+            mergeInto(tree, readFile(configFile));
         }
         applyEnvironment(tree, environment);
         try {
@@ -126,13 +126,13 @@ public final class ConfigLoader {
     }
 
     /** Objects merge key by key; lists and scalars replace. Unknown keys are kept so binding names them. */
-    private static void mergeInto(ObjectNode target, JsonNode source, String path) {
+    private static void mergeInto(ObjectNode target, JsonNode source) {
         Iterator<Map.Entry<String, JsonNode>> fields = source.fields();
         while (fields.hasNext()) {
             Map.Entry<String, JsonNode> field = fields.next();
             JsonNode existing = target.get(field.getKey());
             if (existing != null && existing.isObject() && field.getValue().isObject()) {
-                mergeInto((ObjectNode) existing, field.getValue(), path + field.getKey() + ".");
+                mergeInto((ObjectNode) existing, field.getValue());
             } else {
                 target.set(field.getKey(), field.getValue());
             }
@@ -166,11 +166,16 @@ public final class ConfigLoader {
             }
             unusedEnvironmentVariables.remove(variable);
             if (value.isArray()) {
+                JsonNode list;
                 try {
-                    node.set(field, mapper.readTree(text));
+                    list = mapper.readTree(text);
                 } catch (JsonProcessingException e) {
                     throw new ConfigException(path, "from " + variable + " must be a JSON list: " + e.getOriginalMessage());
                 }
+                if (list == null || !list.isArray()) {
+                    throw new ConfigException(path, "from " + variable + " must be a JSON list, e.g. [{...}]");
+                }
+                node.set(field, list);
             } else {
                 // Plain text; Jackson coerces it to the key's type and names the key if it cannot.
                 node.set(field, TextNode.valueOf(text));

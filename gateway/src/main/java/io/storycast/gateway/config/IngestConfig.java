@@ -7,7 +7,7 @@ package io.storycast.gateway.config;
  *                                changing it moves authors between partitions, so set it once; default 16
  * @param maxBatchEvents          most events in one NDJSON request, 1 to 100000; past it 413; default 1000
  * @param maxCaptionLength        longest caption in Unicode code points, 0 to 100000; default 2200
- * @param maxStoryLifetimeSeconds longest {@code expiresAt - createdAt} in seconds, 60 to 30 days; also the
+ * @param maxStoryLifetimeSeconds longest {@code expiresAt - createdAt} in seconds, 60 s to 30 days; also the
  *                                default lifetime when an event has no {@code expiresAt}; default 86400 (24 h)
  * @param maxClockSkewSeconds     how far in the future {@code createdAt} may lie, 0 to 86400; default 300
  * @param retryAfterSeconds       the {@code Retry-After} sent with 429 and 503, 1 to 3600; default 1

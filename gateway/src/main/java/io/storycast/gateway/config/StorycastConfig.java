@@ -48,7 +48,6 @@ public record StorycastConfig(
         for (int i = 0; i < producers.size(); i++) {
             ProducerConfig producer = producers.get(i);
             String path = "producers[" + i + "]";
-            ConfigException.require(producer != null, path, "must be an object");
             producer.validate(path);
             ConfigException.require(names.add(producer.name()), path + ".name", "'" + producer.name() + "' is used twice");
             ConfigException.require(keys.add(producer.key()), path + ".key", "is the same as another producer's key");

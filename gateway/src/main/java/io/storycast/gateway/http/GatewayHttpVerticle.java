@@ -5,6 +5,7 @@ import io.storycast.gateway.ingest.ProducerRegistry;
 import io.storycast.gateway.ingest.StoryEventDecoder;
 import io.storycast.gateway.ingest.StoryIngestor;
 import io.storycast.gateway.ingest.StoryStreamAppender;
+import io.storycast.gateway.redis.PipelinedRedis;
 import io.storycast.gateway.redis.RedisClients;
 import io.storycast.gateway.redis.RedisKeys;
 import io.storycast.gateway.redis.StoryStreams;
@@ -12,7 +13,6 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.redis.client.Redis;
 
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -31,7 +31,7 @@ public final class GatewayHttpVerticle extends VerticleBase {
     private final Readiness readiness;
 
     private HttpServer server;
-    private Redis redis;
+    private PipelinedRedis redis;
 
     /**
      * @param port the port every instance listens on (already resolved when 0 was configured)
@@ -53,7 +53,7 @@ public final class GatewayHttpVerticle extends VerticleBase {
         int timeout = config.redis().commandTimeoutMillis();
         StoryIngestor ingestor = new StoryIngestor(
                 new StoryEventDecoder(config.ingest(), System::currentTimeMillis),
-                new StoryStreamAppender(context, redis, keys, timeout));
+                new StoryStreamAppender(context, redis, keys));
         StoryStreams streams = new StoryStreams(redis, keys, timeout);
         HttpServerOptions options = new HttpServerOptions()
                 .setHost(config.http().host())

@@ -36,11 +36,6 @@ public final class InFlightLimiter {
         inFlight.decrementAndGet();
     }
 
-    /** @return requests in flight now */
-    public int inFlight() {
-        return inFlight.get();
-    }
-
     /** @return the bound */
     public int maxInFlight() {
         return maxInFlight;

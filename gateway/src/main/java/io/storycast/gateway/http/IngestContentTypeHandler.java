@@ -12,6 +12,8 @@ import io.vertx.ext.web.handler.PlatformHandler;
 final class IngestContentTypeHandler implements PlatformHandler {
     static final String JSON = "application/json";
     static final String NDJSON = "application/x-ndjson";
+    /** Routing-context key: {@code Boolean.TRUE} when the body is an NDJSON batch. */
+    static final String IS_BATCH = "storycast.isBatch";
 
     @Override
     public void handle(RoutingContext context) {
@@ -23,6 +25,7 @@ final class IngestContentTypeHandler implements PlatformHandler {
                             + (contentType == null ? "" : contentType) + "'").put("field", "Content-Type"));
             return;
         }
+        context.put(IS_BATCH, mediaType.equalsIgnoreCase(NDJSON));
         context.next();
     }
 }

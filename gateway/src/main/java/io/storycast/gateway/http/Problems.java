@@ -43,7 +43,15 @@ public final class Problems {
 
     /** Ends {@code response} with a 429 or 503 problem and a {@code Retry-After} header. */
     public static Future<Void> sendRetryLater(HttpServerResponse response, JsonObject problem, int retryAfterSeconds) {
-        response.putHeader(HttpHeaders.RETRY_AFTER, Integer.toString(retryAfterSeconds));
-        return send(response, problem.put("retryAfterSeconds", retryAfterSeconds));
+        return send(retryLater(response, problem, retryAfterSeconds), problem);
+    }
+
+    /**
+     * Sets {@code Retry-After} on {@code response} and the matching {@code retryAfterSeconds} member on
+     * {@code problem}, for callers that write the body themselves.
+     */
+    public static HttpServerResponse retryLater(HttpServerResponse response, JsonObject problem, int retryAfterSeconds) {
+        problem.put("retryAfterSeconds", retryAfterSeconds);
+        return response.putHeader(HttpHeaders.RETRY_AFTER, Integer.toString(retryAfterSeconds));
     }
 }

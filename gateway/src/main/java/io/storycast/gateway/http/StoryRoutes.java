@@ -29,8 +29,7 @@ final class StoryRoutes {
     void postStories(RoutingContext context) {
         Producer producer = context.get(ProducerAuthHandler.PRODUCER);
         byte[] body = context.body().buffer() == null ? new byte[0] : context.body().buffer().getBytes();
-        String contentType = context.request().getHeader(HttpHeaders.CONTENT_TYPE);
-        boolean batch = contentType != null && contentType.regionMatches(true, 0, IngestContentTypeHandler.NDJSON, 0, IngestContentTypeHandler.NDJSON.length());
+        boolean batch = context.get(IngestContentTypeHandler.IS_BATCH, false);
         NdjsonLines lines = batch ? NdjsonLines.split(body, ingestConfig.maxBatchEvents()) : NdjsonLines.single(body);
         if (lines == null) {
             Problems.send(context.response(), Problems.problem(413, "too-many-events", "Too many events",
@@ -63,7 +62,9 @@ final class StoryRoutes {
             case INVALID -> Problems.send(context.response(), invalidEvent(result));
             case FORBIDDEN -> Problems.send(context.response(), Problems.problem(403, "forbidden-platform",
                     "Platform not allowed", result.problem().detail()).put("field", "platform"));
-            case UNAVAILABLE -> Problems.sendRetryLater(context.response(), unavailable(), ingestConfig.retryAfterSeconds());
+            case UNAVAILABLE -> Problems.sendRetryLater(context.response(), unavailable(
+                    "the story stream did not confirm the write in time; nothing is acknowledged, retry later"),
+                    ingestConfig.retryAfterSeconds());
         }
     }
 
@@ -71,11 +72,12 @@ final class StoryRoutes {
         boolean unavailable = results.stream().anyMatch(result -> result.status() == LineResult.Status.UNAVAILABLE);
         if (unavailable) {
             // Some lines' outcome is unknown: the producer must retry them (safe, duplicates are detected).
-            int retryAfter = ingestConfig.retryAfterSeconds();
-            context.response().setStatusCode(503)
-                    .putHeader(HttpHeaders.RETRY_AFTER, Integer.toString(retryAfter))
+            JsonObject problem = unavailable("some lines were not confirmed in time (status unavailable): retry "
+                    + "them; lines with status accepted or duplicate are durable");
+            Problems.retryLater(context.response(), problem, ingestConfig.retryAfterSeconds())
+                    .setStatusCode(503)
                     .putHeader(HttpHeaders.CONTENT_TYPE, Problems.PROBLEM_JSON)
-                    .end(BatchReport.write(results, unavailable().put("retryAfterSeconds", retryAfter)));
+                    .end(BatchReport.write(results, problem));
             return;
         }
         context.response().setStatusCode(200)
@@ -88,8 +90,7 @@ final class StoryRoutes {
                 .put("field", result.problem().field()).put("rule", result.problem().rule());
     }
 
-    private static JsonObject unavailable() {
-        return Problems.problem(503, "store-unavailable", "Story store unavailable",
-                "the story stream did not confirm the write in time; nothing is acknowledged, retry later");
+    private static JsonObject unavailable(String detail) {
+        return Problems.problem(503, "store-unavailable", "Story store unavailable", detail);
     }
 }

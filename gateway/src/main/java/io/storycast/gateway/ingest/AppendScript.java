@@ -45,7 +45,7 @@ final class AppendScript {
                 .map(results -> {
                     List<AppendOutcome> outcomes = new ArrayList<>(events.size());
                     for (int k = 0; k < events.size(); k++) {
-                        outcomes.add(outcomeOf(results.get(k), partition));
+                        outcomes.add(outcomeOf(results.get(k)));
                     }
                     return outcomes;
                 });
@@ -56,7 +56,7 @@ final class AppendScript {
         List<Long> buckets = new ArrayList<>(2);
         int[] bucketOfEvent = new int[events.size()];
         for (int k = 0; k < events.size(); k++) {
-            long bucket = RedisKeys.seenBucketNumber(events.get(k).expiresAtMillis());
+            long bucket = RedisKeys.seenBucketOf(events.get(k).expiresAtMillis());
             int position = buckets.indexOf(bucket);
             if (position < 0) {
                 buckets.add(bucket);
@@ -66,7 +66,7 @@ final class AppendScript {
         }
         Request request = Request.cmd(command).arg(script).arg(buckets.size() + 1).arg(keys.storyStream(partition));
         for (long bucket : buckets) {
-            request.arg(keys.seenBucket(partition, bucket * RedisKeys.SEEN_BUCKET_MILLIS));
+            request.arg(keys.seenBucket(partition, bucket));
         }
         request.arg(producer);
         for (long bucket : buckets) {
@@ -82,13 +82,13 @@ final class AppendScript {
     }
 
     /** Reads one result: {1, entryId, index} for an append, {0, "entryId#index"} for a duplicate. */
-    private static AppendOutcome outcomeOf(Response result, int partition) {
+    private static AppendOutcome outcomeOf(Response result) {
         if (result.get(0).toInteger() == 1) {
-            return AppendOutcome.stored(true, result.get(1).toString(), result.get(2).toInteger(), partition);
+            return AppendOutcome.stored(true, result.get(1).toString(), result.get(2).toInteger());
         }
         String firstCopy = result.get(1).toString();
         int hash = firstCopy.lastIndexOf('#');
-        return AppendOutcome.stored(false, firstCopy.substring(0, hash), Integer.parseInt(firstCopy.substring(hash + 1)), partition);
+        return AppendOutcome.stored(false, firstCopy.substring(0, hash), Integer.parseInt(firstCopy.substring(hash + 1)));
     }
 
     private static boolean isMissingScript(Throwable failure) {

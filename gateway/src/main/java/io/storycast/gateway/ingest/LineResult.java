@@ -10,7 +10,7 @@ import io.storycast.gateway.story.StoryEvent;
  * @param event   the decoded event, or {@code null} when it did not decode
  * @param entryId    for {@code ACCEPTED} and {@code DUPLICATE} the stream entry holding the event, else {@code null}
  * @param entryIndex the event's position in that entry, from 0; -1 when there is no entry
- * @param problem    why it was refused, for {@code INVALID}, {@code FORBIDDEN} and {@code UNAVAILABLE}
+ * @param problem    why it was refused, for {@code INVALID} and {@code FORBIDDEN}; else {@code null}
  */
 public record LineResult(int line, Status status, StoryEvent event, String entryId, int entryIndex, EventProblem problem) {
 

@@ -2,6 +2,7 @@ package io.storycast.gateway.ingest;
 
 import io.storycast.gateway.story.Platform;
 
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Set;
@@ -15,7 +16,10 @@ import java.util.Set;
 public record Producer(String name, Set<Platform> platforms) {
     public Producer {
         Objects.requireNonNull(name, "name");
-        platforms = Set.copyOf(EnumSet.copyOf(platforms));
+        Objects.requireNonNull(platforms, "platforms");
+        EnumSet<Platform> copy = EnumSet.noneOf(Platform.class);
+        copy.addAll(platforms);
+        platforms = Collections.unmodifiableSet(copy);
     }
 
     public boolean mayPostFor(Platform platform) {

@@ -11,6 +11,7 @@ import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Finds the producer of a bearer key. Keys are looked up by their SHA-256 digest, so the time a lookup
@@ -19,10 +20,18 @@ import java.util.Map;
 public final class ProducerRegistry {
     private final Map<ByteBuffer, Producer> producersByKeyDigest = new HashMap<>();
 
+    /** @param producers the validated producer configurations */
     public ProducerRegistry(List<ProducerConfig> producers) {
+        Objects.requireNonNull(producers, "producers");
         for (ProducerConfig config : producers) {
             EnumSet<Platform> platforms = EnumSet.noneOf(Platform.class);
-            config.platforms().forEach(name -> platforms.add(Platform.fromWireName(name)));
+            for (String name : config.platforms()) {
+                Platform platform = Platform.fromWireName(name);
+                if (platform == null) {
+                    throw new IllegalArgumentException("producer " + config.name() + ": unknown platform " + name);
+                }
+                platforms.add(platform);
+            }
             producersByKeyDigest.put(digest(config.key()), new Producer(config.name(), platforms));
         }
     }

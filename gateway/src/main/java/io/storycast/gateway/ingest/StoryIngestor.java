@@ -54,8 +54,7 @@ public final class StoryIngestor {
                 AppendOutcome outcome = outcomes.get(k);
                 StoryEvent event = toAppend.get(k);
                 if (!outcome.stored()) {
-                    results[i] = new LineResult(lines.lineNumber(i), LineResult.Status.UNAVAILABLE, event, null, -1,
-                            new EventProblem("body", "unavailable", "the story stream did not confirm the write in time; retry"));
+                    results[i] = new LineResult(lines.lineNumber(i), LineResult.Status.UNAVAILABLE, event, null, -1, null);
                 } else {
                     results[i] = new LineResult(lines.lineNumber(i),
                             outcome.appended() ? LineResult.Status.ACCEPTED : LineResult.Status.DUPLICATE,

@@ -1,12 +1,14 @@
 package io.storycast.gateway.ingest;
 
+import io.storycast.gateway.redis.PipelinedRedis;
 import io.storycast.gateway.redis.RedisKeys;
 import io.storycast.gateway.story.StoryEvent;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.redis.client.Redis;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,38 +24,37 @@ import java.util.concurrent.TimeUnit;
  * per call, so many small requests cost about what one large one does; nothing waits on a timer, so no
  * latency is added.
  *
- * <p>A call that fails or exceeds the command timeout fails only its own events; their outcome is then
- * unknown to the producer, who retries safely: an event that did land is answered as a duplicate.
+ * <p>A call that fails or exceeds the command timeout (enforced by {@link PipelinedRedis}) fails only its
+ * own events; their outcome is then unknown to the producer, who retries safely: an event that did land
+ * is answered as a duplicate. Failures are logged, at most one line per {@value #FAILURE_LOG_INTERVAL_SECONDS} s.
  *
  * <p>Confined to one event loop: create it on the context that calls it (one per HTTP verticle).
  */
 public final class StoryStreamAppender {
     /** Most events in one script call; a larger group is split (Lua and Redis stay responsive). */
     static final int MAX_EVENTS_PER_CALL = 1000;
+    static final long FAILURE_LOG_INTERVAL_SECONDS = 5;
+    private static final Logger LOG = LoggerFactory.getLogger(StoryStreamAppender.class);
 
     private final Context context;
-    private final Redis redis;
+    private final PipelinedRedis redis;
     private final RedisKeys keys;
     private final AppendScript script;
-    private final long commandTimeoutMillis;
     private final List<List<Pending>> pendingByPartition;
     private boolean flushScheduled;
     private Thread owner;
+    private long lastFailureLoggedNanos = System.nanoTime() - TimeUnit.SECONDS.toNanos(FAILURE_LOG_INTERVAL_SECONDS);
+    private long failuresNotLogged;
 
     /**
-     * @param context              the event-loop context every call comes from and the flush runs on
-     * @param redis                the client (pipelined; its bounded pending queue fails fast when full)
-     * @param keys                 the key layout
-     * @param commandTimeoutMillis longest wait for one call's answer, milliseconds, at least 1
+     * @param context the event-loop context every call comes from and the flush runs on
+     * @param redis   the event loop's pipelined connection (bounded pending queue and command timeout)
+     * @param keys    the key layout
      */
-    public StoryStreamAppender(Context context, Redis redis, RedisKeys keys, long commandTimeoutMillis) {
+    public StoryStreamAppender(Context context, PipelinedRedis redis, RedisKeys keys) {
         this.context = Objects.requireNonNull(context, "context");
         this.redis = Objects.requireNonNull(redis, "redis");
         this.keys = Objects.requireNonNull(keys, "keys");
-        if (commandTimeoutMillis < 1) {
-            throw new IllegalArgumentException("commandTimeoutMillis must be at least 1, was " + commandTimeoutMillis);
-        }
-        this.commandTimeoutMillis = commandTimeoutMillis;
         this.script = new AppendScript(keys);
         this.pendingByPartition = new ArrayList<>(keys.partitions());
         for (int partition = 0; partition < keys.partitions(); partition++) {
@@ -115,16 +116,27 @@ public final class StoryStreamAppender {
     private void send(int partition, String producer, List<Pending> appends) {
         List<StoryEvent> events = new ArrayList<>(appends.size());
         appends.forEach(append -> events.add(append.event()));
-        script.call(redis, partition, producer, events)
-                .timeout(commandTimeoutMillis, TimeUnit.MILLISECONDS)
-                .onComplete(result -> {
-                    for (int k = 0; k < appends.size(); k++) {
-                        Pending append = appends.get(k);
-                        append.request().set(append.index(), result.succeeded()
-                                ? result.result().get(k)
-                                : AppendOutcome.failed(partition, result.cause()));
-                    }
-                });
+        script.call(redis, partition, producer, events).onComplete(result -> {
+            if (result.failed()) {
+                logFailure(partition, events.size(), result.cause());
+            }
+            for (int k = 0; k < appends.size(); k++) {
+                Pending append = appends.get(k);
+                append.request().set(append.index(), result.succeeded() ? result.result().get(k) : AppendOutcome.FAILED);
+            }
+        });
+    }
+
+    private void logFailure(int partition, int events, Throwable cause) {
+        long now = System.nanoTime();
+        if (now - lastFailureLoggedNanos < TimeUnit.SECONDS.toNanos(FAILURE_LOG_INTERVAL_SECONDS)) {
+            failuresNotLogged++;
+            return;
+        }
+        LOG.warn("could not append {} events to partition {} ({} more failed calls since the last report): {}",
+                events, partition, failuresNotLogged, cause.toString());
+        lastFailureLoggedNanos = now;
+        failuresNotLogged = 0;
     }
 
     /** An event waiting for the end of the event-loop pass: the {@code index}-th event of {@code request}. */

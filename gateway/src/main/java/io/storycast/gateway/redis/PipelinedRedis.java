@@ -9,21 +9,28 @@ import io.vertx.redis.client.Response;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
- * One long-lived Redis connection that pipelines every command sent through it, reconnecting on the next
- * command after it breaks. The pooled client would instead hold a connection per command in flight, so
- * a burst of commands waits for connections instead of riding one pipe.
+ * One long-lived Redis connection that pipelines every command sent through it. The pooled client would
+ * instead hold a connection per command in flight, so a burst of commands waits for connections instead
+ * of riding one pipe.
  *
- * <p>Bounded and failing fast: when the connection already has {@code maxWaitingHandlers} commands
- * unanswered, {@link #send} fails at once with {@link RedisBackpressureException}; after a failed connect,
- * commands fail at once for {@code reconnectBackoffMillis} instead of each trying again.
+ * <p>Bounded, failing fast, and self-healing:
+ * <ul>
+ *   <li>when the connection already has {@code maxWaitingHandlers} commands unanswered, {@link #send}
+ *       fails at once with {@link RedisBackpressureException};</li>
+ *   <li>every command and every connect is bounded by the command timeout; a command that times out
+ *       drops the connection (a stalled or silently dead link), so the next command opens a new one;</li>
+ *   <li>after a failed connect, commands fail at once for {@code reconnectBackoffMillis} instead of each
+ *       trying again; a connect that completes after its timeout is closed, not leaked.</li>
+ * </ul>
  *
  * <p>Not thread-safe: create and use it on one event loop (one per verticle).
  */
 public final class PipelinedRedis implements Redis {
     private final Redis connector;
-    private final long connectTimeoutMillis;
+    private final long commandTimeoutMillis;
     private final long reconnectBackoffMillis;
 
     private Future<RedisConnection> connection;
@@ -32,12 +39,15 @@ public final class PipelinedRedis implements Redis {
 
     /**
      * @param connector              makes connections (a client built by {@link RedisClients})
-     * @param connectTimeoutMillis   longest wait for a connection, milliseconds
+     * @param commandTimeoutMillis   longest wait for a connection or an answer, milliseconds, at least 1
      * @param reconnectBackoffMillis after a failed connect, how long commands fail without trying again
      */
-    public PipelinedRedis(Redis connector, long connectTimeoutMillis, long reconnectBackoffMillis) {
+    public PipelinedRedis(Redis connector, long commandTimeoutMillis, long reconnectBackoffMillis) {
         this.connector = Objects.requireNonNull(connector, "connector");
-        this.connectTimeoutMillis = connectTimeoutMillis;
+        if (commandTimeoutMillis < 1) {
+            throw new IllegalArgumentException("commandTimeoutMillis must be at least 1, was " + commandTimeoutMillis);
+        }
+        this.commandTimeoutMillis = commandTimeoutMillis;
         this.reconnectBackoffMillis = reconnectBackoffMillis;
     }
 
@@ -52,35 +62,53 @@ public final class PipelinedRedis implements Redis {
         if (connection != null && System.nanoTime() - lastFailedConnectNanos < TimeUnit.MILLISECONDS.toNanos(reconnectBackoffMillis)) {
             return connection; // the recent failure, answered again without a new attempt
         }
-        Future<RedisConnection> attempt = connector.connect().timeout(connectTimeoutMillis, TimeUnit.MILLISECONDS);
+        Future<RedisConnection> connecting = connector.connect();
+        Future<RedisConnection> attempt = connecting.timeout(commandTimeoutMillis, TimeUnit.MILLISECONDS);
         connection = attempt;
         attempt.onSuccess(opened -> {
-            opened.exceptionHandler(failure -> forget(attempt, opened));
-            opened.endHandler(ended -> forget(attempt, opened));
-        }).onFailure(failure -> lastFailedConnectNanos = System.nanoTime());
+            opened.exceptionHandler(failure -> forget(attempt));
+            opened.endHandler(ended -> forget(attempt));
+        }).onFailure(failure -> {
+            lastFailedConnectNanos = System.nanoTime();
+            connecting.onSuccess(RedisConnection::close); // it may still open after the timeout
+        });
         return attempt;
-    }
-
-    /** Drops a broken connection so the next command opens a new one. */
-    private void forget(Future<RedisConnection> broken, RedisConnection opened) {
-        if (connection == broken) {
-            connection = null;
-        }
-        opened.close();
     }
 
     @Override
     public Future<Response> send(Request request) {
         return connect().compose(opened -> opened.pendingQueueFull()
                 ? Future.failedFuture(new RedisBackpressureException())
-                : opened.send(request));
+                : bounded(opened.send(request)));
     }
 
     @Override
     public Future<List<Response>> batch(List<Request> requests) {
         return connect().compose(opened -> opened.pendingQueueFull()
                 ? Future.failedFuture(new RedisBackpressureException())
-                : opened.batch(requests));
+                : bounded(opened.batch(requests)));
+    }
+
+    /** Bounds an answer by the command timeout; a timeout drops the connection it was sent on. */
+    private <T> Future<T> bounded(Future<T> answer) {
+        Future<RedisConnection> sentOn = connection;
+        return answer.timeout(commandTimeoutMillis, TimeUnit.MILLISECONDS)
+                .onFailure(failure -> {
+                    if (failure instanceof TimeoutException) {
+                        forget(sentOn);
+                    }
+                });
+    }
+
+    /** Drops a broken or stalled connection so the next command opens a new one. */
+    private void forget(Future<RedisConnection> broken) {
+        if (broken == null) {
+            return;
+        }
+        if (connection == broken) {
+            connection = null;
+        }
+        broken.onSuccess(RedisConnection::close);
     }
 
     @Override

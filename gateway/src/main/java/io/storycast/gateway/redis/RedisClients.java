@@ -29,14 +29,8 @@ public final class RedisClients {
         return new PipelinedRedis(create(vertx, config, url), config.commandTimeoutMillis(), RECONNECT_BACKOFF_MILLIS);
     }
 
-    /**
-     * A plain client for occasional commands off the request path (start-up checks).
-     *
-     * @param vertx  the Vert.x instance
-     * @param config limits and timeouts
-     * @param url    the server's URL
-     */
-    public static Redis create(Vertx vertx, RedisConfig config, String url) {
+    /** The connection factory behind {@link PipelinedRedis}. */
+    static Redis create(Vertx vertx, RedisConfig config, String url) {
         RedisOptions options = new RedisOptions()
                 .setConnectionString(url)
                 .setMaxWaitingHandlers(config.maxPendingCommandsPerConnection())

@@ -63,15 +63,16 @@ public final class RedisKeys {
     public static final long SEEN_BUCKET_MILLIS = 60_000;
 
     /**
-     * @param expiresAtMillis the story's expiry, epoch milliseconds
-     * @return the bucket hash holding the story's dedupe marker; in the slot of {@link #storyStream(int)}
+     * @param partition the story's partition
+     * @param bucket    the bucket number, from {@link #seenBucketOf(long)}
+     * @return the bucket hash holding the dedupe markers; in the slot of {@link #storyStream(int)}
      */
-    public String seenBucket(int partition, long expiresAtMillis) {
-        return hashTag(partition) + ":seen:" + seenBucketNumber(expiresAtMillis);
+    public String seenBucket(int partition, long bucket) {
+        return hashTag(partition) + ":seen:" + bucket;
     }
 
     /** @return the bucket number (minutes since the epoch) of a story expiring at {@code expiresAtMillis} */
-    public static long seenBucketNumber(long expiresAtMillis) {
+    public static long seenBucketOf(long expiresAtMillis) {
         return Math.floorDiv(expiresAtMillis, SEEN_BUCKET_MILLIS);
     }
 

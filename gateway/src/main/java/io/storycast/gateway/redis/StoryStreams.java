@@ -42,17 +42,11 @@ public final class StoryStreams {
     }
 
     /**
-     * Ready means Redis answers and every stream exists; when a stream is missing (a Redis that lost its
-     * data) it is created again before answering.
+     * Ready means Redis answers and every stream has its fan-out group. The check is the creation itself
+     * (idempotent), so a stream that was lost, or re-created without its group by an append, gets its
+     * group back, reading from the first entry.
      */
     public Future<Void> checkReady() {
-        List<Future<Boolean>> exists = new ArrayList<>(keys.partitions());
-        for (int partition = 0; partition < keys.partitions(); partition++) {
-            exists.add(redis.send(Request.cmd(Command.EXISTS).arg(keys.storyStream(partition)))
-                    .map(response -> response.toInteger() == 1));
-        }
-        return Future.all(exists)
-                .timeout(timeoutMillis, TimeUnit.MILLISECONDS)
-                .compose(all -> exists.stream().allMatch(Future::result) ? Future.succeededFuture() : ensureCreated());
+        return ensureCreated();
     }
 }

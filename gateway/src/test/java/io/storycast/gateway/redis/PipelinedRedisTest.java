@@ -22,11 +22,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 class PipelinedRedisTest {
     private TestRedis redis;
     private Vertx vertx;
+    private io.vertx.core.Context eventLoop;
 
     @BeforeEach
     void start() {
         redis = new TestRedis();
         vertx = Vertx.vertx();
+        eventLoop = vertx.getOrCreateContext();
     }
 
     @AfterEach
@@ -41,10 +43,10 @@ class PipelinedRedisTest {
         return new PipelinedRedis(connector, 1_000, 100);
     }
 
-    /** Runs on an event loop, as in the gateway, and waits for the result from the test thread. */
+    /** Runs on the one event loop the client belongs to, as in the gateway; waits from the test thread. */
     private <T> T onEventLoop(java.util.function.Supplier<Future<T>> call) throws Exception {
         io.vertx.core.Promise<T> result = io.vertx.core.Promise.promise();
-        vertx.getOrCreateContext().runOnContext(ignored -> call.get().onComplete(result));
+        eventLoop.runOnContext(ignored -> call.get().onComplete(result));
         return result.future().await(10, TimeUnit.SECONDS);
     }
 

@@ -40,6 +40,10 @@ public final class LeakDetectionExtension implements AfterAllCallback {
 
     @Override
     public void afterAll(ExtensionContext context) {
+        if (!isParanoid()) {
+            throw new AssertionError("tests must run with -Dio.netty.leakDetection.level=paranoid (set in the parent pom's "
+                    + "surefire argLine), so that every buffer is tracked; the level is " + ResourceLeakDetector.getLevel());
+        }
         for (int round = 0; round < 3; round++) {
             System.gc();
             System.runFinalization();

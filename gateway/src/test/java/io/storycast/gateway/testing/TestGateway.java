@@ -58,10 +58,6 @@ public final class TestGateway implements AutoCloseable {
         return environment;
     }
 
-    public Gateway gateway() {
-        return gateway;
-    }
-
     public int port() {
         return gateway.port();
     }

@@ -60,5 +60,10 @@ public final class TestRedis implements AutoCloseable {
         client.close();
         vertx.close().await();
         server.stop();
+        try (var paths = Files.walk(dataDir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }
