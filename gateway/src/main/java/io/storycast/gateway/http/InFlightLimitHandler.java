@@ -27,7 +27,18 @@ final class InFlightLimitHandler implements PlatformHandler {
                     .put("limit", "http.maxInFlightRequests"), retryAfterSeconds);
             return;
         }
-        context.addEndHandler(ended -> limiter.release());
+        // Released as the answer's headers are written, in the same event-loop step as end(): a client that
+        // reads the answer and sends its next request must find the slot free. The end handler covers a
+        // connection closed before any answer. Both run on this request's event loop; the flag keeps it once.
+        boolean[] released = {false};
+        Runnable release = () -> {
+            if (!released[0]) {
+                released[0] = true;
+                limiter.release();
+            }
+        };
+        context.addHeadersEndHandler(headers -> release.run());
+        context.addEndHandler(ended -> release.run());
         context.next();
     }
 }

@@ -67,4 +67,14 @@ class OverloadTest {
         HttpResponse<String> afterwards = gateway.postStories("application/json", StoryEvents.valid().encode());
         assertThat(afterwards.statusCode()).isEqualTo(202);
     }
+
+    @Test
+    void freesTheSlotBeforeTheClientCanSendItsNextRequest() {
+        // With a bound of 1, a producer sending one request after another must never see 429: the slot
+        // is released when the answer is written, not some time after the client has read it.
+        for (int i = 0; i < 100; i++) {
+            HttpResponse<String> response = gateway.postStories("application/json", StoryEvents.valid().encode());
+            assertThat(response.statusCode()).as("request %d: %s", i, response.body()).isEqualTo(202);
+        }
+    }
 }
