@@ -33,6 +33,7 @@ import java.util.function.Supplier;
  *
  * <pre>java -cp bench/target/benchmarks.jar io.storycast.bench.IngestComparison [--seconds 10] [--warmup 3]
  *      [--single-in-flight 64] [--batch-in-flight 32] [--partitions 16] [--gateway-jvm-args "-XX:..."]
+ *      [--redis-config "appendonly no"]
  *      [--gateway-jar gateway/target/storycast-gateway.jar] [--out target/comparison]</pre>
  */
 public final class IngestComparison {
@@ -51,7 +52,9 @@ public final class IngestComparison {
 
         List<Result> results = new ArrayList<>();
         Vertx vertx = Vertx.vertx();
-        try (EmbeddedRedis redis = EmbeddedRedis.start(redisDir, "everysec")) {
+        try (EmbeddedRedis redis = EmbeddedRedis.start(redisDir, "everysec");
+             RedisCpu cpu = new RedisCpu(vertx, redis.url())) {
+            redisCpu = cpu;
             String payload = BenchEvents.event("raw-xadd-story", "author-1");
             Redis raw = Redis.createClient(vertx, new RedisOptions().setConnectionString(redis.url())
                     .setMaxPoolSize(8).setMaxPoolWaiting(1024));
@@ -59,6 +62,14 @@ public final class IngestComparison {
             // in; the append-only file itself stays on (as the gateway runs by default).
             raw.send(Request.cmd(Command.CONFIG).arg("SET").arg("auto-aof-rewrite-percentage").arg("0"))
                     .await(10, TimeUnit.SECONDS);
+            // --redis-config "name value": one more server setting for the run, e.g. to see what the
+            // append-only file costs ("appendonly no"); the default run keeps the gateway's defaults.
+            String extraSetting = options.get("redis-config");
+            if (extraSetting != null) {
+                String[] nameAndValue = extraSetting.trim().split("\\s+", 2);
+                raw.send(Request.cmd(Command.CONFIG).arg("SET").arg(nameAndValue[0]).arg(nameAndValue[1]))
+                        .await(10, TimeUnit.SECONDS);
+            }
             results.add(measure("raw pipelined XADD (Vert.x client, depth " + PIPELINE_DEPTH + ", 4 pipelines)", "events/s",
                     warmup, seconds, 4, () -> xaddBatch(raw, payload)));
             RedisBenchmarkTool.run(redis.port(), payload, out).ifPresent(results::add);
@@ -93,13 +104,18 @@ public final class IngestComparison {
 
     /** Runs {@code concurrency} loops of {@code operation} for warm-up, then counts what they do in {@code seconds}. */
     static Result measure(String name, String unit, int warmupSeconds, int seconds, int concurrency,
-                                  Supplier<Future<Integer>> operation) throws InterruptedException {
+                          Supplier<Future<Integer>> operation) throws InterruptedException {
         run(warmupSeconds, concurrency, operation);
+        double redisCpuBefore = redisCpu.seconds();
         long count = run(seconds, concurrency, operation);
-        Result result = new Result(name, unit, (double) count / seconds);
-        System.out.printf("%-70s %,14.0f %s%n", name, result.perSecond(), unit);
+        double redisMicrosPerEvent = count == 0 ? 0 : (redisCpu.seconds() - redisCpuBefore) * 1e6 / count;
+        Result result = new Result(name, unit, (double) count / seconds, redisMicrosPerEvent);
+        System.out.printf("%-70s %,14.0f %s  (Redis CPU %.1f us/event)%n", name, result.perSecond(), unit, redisMicrosPerEvent);
         return result;
     }
+
+    /** Redis's CPU counter for the current run; set once the server is up. */
+    private static RedisCpu redisCpu;
 
     private static long run(int seconds, int concurrency, Supplier<Future<Integer>> operation) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
@@ -172,10 +188,15 @@ public final class IngestComparison {
         }
     }
 
-    /** One measured line. */
-    record Result(String name, String unit, double perSecond) {
+    /**
+     * One measured line.
+     *
+     * @param redisMicrosPerEvent Redis main-process CPU microseconds per event in the measured window; 0 when unknown
+     */
+    record Result(String name, String unit, double perSecond, double redisMicrosPerEvent) {
         JsonObject toJson() {
-            return new JsonObject().put("name", name).put("unit", unit).put("perSecond", Math.round(perSecond));
+            return new JsonObject().put("name", name).put("unit", unit).put("perSecond", Math.round(perSecond))
+                    .put("redisCpuMicrosPerEvent", Math.round(redisMicrosPerEvent * 10) / 10.0);
         }
 
         static JsonArray toJson(List<Result> results) {

@@ -15,11 +15,12 @@ final class Report {
     static void write(List<IngestComparison.Result> results, Path out, String date) throws IOException {
         IngestComparison.Result rawLimit = results.get(0);
         StringBuilder markdown = new StringBuilder()
-                .append("| measurement | events/s | ratio to raw pipelined XADD (Vert.x client) |\n")
-                .append("|---|---:|---:|\n");
+                .append("| measurement | events/s | ratio to raw pipelined XADD (Vert.x client) | Redis CPU µs/event |\n")
+                .append("|---|---:|---:|---:|\n");
         for (IngestComparison.Result result : results) {
-            markdown.append(String.format("| %s | %,.0f | %.1f%% |%n", result.name(), result.perSecond(),
-                    100 * result.perSecond() / rawLimit.perSecond()));
+            markdown.append(String.format("| %s | %,.0f | %.1f%% | %s |%n", result.name(), result.perSecond(),
+                    100 * result.perSecond() / rawLimit.perSecond(),
+                    result.redisMicrosPerEvent() > 0 ? String.format("%.1f", result.redisMicrosPerEvent()) : "n/a"));
         }
         String machine = Runtime.getRuntime().availableProcessors() + " cores, Java " + System.getProperty("java.version")
                 + ", " + System.getProperty("os.name") + " " + System.getProperty("os.arch");
