@@ -54,7 +54,6 @@ public final class IngestComparison {
         Vertx vertx = Vertx.vertx();
         try (EmbeddedRedis redis = EmbeddedRedis.start(redisDir, "everysec");
              RedisCpu cpu = new RedisCpu(vertx, redis.url())) {
-            redisCpu = cpu;
             String payload = BenchEvents.event("raw-xadd-story", "author-1");
             Redis raw = Redis.createClient(vertx, new RedisOptions().setConnectionString(redis.url())
                     .setMaxPoolSize(8).setMaxPoolWaiting(1024));
@@ -71,9 +70,9 @@ public final class IngestComparison {
                         .await(10, TimeUnit.SECONDS);
             }
             results.add(measure("raw pipelined XADD (Vert.x client, depth " + PIPELINE_DEPTH + ", 4 pipelines)", "events/s",
-                    warmup, seconds, 4, () -> xaddBatch(raw, payload)));
+                    cpu, warmup, seconds, 4, () -> xaddBatch(raw, payload)));
             RedisBenchmarkTool.run(redis.port(), payload, out).ifPresent(results::add);
-            results.add(AppendScriptLoad.measure(vertx, redis.url(), warmup, seconds, 32, BATCH_SIZE));
+            results.add(AppendScriptLoad.measure(vertx, redis.url(), cpu, warmup, seconds, 32, BATCH_SIZE));
             raw.send(Request.cmd(Command.DEL).arg("{bench}:raw").arg("{bench}:redis-benchmark")).await(30, TimeUnit.SECONDS);
             raw.close();
 
@@ -86,12 +85,12 @@ public final class IngestComparison {
                         .setDefaultHost("127.0.0.1").setDefaultPort(gateway.port()).setKeepAlive(true),
                         new PoolOptions().setHttp1MaxSize(128));
                 AtomicLong ids = new AtomicLong();
-                results.add(measure("HTTP single-event requests (" + singleInFlight + " in flight)", "events/s", warmup, seconds, singleInFlight,
+                results.add(measure("HTTP single-event requests (" + singleInFlight + " in flight)", "events/s", cpu, warmup, seconds, singleInFlight,
                         () -> {
                             long id = ids.incrementAndGet();
                             return post(http, "application/json", BenchEvents.event("s-" + id, "author-" + (id % 1000)));
                         }));
-                results.add(measure("HTTP NDJSON batches of " + BATCH_SIZE + " (" + batchInFlight + " in flight)", "events/s", warmup, seconds, batchInFlight,
+                results.add(measure("HTTP NDJSON batches of " + BATCH_SIZE + " (" + batchInFlight + " in flight)", "events/s", cpu, warmup, seconds, batchInFlight,
                         () -> post(http, "application/x-ndjson", batch(ids))));
                 http.close();
             }
@@ -102,8 +101,11 @@ public final class IngestComparison {
         Report.write(results, out, LocalDate.now().toString());
     }
 
-    /** Runs {@code concurrency} loops of {@code operation} for warm-up, then counts what they do in {@code seconds}. */
-    static Result measure(String name, String unit, int warmupSeconds, int seconds, int concurrency,
+    /**
+     * Runs {@code concurrency} loops of {@code operation} for warm-up, then counts what they do in
+     * {@code seconds}, and what Redis's CPU counter says they cost it.
+     */
+    static Result measure(String name, String unit, RedisCpu redisCpu, int warmupSeconds, int seconds, int concurrency,
                           Supplier<Future<Integer>> operation) throws InterruptedException {
         run(warmupSeconds, concurrency, operation);
         double redisCpuBefore = redisCpu.seconds();
@@ -113,9 +115,6 @@ public final class IngestComparison {
         System.out.printf("%-70s %,14.0f %s  (Redis CPU %.1f us/event)%n", name, result.perSecond(), unit, redisMicrosPerEvent);
         return result;
     }
-
-    /** Redis's CPU counter for the current run; set once the server is up. */
-    private static RedisCpu redisCpu;
 
     private static long run(int seconds, int concurrency, Supplier<Future<Integer>> operation) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);

@@ -1,5 +1,7 @@
 package io.storycast.bench;
 
+import io.storycast.gateway.redis.EmbeddedRedis;
+
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -18,7 +20,7 @@ final class RedisBenchmarkTool {
     }
 
     static Optional<IngestComparison.Result> run(int port, String payload, Path out) throws Exception {
-        Optional<File> tool = onPath("redis-benchmark");
+        Optional<File> tool = EmbeddedRedis.findOnPath("redis-benchmark");
         if (tool.isEmpty()) {
             System.out.println("redis-benchmark is not installed (Debian package redis-tools); its line is skipped");
             return Optional.empty();
@@ -43,15 +45,5 @@ final class RedisBenchmarkTool {
                 "raw pipelined XADD (redis-benchmark -P 64 -c 4)", "events/s", Double.parseDouble(last), 0);
         System.out.printf("%-70s %,14.0f %s%n", result.name(), result.perSecond(), result.unit());
         return Optional.of(result);
-    }
-
-    private static Optional<File> onPath(String name) {
-        for (String folder : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-            File candidate = new File(folder, name);
-            if (candidate.canExecute()) {
-                return Optional.of(candidate);
-            }
-        }
-        return Optional.empty();
     }
 }

@@ -11,10 +11,15 @@ import io.storycast.gateway.redis.RedisClients;
 import io.storycast.gateway.redis.RedisKeys;
 import io.storycast.gateway.redis.StoryStreams;
 import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -69,17 +74,16 @@ public final class Gateway implements AutoCloseable {
     }
 
     private void deploy() {
-        long timeoutMillis = config.redis().commandTimeoutMillis();
         // One pipelined connection, on an event loop, as the request path uses: any number of partitions
         // fits through it, where a pooled client's bounded wait queue would overflow.
-        io.vertx.core.Promise<Void> created = io.vertx.core.Promise.promise();
+        Promise<Void> created = Promise.promise();
         vertx.getOrCreateContext().runOnContext(ignored -> {
             PipelinedRedis admin = RedisClients.createPipelined(vertx, config.redis(), redisUrl);
-            new StoryStreams(admin, new RedisKeys(config.redis().keyPrefix(), config.ingest().streamPartitions()), timeoutMillis)
+            new StoryStreams(admin, new RedisKeys(config.redis().keyPrefix(), config.ingest().streamPartitions()))
                     .ensureCreated().eventually(admin::close).onComplete(created);
         });
         try {
-            created.future().await(timeoutMillis * 2, TimeUnit.MILLISECONDS);
+            created.future().await(2L * config.redis().commandTimeoutMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             // Not fatal: /readyz stays 503 and creates the streams once Redis answers.
             LOG.warn("could not create the story streams at {} yet: {}", redisUrl, e.toString());
@@ -91,14 +95,9 @@ public final class Gateway implements AutoCloseable {
         // One deployment of N instances on one port: Vert.x binds the socket once and spreads connections
         // over the instances. Port 0 must become a real port first: Vert.x would give each instance its own
         // random port, and only the first would ever be used.
-        int listenPort = config.http().port() != 0 ? config.http().port() : freePort(config.http().host());
-        java.util.Queue<GatewayHttpVerticle> deployed = new java.util.concurrent.ConcurrentLinkedQueue<>();
-        await(vertx.deployVerticle(() -> {
-            GatewayHttpVerticle verticle = new GatewayHttpVerticle(config, redisUrl, listenPort, producers, inFlight, readiness);
-            deployed.add(verticle);
-            return verticle;
-        }, new DeploymentOptions().setInstances(instances)));
-        port = deployed.peek().actualPort();
+        port = config.http().port() != 0 ? config.http().port() : freePort(config.http().host());
+        await(vertx.deployVerticle(() -> new GatewayHttpVerticle(config, redisUrl, port, producers, inFlight, readiness),
+                new DeploymentOptions().setInstances(instances)));
         readiness.markStarted();
         LOG.info("Storycast gateway listening on http://{}:{} (HTTP/1.1 and h2c) with {} event loops, Redis at {}",
                 config.http().host(), port, instances, redisUrl);
@@ -144,14 +143,14 @@ public final class Gateway implements AutoCloseable {
     }
 
     private static int freePort(String host) {
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName(host))) {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(host))) {
             return socket.getLocalPort();
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalStateException("no free port on " + host + ": " + e.getMessage(), e);
         }
     }
 
-    private static <T> T await(io.vertx.core.Future<T> future) {
+    private static <T> T await(Future<T> future) {
         try {
             return future.await(60, TimeUnit.SECONDS);
         } catch (Exception e) {

@@ -19,8 +19,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One HTTP event loop: its own server instance (Vert.x spreads connections over the instances sharing a
- * port) and its own pipelined Redis connection, so a request and its Redis calls stay on one thread. Stopping it drains:
- * the server stops accepting, in-flight requests finish (up to the drain timeout), then Redis closes.
+ * port) and its own pipelined Redis connection, so a request and its Redis calls stay on one thread.
+ * Stopping it drains: the server stops accepting, in-flight requests finish (up to the drain timeout),
+ * then Redis closes.
  */
 public final class GatewayHttpVerticle extends VerticleBase {
     private final StorycastConfig config;
@@ -50,11 +51,10 @@ public final class GatewayHttpVerticle extends VerticleBase {
     public Future<?> start() {
         redis = RedisClients.createPipelined(vertx, config.redis(), redisUrl);
         RedisKeys keys = new RedisKeys(config.redis().keyPrefix(), config.ingest().streamPartitions());
-        int timeout = config.redis().commandTimeoutMillis();
         StoryIngestor ingestor = new StoryIngestor(
                 new StoryEventDecoder(config.ingest(), System::currentTimeMillis),
                 new StoryStreamAppender(context, redis, keys));
-        StoryStreams streams = new StoryStreams(redis, keys, timeout);
+        StoryStreams streams = new StoryStreams(redis, keys);
         HttpServerOptions options = new HttpServerOptions()
                 .setHost(config.http().host())
                 .setPort(port)
@@ -65,11 +65,6 @@ public final class GatewayHttpVerticle extends VerticleBase {
         server = vertx.createHttpServer(options)
                 .requestHandler(GatewayRouter.create(vertx, config, ingestor, producers, inFlight, readiness, streams));
         return server.listen();
-    }
-
-    /** @return the port this instance listens on (meaningful once started) */
-    public int actualPort() {
-        return server.actualPort();
     }
 
     @Override

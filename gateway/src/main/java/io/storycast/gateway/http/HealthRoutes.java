@@ -31,7 +31,7 @@ final class HealthRoutes {
                     readiness.isDraining() ? "the gateway is shutting down" : "the gateway is starting"));
             return;
         }
-        streams.checkReady().onComplete(check -> {
+        streams.ensureCreated().onComplete(check -> {
             if (check.succeeded()) {
                 context.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
                         .end(new JsonObject().put("status", "ready").toBuffer());

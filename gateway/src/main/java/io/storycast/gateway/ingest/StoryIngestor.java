@@ -30,7 +30,7 @@ public final class StoryIngestor {
     public Future<List<LineResult>> ingest(Producer producer, byte[] body, NdjsonLines lines) {
         LineResult[] results = new LineResult[lines.count()];
         List<StoryEvent> toAppend = new ArrayList<>(lines.count());
-        List<Integer> appendedLines = new ArrayList<>(lines.count());
+        int[] lineOfAppend = new int[lines.count()];
         for (int i = 0; i < lines.count(); i++) {
             int line = lines.lineNumber(i);
             DecodeResult decoded = decoder.decode(body, lines.offset(i), lines.length(i));
@@ -41,8 +41,8 @@ public final class StoryIngestor {
                         new EventProblem("platform", "forbidden", "producer '" + producer.name() + "' may not post for "
                                 + decoded.event().platform().wireName()));
             } else {
+                lineOfAppend[toAppend.size()] = i;
                 toAppend.add(decoded.event());
-                appendedLines.add(i);
             }
         }
         if (toAppend.isEmpty()) {
@@ -50,7 +50,7 @@ public final class StoryIngestor {
         }
         return appender.append(producer.name(), toAppend).map(outcomes -> {
             for (int k = 0; k < outcomes.size(); k++) {
-                int i = appendedLines.get(k);
+                int i = lineOfAppend[k];
                 AppendOutcome outcome = outcomes.get(k);
                 StoryEvent event = toAppend.get(k);
                 if (!outcome.stored()) {

@@ -6,7 +6,6 @@ import io.storycast.gateway.story.StoryEvent;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,7 +27,7 @@ import java.util.concurrent.TimeUnit;
  * own events; their outcome is then unknown to the producer, who retries safely: an event that did land
  * is answered as a duplicate. Failures are logged, at most one line per {@value #FAILURE_LOG_INTERVAL_SECONDS} s.
  *
- * <p>Confined to one event loop: create it on the context that calls it (one per HTTP verticle).
+ * <p>Confined to one event loop: create it on that event loop (one per HTTP verticle, in its start).
  */
 public final class StoryStreamAppender {
     /** Most events in one script call; a larger group is split (Lua and Redis stay responsive). */
@@ -41,8 +40,8 @@ public final class StoryStreamAppender {
     private final RedisKeys keys;
     private final AppendScript script;
     private final List<List<Pending>> pendingByPartition;
+    private final Thread owner;
     private boolean flushScheduled;
-    private Thread owner;
     private long lastFailureLoggedNanos = System.nanoTime() - TimeUnit.SECONDS.toNanos(FAILURE_LOG_INTERVAL_SECONDS);
     private long failuresNotLogged;
 
@@ -50,8 +49,14 @@ public final class StoryStreamAppender {
      * @param context the event-loop context every call comes from and the flush runs on
      * @param redis   the event loop's pipelined connection (bounded pending queue and command timeout)
      * @param keys    the key layout
+     * @throws IllegalStateException when not created on an event loop
      */
     public StoryStreamAppender(Context context, PipelinedRedis redis, RedisKeys keys) {
+        if (!Context.isOnEventLoopThread()) {
+            throw new IllegalStateException("create the StoryStreamAppender on the event loop that will call it");
+        }
+        // Requests run on duplicates of the verticle's context, so the thread is what must stay the same.
+        this.owner = Thread.currentThread();
         this.context = Objects.requireNonNull(context, "context");
         this.redis = Objects.requireNonNull(redis, "redis");
         this.keys = Objects.requireNonNull(keys, "keys");
@@ -69,10 +74,6 @@ public final class StoryStreamAppender {
      * @throws IllegalStateException when called from another thread than its event loop's
      */
     public Future<List<AppendOutcome>> append(String producer, List<StoryEvent> events) {
-        // Requests run on duplicates of the verticle's context, so the thread is what must stay the same.
-        if (owner == null && Vertx.currentContext() != null && Context.isOnEventLoopThread()) {
-            owner = Thread.currentThread();
-        }
         if (owner != Thread.currentThread()) {
             throw new IllegalStateException("StoryStreamAppender is confined to one event loop, called from "
                     + Thread.currentThread().getName());

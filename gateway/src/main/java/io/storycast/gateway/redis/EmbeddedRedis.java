@@ -13,6 +13,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A Redis server process on a loopback port, for the default run and for tests. It prefers a
@@ -107,17 +108,26 @@ public final class EmbeddedRedis implements AutoCloseable {
     }
 
     private static ExecutableProvider executable() throws IOException {
-        String path = System.getenv("PATH");
-        if (path != null) {
-            for (String folder : path.split(File.pathSeparator)) {
-                File candidate = new File(folder, "redis-server");
-                if (candidate.canExecute()) {
-                    LOG.debug("using {} for the embedded Redis", candidate);
-                    return () -> candidate;
-                }
-            }
+        Optional<File> onPath = findOnPath("redis-server");
+        if (onPath.isPresent()) {
+            LOG.debug("using {} for the embedded Redis", onPath.get());
+            return onPath::get;
         }
         return ExecutableProvider.newJarResourceProvider();
+    }
+
+    /**
+     * @param name a program's file name, e.g. {@code redis-server}
+     * @return the first executable of that name in a folder of {@code PATH}, if any
+     */
+    public static Optional<File> findOnPath(String name) {
+        for (String folder : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+            File candidate = new File(folder, name);
+            if (candidate.canExecute()) {
+                return Optional.of(candidate);
+            }
+        }
+        return Optional.empty();
     }
 
     private static int freeLoopbackPort() {

@@ -69,9 +69,10 @@ class OverloadTest {
     }
 
     @Test
-    void freesTheSlotBeforeTheClientCanSendItsNextRequest() {
-        // With a bound of 1, a producer sending one request after another must never see 429: the slot
-        // is released when the answer is written, not some time after the client has read it.
+    void freesTheSlotOfEveryAnsweredRequest() {
+        // With a bound of 1, a producer sending one request after another must never see 429: a slot not
+        // given back would refuse every later request. (The race of a release that lags behind the written
+        // answer, fixed in InFlightLimitHandler, was seen once in CI and is too narrow to provoke here.)
         for (int i = 0; i < 100; i++) {
             HttpResponse<String> response = gateway.postStories("application/json", StoryEvents.valid().encode());
             assertThat(response.statusCode()).as("request %d: %s", i, response.body()).isEqualTo(202);
