@@ -28,7 +28,7 @@ final class AppendScriptLoad {
     private AppendScriptLoad() {
     }
 
-    static IngestComparison.Result measure(Vertx vertx, String redisUrl, RedisCpu redisCpu, int warmup, int seconds,
+    static IngestComparison.Result measure(Vertx vertx, String redisUrl, RedisCounters redisCounters, int warmup, int seconds,
                                            int inFlight, int batchSize) throws Exception {
         StoryEventDecoder decoder = new StoryEventDecoder(new IngestConfig(16, 1000, 2200, 86_400, 300, 1),
                 System::currentTimeMillis);
@@ -45,7 +45,7 @@ final class AppendScriptLoad {
             // One event loop generates, decodes and appends here, so the rate is bounded by that thread;
             // the Redis CPU per event is what this line is for.
             return IngestComparison.measure("gateway append script, no HTTP (batches of " + batchSize + ", one event loop, "
-                    + inFlight + " in flight)", "events/s", redisCpu, warmup, seconds, inFlight, () -> {
+                    + inFlight + " in flight)", "events/s", redisCounters, warmup, seconds, inFlight, () -> {
                 List<StoryEvent> events = new ArrayList<>(batchSize);
                 for (int i = 0; i < batchSize; i++) {
                     long id = ids.incrementAndGet();

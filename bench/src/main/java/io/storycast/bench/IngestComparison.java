@@ -53,7 +53,7 @@ public final class IngestComparison {
         List<Result> results = new ArrayList<>();
         Vertx vertx = Vertx.vertx();
         try (EmbeddedRedis redis = EmbeddedRedis.start(redisDir, "everysec");
-             RedisCpu cpu = new RedisCpu(vertx, redis.url())) {
+             RedisCounters cpu = new RedisCounters(vertx, redis.url())) {
             String payload = BenchEvents.event("raw-xadd-story", "author-1");
             Redis raw = Redis.createClient(vertx, new RedisOptions().setConnectionString(redis.url())
                     .setMaxPoolSize(8).setMaxPoolWaiting(1024));
@@ -105,14 +105,16 @@ public final class IngestComparison {
      * Runs {@code concurrency} loops of {@code operation} for warm-up, then counts what they do in
      * {@code seconds}, and what Redis's CPU counter says they cost it.
      */
-    static Result measure(String name, String unit, RedisCpu redisCpu, int warmupSeconds, int seconds, int concurrency,
+    static Result measure(String name, String unit, RedisCounters redisCounters, int warmupSeconds, int seconds, int concurrency,
                           Supplier<Future<Integer>> operation) throws InterruptedException {
         run(warmupSeconds, concurrency, operation);
-        double redisCpuBefore = redisCpu.seconds();
+        RedisCounters.Snapshot before = redisCounters.read();
         long count = run(seconds, concurrency, operation);
-        double redisMicrosPerEvent = count == 0 ? 0 : (redisCpu.seconds() - redisCpuBefore) * 1e6 / count;
-        Result result = new Result(name, unit, (double) count / seconds, redisMicrosPerEvent);
-        System.out.printf("%-70s %,14.0f %s  (Redis CPU %.1f us/event)%n", name, result.perSecond(), unit, redisMicrosPerEvent);
+        RedisCounters.Snapshot after = redisCounters.read();
+        Result result = new Result(name, unit, (double) count / seconds, after.cpuMicrosPerEvent(before, count),
+                after.eventsPerScriptCall(before, count));
+        System.out.printf("%-70s %,14.0f %s  (Redis CPU %.1f us/event, %.1f events/script call)%n", name,
+                result.perSecond(), unit, result.redisMicrosPerEvent(), result.eventsPerScriptCall());
         return result;
     }
 
@@ -191,11 +193,13 @@ public final class IngestComparison {
      * One measured line.
      *
      * @param redisMicrosPerEvent Redis main-process CPU microseconds per event in the measured window; 0 when unknown
+     * @param eventsPerScriptCall events per script call (EVALSHA) in the measured window; 0 when no script ran
      */
-    record Result(String name, String unit, double perSecond, double redisMicrosPerEvent) {
+    record Result(String name, String unit, double perSecond, double redisMicrosPerEvent, double eventsPerScriptCall) {
         JsonObject toJson() {
             return new JsonObject().put("name", name).put("unit", unit).put("perSecond", Math.round(perSecond))
-                    .put("redisCpuMicrosPerEvent", Math.round(redisMicrosPerEvent * 10) / 10.0);
+                    .put("redisCpuMicrosPerEvent", Math.round(redisMicrosPerEvent * 10) / 10.0)
+                    .put("eventsPerScriptCall", Math.round(eventsPerScriptCall * 10) / 10.0);
         }
 
         static JsonArray toJson(List<Result> results) {

@@ -42,7 +42,7 @@ final class RedisBenchmarkTool {
             return Optional.empty();
         }
         IngestComparison.Result result = new IngestComparison.Result(
-                "raw pipelined XADD (redis-benchmark -P 64 -c 4)", "events/s", Double.parseDouble(last), 0);
+                "raw pipelined XADD (redis-benchmark -P 64 -c 4)", "events/s", Double.parseDouble(last), 0, 0);
         System.out.printf("%-70s %,14.0f %s%n", result.name(), result.perSecond(), result.unit());
         return Optional.of(result);
     }

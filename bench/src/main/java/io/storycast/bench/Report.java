@@ -15,12 +15,12 @@ final class Report {
     static void write(List<IngestComparison.Result> results, Path out, String date) throws IOException {
         IngestComparison.Result rawLimit = results.get(0);
         StringBuilder markdown = new StringBuilder()
-                .append("| measurement | events/s | ratio to raw pipelined XADD (Vert.x client) | Redis CPU µs/event |\n")
-                .append("|---|---:|---:|---:|\n");
+                .append("| measurement | events/s | ratio to raw pipelined XADD (Vert.x client) | Redis CPU µs/event | events/script call |\n")
+                .append("|---|---:|---:|---:|---:|\n");
         for (IngestComparison.Result result : results) {
-            markdown.append(String.format("| %s | %,.0f | %.1f%% | %s |%n", result.name(), result.perSecond(),
-                    100 * result.perSecond() / rawLimit.perSecond(),
-                    result.redisMicrosPerEvent() > 0 ? String.format("%.1f", result.redisMicrosPerEvent()) : "n/a"));
+            markdown.append(String.format("| %s | %,.0f | %.1f%% | %s | %s |%n", result.name(), result.perSecond(),
+                    100 * result.perSecond() / rawLimit.perSecond(), orNotApplicable(result.redisMicrosPerEvent()),
+                    orNotApplicable(result.eventsPerScriptCall())));
         }
         String machine = Runtime.getRuntime().availableProcessors() + " cores, Java " + System.getProperty("java.version")
                 + ", " + System.getProperty("os.name") + " " + System.getProperty("os.arch");
@@ -32,5 +32,9 @@ final class Report {
         System.out.println();
         System.out.println(markdown);
         System.out.println("written to " + out.toAbsolutePath());
+    }
+
+    private static String orNotApplicable(double value) {
+        return value > 0 ? String.format("%.1f", value) : "n/a";
     }
 }

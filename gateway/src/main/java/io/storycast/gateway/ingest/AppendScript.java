@@ -15,8 +15,10 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -38,57 +40,121 @@ final class AppendScript {
 
     /** @return one outcome per event, in order; fails when the call fails */
     Future<List<AppendOutcome>> call(Redis redis, int partition, String producer, List<StoryEvent> events) {
-        return redis.send(request(Command.EVALSHA, SCRIPT_SHA1, partition, producer, events))
+        Plan plan = new Plan(events);
+        return redis.send(request(Command.EVALSHA, SCRIPT_SHA1, partition, producer, plan))
                 .recover(failure -> isMissingScript(failure)
-                        ? redis.send(request(Command.EVAL, SCRIPT, partition, producer, events))
+                        ? redis.send(request(Command.EVAL, SCRIPT, partition, producer, plan))
                         : Future.failedFuture(failure))
-                .map(results -> {
-                    List<AppendOutcome> outcomes = new ArrayList<>(events.size());
-                    for (int k = 0; k < events.size(); k++) {
-                        outcomes.add(outcomeOf(results.get(k)));
-                    }
-                    return outcomes;
-                });
+                .map(plan::outcomes);
     }
 
-    private Request request(Command command, String script, int partition, String producer, List<StoryEvent> events) {
-        // Buckets in order of first use; an event names its bucket by number (1-based, as in KEYS).
-        List<Long> buckets = new ArrayList<>(2);
-        int[] bucketOfEvent = new int[events.size()];
-        for (int k = 0; k < events.size(); k++) {
-            long bucket = RedisKeys.seenBucketOf(events.get(k).expiresAtMillis());
-            int position = buckets.indexOf(bucket);
-            if (position < 0) {
-                buckets.add(bucket);
-                position = buckets.size() - 1;
-            }
-            bucketOfEvent[k] = position + 1;
-        }
-        Request request = Request.cmd(command).arg(script).arg(buckets.size() + 1).arg(keys.storyStream(partition));
-        for (long bucket : buckets) {
-            request.arg(keys.seenBucket(partition, bucket));
+    private Request request(Command command, String script, int partition, String producer, Plan plan) {
+        Request request = Request.cmd(command).arg(script).arg(plan.buckets.size() + 1).arg(keys.storyStream(partition));
+        for (Bucket bucket : plan.buckets) {
+            request.arg(keys.seenBucket(partition, bucket.number));
         }
         request.arg(producer);
-        for (long bucket : buckets) {
-            request.arg(RedisKeys.seenBucketExpiresAtMillis(bucket));
+        for (Bucket bucket : plan.buckets) {
+            request.arg(RedisKeys.seenBucketExpiresAtMillis(bucket.number)).arg(bucket.events.size());
+            for (int k : bucket.events) {
+                request.arg(plan.fields[k]);
+            }
         }
-        for (int k = 0; k < events.size(); k++) {
-            StoryEvent event = events.get(k);
-            request.arg(bucketOfEvent[k])
-                    .arg(RedisKeys.seenField(event.platform(), event.storyId()))
-                    .arg(encoder.encode(event));
+        List<StoryEvent> sent = new ArrayList<>(plan.sent.length);
+        for (int k : plan.sent) {
+            sent.add(plan.events.get(k));
         }
-        return request;
+        int[] lengths = new int[sent.size()];
+        byte[] joined = encoder.encodeLines(sent, lengths);
+        StringBuilder lengthList = new StringBuilder(lengths.length * 4);
+        for (int length : lengths) {
+            if (lengthList.length() > 0) {
+                lengthList.append(',');
+            }
+            lengthList.append(length);
+        }
+        return request.arg(joined).arg(lengthList.toString());
     }
 
-    /** Reads one result: {1, entryId, index} for an append, {0, "entryId#index"} for a duplicate. */
-    private static AppendOutcome outcomeOf(Response result) {
-        if (result.get(0).toInteger() == 1) {
-            return AppendOutcome.stored(true, result.get(1).toString(), result.get(2).toInteger());
+    /** A bucket's number and the events (indexes into the call's list) whose markers it holds. */
+    private record Bucket(long number, List<Integer> events) {
+    }
+
+    /**
+     * The events of one call in the order the script receives them: grouped by bucket, each
+     * (platform, storyId) of a bucket once; a later copy within the call is answered from its first copy.
+     */
+    private static final class Plan {
+        private final List<StoryEvent> events;
+        private final List<Bucket> buckets = new ArrayList<>(2);
+        /** The events sent, as indexes into {@link #events}, in the script's order. */
+        private final int[] sent;
+        /** Per event, the index of its first copy in the call (itself when it is the first). */
+        private final int[] firstCopy;
+        /** Per event, its marker's field in its bucket. */
+        private final String[] fields;
+
+        Plan(List<StoryEvent> events) {
+            this.events = events;
+            this.firstCopy = new int[events.size()];
+            this.fields = new String[events.size()];
+            Map<String, Integer> firstByMarker = new HashMap<>(2 * events.size());
+            int distinct = 0;
+            for (int k = 0; k < events.size(); k++) {
+                StoryEvent event = events.get(k);
+                long number = RedisKeys.seenBucketOf(event.expiresAtMillis());
+                fields[k] = RedisKeys.seenField(event.platform(), event.storyId());
+                Integer first = firstByMarker.putIfAbsent(number + "/" + fields[k], k);
+                firstCopy[k] = first == null ? k : first;
+                if (first == null) {
+                    bucket(number).events.add(k);
+                    distinct++;
+                }
+            }
+            this.sent = new int[distinct];
+            int position = 0;
+            for (Bucket bucket : buckets) {
+                for (int k : bucket.events) {
+                    sent[position++] = k;
+                }
+            }
         }
-        String firstCopy = result.get(1).toString();
-        int hash = firstCopy.lastIndexOf('#');
-        return AppendOutcome.stored(false, firstCopy.substring(0, hash), Integer.parseInt(firstCopy.substring(hash + 1)));
+
+        private Bucket bucket(long number) {
+            for (Bucket bucket : buckets) {
+                if (bucket.number == number) {
+                    return bucket;
+                }
+            }
+            Bucket bucket = new Bucket(number, new ArrayList<>());
+            buckets.add(bucket);
+            return bucket;
+        }
+
+        /** Reads the script's answer: {entryId or nil, then position and first copy's marker per duplicate}. */
+        List<AppendOutcome> outcomes(Response answer) {
+            AppendOutcome[] byEvent = new AppendOutcome[events.size()];
+            for (int i = 1; i < answer.size(); i += 2) {
+                String marker = answer.get(i + 1).toString();
+                int hash = marker.lastIndexOf('#');
+                byEvent[sent[answer.get(i).toInteger() - 1]] = AppendOutcome.stored(false,
+                        marker.substring(0, hash), Integer.parseInt(marker.substring(hash + 1)));
+            }
+            Response entry = answer.get(0);
+            int index = 0;
+            for (int k : sent) {
+                if (byEvent[k] == null) {
+                    byEvent[k] = AppendOutcome.stored(true, entry.toString(), index++);
+                }
+            }
+            for (int k = 0; k < byEvent.length; k++) {
+                if (firstCopy[k] != k) {
+                    AppendOutcome first = byEvent[firstCopy[k]];
+                    byEvent[k] = AppendOutcome.stored(false, first.entryId(), first.entryIndex());
+                }
+            }
+            return List.of(byEvent);
+        }
     }
 
     private static boolean isMissingScript(Throwable failure) {

@@ -17,11 +17,16 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Makes events durable, with group commit: the appends that arrive during one pass of the event loop
- * (from any number of requests) are sent, at the end of that pass, as one call of
- * {@link AppendScript} per partition and producer, each writing one stream entry. Redis's cost is mostly
- * per call, so many small requests cost about what one large one does; nothing waits on a timer, so no
- * latency is added.
+ * Makes events durable, with adaptive group commit: each partition has at most one script call in flight
+ * per event loop. Events for a partition whose call is in flight wait for its answer and then go together
+ * in the next call; events for an idle partition go at the end of the current pass of the event loop,
+ * with whatever else arrived during that pass. Each call is one {@link AppendScript} call per producer,
+ * writing one stream entry. Redis's cost is mostly per call, so under load the calls grow (up to
+ * {@value #MAX_EVENTS_PER_CALL} events) and Redis's cost per event falls, while a quiet gateway sends each
+ * event at once: nothing waits on a timer, so no latency is added beyond one call's round trip.
+ *
+ * <p>Bounded: the waiting events belong to requests in flight, which {@code http.maxInFlightRequests} and
+ * {@code ingest.maxBatchEvents} bound, and a call never outlives {@code redis.commandTimeoutMillis}.
  *
  * <p>A call that fails or exceeds the command timeout (enforced by {@link PipelinedRedis}) fails only its
  * own events; their outcome is then unknown to the producer, who retries safely: an event that did land
@@ -40,6 +45,8 @@ public final class StoryStreamAppender {
     private final RedisKeys keys;
     private final AppendScript script;
     private final List<List<Pending>> pendingByPartition;
+    /** Script calls in flight per partition; a partition with calls in flight collects the next call's events. */
+    private final int[] callsInFlight;
     private final Thread owner;
     private boolean flushScheduled;
     private long lastFailureLoggedNanos = System.nanoTime() - TimeUnit.SECONDS.toNanos(FAILURE_LOG_INTERVAL_SECONDS);
@@ -61,6 +68,7 @@ public final class StoryStreamAppender {
         this.redis = Objects.requireNonNull(redis, "redis");
         this.keys = Objects.requireNonNull(keys, "keys");
         this.script = new AppendScript(keys);
+        this.callsInFlight = new int[keys.partitions()];
         this.pendingByPartition = new ArrayList<>(keys.partitions());
         for (int partition = 0; partition < keys.partitions(); partition++) {
             pendingByPartition.add(new ArrayList<>());
@@ -82,11 +90,14 @@ public final class StoryStreamAppender {
             return Future.succeededFuture(List.of());
         }
         RequestOutcomes request = new RequestOutcomes(events.size());
+        boolean idlePartitionWaits = false;
         for (int i = 0; i < events.size(); i++) {
             StoryEvent event = events.get(i);
-            pendingByPartition.get(keys.partitionOf(event.authorId())).add(new Pending(producer, event, request, i));
+            int partition = keys.partitionOf(event.authorId());
+            pendingByPartition.get(partition).add(new Pending(producer, event, request, i));
+            idlePartitionWaits |= callsInFlight[partition] == 0;
         }
-        if (!flushScheduled) {
+        if (idlePartitionWaits && !flushScheduled) {
             flushScheduled = true;
             context.runOnContext(ignored -> flush());
         }
@@ -96,20 +107,27 @@ public final class StoryStreamAppender {
     private void flush() {
         flushScheduled = false;
         for (int partition = 0; partition < pendingByPartition.size(); partition++) {
-            List<Pending> pending = pendingByPartition.get(partition);
-            if (pending.isEmpty()) {
-                continue;
+            if (callsInFlight[partition] == 0) {
+                sendWaiting(partition);
             }
-            pendingByPartition.set(partition, new ArrayList<>());
-            Map<String, List<Pending>> byProducer = new LinkedHashMap<>(2);
-            for (Pending append : pending) {
-                byProducer.computeIfAbsent(append.producer(), name -> new ArrayList<>()).add(append);
-            }
-            for (Map.Entry<String, List<Pending>> group : byProducer.entrySet()) {
-                List<Pending> appends = group.getValue();
-                for (int from = 0; from < appends.size(); from += MAX_EVENTS_PER_CALL) {
-                    send(partition, group.getKey(), appends.subList(from, Math.min(from + MAX_EVENTS_PER_CALL, appends.size())));
-                }
+        }
+    }
+
+    /** Sends every event waiting for {@code partition}: one call per producer and per {@value #MAX_EVENTS_PER_CALL}. */
+    private void sendWaiting(int partition) {
+        List<Pending> pending = pendingByPartition.get(partition);
+        if (pending.isEmpty()) {
+            return;
+        }
+        pendingByPartition.set(partition, new ArrayList<>());
+        Map<String, List<Pending>> byProducer = new LinkedHashMap<>(2);
+        for (Pending append : pending) {
+            byProducer.computeIfAbsent(append.producer(), name -> new ArrayList<>()).add(append);
+        }
+        for (Map.Entry<String, List<Pending>> group : byProducer.entrySet()) {
+            List<Pending> appends = group.getValue();
+            for (int from = 0; from < appends.size(); from += MAX_EVENTS_PER_CALL) {
+                send(partition, group.getKey(), appends.subList(from, Math.min(from + MAX_EVENTS_PER_CALL, appends.size())));
             }
         }
     }
@@ -117,6 +135,7 @@ public final class StoryStreamAppender {
     private void send(int partition, String producer, List<Pending> appends) {
         List<StoryEvent> events = new ArrayList<>(appends.size());
         appends.forEach(append -> events.add(append.event()));
+        callsInFlight[partition]++;
         script.call(redis, partition, producer, events).onComplete(result -> {
             if (result.failed()) {
                 logFailure(partition, events.size(), result.cause());
@@ -124,6 +143,9 @@ public final class StoryStreamAppender {
             for (int k = 0; k < appends.size(); k++) {
                 Pending append = appends.get(k);
                 append.request().set(append.index(), result.succeeded() ? result.result().get(k) : AppendOutcome.FAILED);
+            }
+            if (--callsInFlight[partition] == 0) {
+                sendWaiting(partition);
             }
         });
     }

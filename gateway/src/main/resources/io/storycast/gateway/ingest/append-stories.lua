@@ -6,102 +6,108 @@
 -- "<platform>:<storyId>", value "<entryId>#<index in the entry>". A retry carries the same expiry, so it
 -- meets its marker in the same bucket; a bucket expires when its minute ends, after all its stories.
 --
--- Why this shape: in Redis 6.2 every redis.call costs about as much again as the command itself. One XADD
--- per call and one HMGET and one HSET per bucket, instead of an XADD and a SET per event, cut Redis's
--- work per event several times over (measured: docs/PERFORMANCE.md).
+-- Why this shape: the arguments are laid out for Redis's C code to do the per-event work, and Lua touches a
+-- payload only when a call holds a duplicate: the fields of a bucket are contiguous (one HMGET over a slice
+-- of ARGV), the payloads come joined as the entry's NDJSON (XADDed as they are when nothing is a
+-- duplicate), and the answer lists only the duplicates. Measured in docs/PERFORMANCE.md.
 --
 -- KEYS[1]       the partition's stream
 -- KEYS[1 + b]   bucket b's hash, b = 1..B
 -- ARGV[1]       the producer's name, stored with the entry
--- ARGV[1 + b]   bucket b's expiry, epoch milliseconds
--- then per event, three arguments: bucket number b, marker field, canonical JSON (no newline)
+-- then per bucket b, in order: its expiry (epoch milliseconds), its number of events n, its n marker fields
+-- then every event's canonical JSON (no newline inside), in the order of the fields, joined by "\n"
+-- then the byte length of each of those events, comma-separated
+-- The caller sends each (platform, storyId) at most once per call.
 --
--- Returns, per event in order, {1, entryId, index} when appended, or {0, firstCopy} when a duplicate
--- (firstCopy = "<entryId>#<index>", also for a copy earlier in the same call).
+-- Returns {entryId, p1, m1, p2, m2, ...}: the new entry's id (false when every event was a duplicate), then
+-- for each duplicate its position among the call's events (from 1) and its marker "<entryId>#<index>".
+-- The events not listed were appended in the order sent: the k-th of them has index k - 1 in the entry.
 local CHUNK = 1000 -- stays far below Lua's limit on unpack() arguments
-local stream = KEYS[1]
 local buckets = #KEYS - 1
-local first = 2 + buckets
-local events = (#ARGV - first + 1) / 3
+local expiry, fieldsFrom, fieldsTo = {}, {}, {}
+local at = 2
+local events = 0
+for b = 1, buckets do
+  local n = tonumber(ARGV[at + 1])
+  expiry[b] = ARGV[at]
+  fieldsFrom[b] = at + 2
+  fieldsTo[b] = at + 1 + n
+  at = fieldsTo[b] + 1
+  events = events + n
+end
+local joined = ARGV[at]
+local lengths = ARGV[at + 1]
 
 -- 1. the markers that already exist, one HMGET per bucket
-local fieldsByBucket = {}
-for e = 0, events - 1 do
-  local b = tonumber(ARGV[first + 3 * e])
-  local fields = fieldsByBucket[b]
-  if not fields then
-    fields = {}
-    fieldsByBucket[b] = fields
-  end
-  fields[#fields + 1] = ARGV[first + 3 * e + 1]
-end
-local known = {}
-for b, fields in pairs(fieldsByBucket) do
-  local knownInBucket = {}
-  known[b] = knownInBucket
-  for from = 1, #fields, CHUNK do
-    local to = math.min(from + CHUNK - 1, #fields)
-    local values = redis.call('HMGET', KEYS[1 + b], unpack(fields, from, to))
-    for k = from, to do
-      if values[k - from + 1] then
-        knownInBucket[fields[k]] = values[k - from + 1]
+local duplicates = {} -- position among the call's events -> existing marker
+local duplicateCount = 0
+local position = 0
+for b = 1, buckets do
+  for from = fieldsFrom[b], fieldsTo[b], CHUNK do
+    local to = math.min(from + CHUNK - 1, fieldsTo[b])
+    local values = redis.call('HMGET', KEYS[1 + b], unpack(ARGV, from, to))
+    for k = 1, to - from + 1 do
+      if values[k] then
+        duplicates[position + k] = values[k]
+        duplicateCount = duplicateCount + 1
       end
     end
+    position = position + to - from + 1
   end
 end
-
--- 2. the new events, in order, each once
-local payloads = {}
-local newEvents = {}
-for e = 0, events - 1 do
-  local b = tonumber(ARGV[first + 3 * e])
-  local field = ARGV[first + 3 * e + 1]
-  if not known[b][field] then
-    payloads[#payloads + 1] = ARGV[first + 3 * e + 2]
-    known[b][field] = #payloads - 1 -- a number until the entry id is known
-    newEvents[#newEvents + 1] = e
+if duplicateCount == events then
+  local result = {false}
+  for e = 1, events do
+    result[#result + 1] = e
+    result[#result + 1] = duplicates[e]
   end
+  return result
 end
 
--- 3. one entry for all of them, then their markers
-local id = nil
-if #payloads > 0 then
-  id = redis.call('XADD', stream, '*', 'events', table.concat(payloads, '\n'), 'producer', ARGV[1])
-  local markers = {}
-  for _, e in ipairs(newEvents) do
-    local b = tonumber(ARGV[first + 3 * e])
-    local field = ARGV[first + 3 * e + 1]
-    local pending = markers[b]
-    if not pending then
-      pending = {}
-      markers[b] = pending
+-- 2. one entry for the new events
+if duplicateCount > 0 then
+  local payloads = {}
+  local e, from = 0, 1
+  for length in string.gmatch(lengths, '%d+') do
+    e = e + 1
+    if not duplicates[e] then
+      payloads[#payloads + 1] = string.sub(joined, from, from + length - 1)
     end
-    pending[#pending + 1] = field
-    pending[#pending + 1] = id .. '#' .. known[b][field]
+    from = from + length + 1
   end
-  for b, pending in pairs(markers) do
+  joined = table.concat(payloads, '\n')
+end
+local id = redis.call('XADD', KEYS[1], '*', 'events', joined, 'producer', ARGV[1])
+
+-- 3. their markers, one HSET per bucket and chunk
+local index = 0
+position = 0
+for b = 1, buckets do
+  local pending = {}
+  for field = fieldsFrom[b], fieldsTo[b] do
+    position = position + 1
+    if not duplicates[position] then
+      pending[#pending + 1] = ARGV[field]
+      pending[#pending + 1] = id .. '#' .. index
+      index = index + 1
+    end
+  end
+  if #pending > 0 then
     for from = 1, #pending, 2 * CHUNK do
       redis.call('HSET', KEYS[1 + b], unpack(pending, from, math.min(from + 2 * CHUNK - 1, #pending)))
     end
-    redis.call('PEXPIREAT', KEYS[1 + b], ARGV[1 + b])
+    redis.call('PEXPIREAT', KEYS[1 + b], expiry[b])
   end
 end
 
--- 4. one result per event
-local results = {}
-local isNew = {}
-for _, e in ipairs(newEvents) do
-  isNew[e] = true
-end
-for e = 0, events - 1 do
-  local b = tonumber(ARGV[first + 3 * e])
-  local marker = known[b][ARGV[first + 3 * e + 1]]
-  if isNew[e] then
-    results[e + 1] = {1, id, marker}
-  elseif type(marker) == 'number' then
-    results[e + 1] = {0, id .. '#' .. marker}
-  else
-    results[e + 1] = {0, marker}
+-- 4. the answer: the entry, then the duplicates
+local result = {id}
+if duplicateCount > 0 then
+  for e = 1, events do
+    if duplicates[e] then
+      result[#result + 1] = e
+      result[#result + 1] = duplicates[e]
+    end
   end
 end
-return results
+return result
