@@ -11,6 +11,7 @@ import java.util.List;
  * @param http      the HTTP server
  * @param redis     the Redis connection, or the embedded Redis when no URL is set
  * @param ingest    the story ingest rules and limits
+ * @param audience  the audience, mute and cross-share APIs
  * @param shutdown  graceful shutdown
  * @param producers the producers allowed to post stories, each with its key and platforms
  */
@@ -18,6 +19,7 @@ public record StorycastConfig(
         HttpConfig http,
         RedisConfig redis,
         IngestConfig ingest,
+        AudienceConfig audience,
         ShutdownConfig shutdown,
         List<ProducerConfig> producers) {
 
@@ -37,10 +39,12 @@ public record StorycastConfig(
         ConfigException.require(http != null, "http", "is required");
         ConfigException.require(redis != null, "redis", "is required");
         ConfigException.require(ingest != null, "ingest", "is required");
+        ConfigException.require(audience != null, "audience", "is required");
         ConfigException.require(shutdown != null, "shutdown", "is required");
         http.validate();
         redis.validate();
         ingest.validate();
+        audience.validate();
         shutdown.validate();
         ConfigException.require(!producers.isEmpty(), "producers", "must name at least one producer");
         java.util.Set<String> names = new java.util.HashSet<>();

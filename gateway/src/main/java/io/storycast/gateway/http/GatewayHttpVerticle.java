@@ -1,5 +1,7 @@
 package io.storycast.gateway.http;
 
+import io.storycast.gateway.audience.AudienceStore;
+import io.storycast.gateway.audience.CrossShareStore;
 import io.storycast.gateway.config.StorycastConfig;
 import io.storycast.gateway.ingest.ProducerRegistry;
 import io.storycast.gateway.ingest.StoryEventDecoder;
@@ -63,7 +65,8 @@ public final class GatewayHttpVerticle extends VerticleBase {
                 .setHttp2ClearTextEnabled(true)
                 .setTcpNoDelay(true);
         server = vertx.createHttpServer(options)
-                .requestHandler(GatewayRouter.create(vertx, config, ingestor, producers, inFlight, readiness, streams));
+                .requestHandler(GatewayRouter.create(vertx, config, ingestor, producers, inFlight, readiness, streams,
+                        new AudienceStore(redis, keys), new CrossShareStore(redis, keys)));
         return server.listen();
     }
 

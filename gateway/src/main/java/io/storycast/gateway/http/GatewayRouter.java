@@ -1,5 +1,7 @@
 package io.storycast.gateway.http;
 
+import io.storycast.gateway.audience.AudienceStore;
+import io.storycast.gateway.audience.CrossShareStore;
 import io.storycast.gateway.config.StorycastConfig;
 import io.storycast.gateway.ingest.ProducerRegistry;
 import io.storycast.gateway.ingest.StoryIngestor;
@@ -24,7 +26,8 @@ public final class GatewayRouter {
     }
 
     public static Router create(Vertx vertx, StorycastConfig config, StoryIngestor ingestor, ProducerRegistry producers,
-                                InFlightLimiter inFlight, Readiness readiness, StoryStreams streams) {
+                                InFlightLimiter inFlight, Readiness readiness, StoryStreams streams,
+                                AudienceStore audiences, CrossShareStore crossShares) {
         Router router = Router.router(vertx);
         StoryRoutes stories = new StoryRoutes(ingestor, config.ingest());
         HealthRoutes health = new HealthRoutes(readiness, streams);
@@ -36,16 +39,52 @@ public final class GatewayRouter {
                 .handler(new ProducerAuthHandler(producers))
                 .handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes()))
                 .handler(stories::postStories);
+        addAudienceRoutes(router, config, new AudienceRoutes(audiences, config.audience(), retryAfter), producers, inFlight);
+        CrossShareRoutes crossShare = new CrossShareRoutes(crossShares, retryAfter);
+        router.get("/v1/authors/:authorId/cross-share").handler(new ProducerAuthHandler(producers)).handler(crossShare::get);
+        router.put("/v1/authors/:authorId/cross-share").handler(new ProducerAuthHandler(producers))
+                .handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes()))
+                .handler(crossShare::put);
         router.get("/healthz").handler(health::alive);
         router.get("/readyz").handler(health::ready);
 
         router.route().failureHandler(context -> failure(context, config));
         router.errorHandler(404, context -> Problems.send(context.response(),
                 Problems.problem(404, "not-found", "Not found", "no resource at " + context.request().path())));
+        router.errorHandler(415, context -> Problems.send(context.response(),
+                Problems.problem(415, "unsupported-media-type", "Unsupported media type",
+                        "send application/json or application/x-ndjson, not " + context.request().getHeader("Content-Type"))
+                        .put("field", "Content-Type")));
         router.errorHandler(405, context -> Problems.send(context.response(),
                 Problems.problem(405, "method-not-allowed", "Method not allowed",
                         context.request().method() + " is not allowed on " + context.request().path())));
         return router;
+    }
+
+    /**
+     * Bulk changes dispatch on the content type: a JSON array is read whole (within http.maxBodyBytes), NDJSON
+     * is streamed with no size limit, one chunk in memory at a time.
+     */
+    private static void addAudienceRoutes(Router router, StorycastConfig config, AudienceRoutes audience,
+                                          ProducerRegistry producers, InFlightLimiter inFlight) {
+        int retryAfter = config.ingest().retryAfterSeconds();
+        String list = "/v1/audiences/:platform/:authorId/:list";
+        for (boolean remove : new boolean[] {false, true}) {
+            String path = remove ? list + "/remove" : list;
+            router.post(path).consumes("application/json")
+                    .handler(new InFlightLimitHandler(inFlight, retryAfter))
+                    .handler(new ProducerAuthHandler(producers))
+                    .handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes()))
+                    .handler(context -> audience.changeFromArray(context, remove));
+            router.post(path).consumes("application/x-ndjson")
+                    .handler(new InFlightLimitHandler(inFlight, retryAfter))
+                    .handler(new ProducerAuthHandler(producers))
+                    .handler(context -> audience.changeFromNdjson(context, remove));
+        }
+        router.get(list).handler(new ProducerAuthHandler(producers)).handler(audience::get);
+        String mute = "/v1/mutes/:platform/:subscriberId/:authorId";
+        router.put(mute).handler(new ProducerAuthHandler(producers)).handler(context -> audience.mute(context, true));
+        router.delete(mute).handler(new ProducerAuthHandler(producers)).handler(context -> audience.mute(context, false));
     }
 
     private static void failure(RoutingContext context, StorycastConfig config) {

@@ -1,13 +1,14 @@
 package io.storycast.gateway.ingest;
 
+import io.storycast.gateway.story.FieldProblem;
 import io.storycast.gateway.story.StoryEvent;
 
-/** Either a valid {@link StoryEvent} or the {@link EventProblem} that stopped it; never both. */
+/** Either a valid {@link StoryEvent} or the {@link FieldProblem} that stopped it; never both. */
 public final class DecodeResult {
     private final StoryEvent event;
-    private final EventProblem problem;
+    private final FieldProblem problem;
 
-    private DecodeResult(StoryEvent event, EventProblem problem) {
+    private DecodeResult(StoryEvent event, FieldProblem problem) {
         this.event = event;
         this.problem = problem;
     }
@@ -16,7 +17,7 @@ public final class DecodeResult {
         return new DecodeResult(event, null);
     }
 
-    static DecodeResult invalid(EventProblem problem) {
+    static DecodeResult invalid(FieldProblem problem) {
         return new DecodeResult(null, problem);
     }
 
@@ -30,7 +31,7 @@ public final class DecodeResult {
     }
 
     /** @return the problem, or {@code null} when valid */
-    public EventProblem problem() {
+    public FieldProblem problem() {
         return problem;
     }
 }

@@ -1,5 +1,6 @@
 package io.storycast.gateway.ingest;
 
+import io.storycast.gateway.story.FieldProblem;
 import io.storycast.gateway.config.IngestConfig;
 import io.storycast.gateway.story.Audience;
 import io.storycast.gateway.story.MediaKind;
@@ -29,10 +30,10 @@ final class EventFields {
     EnumSet<Platform> shareTo;
 
     /** @return a {@code duplicate} problem when the field was already present, else {@code null} */
-    EventProblem markSeen(String field) {
+    FieldProblem markSeen(String field) {
         int bit = bitOf(field);
         if ((seen & bit) != 0) {
-            return new EventProblem(field, "duplicate", field + " appears twice");
+            return new FieldProblem(field, "duplicate", field + " appears twice");
         }
         seen |= bit;
         return null;
@@ -73,80 +74,80 @@ final class EventFields {
     /** Applies the semantic rules, in field order, and builds the event. */
     DecodeResult toEvent(IngestConfig limits, long nowMillis) {
         if (platform == null) {
-            return invalid(EventProblem.required("platform"));
+            return invalid(FieldProblem.required("platform"));
         }
         Platform source = Platform.fromWireName(platform);
         if (source == null) {
-            return invalid(new EventProblem("platform", "enum", "platform '" + platform + "' is not one of " + Platform.wireNames()));
+            return invalid(new FieldProblem("platform", "enum", "platform '" + platform + "' is not one of " + Platform.wireNames()));
         }
         if (storyId == null) {
-            return invalid(EventProblem.required("storyId"));
+            return invalid(FieldProblem.required("storyId"));
         }
         if (authorId == null) {
-            return invalid(EventProblem.required("authorId"));
+            return invalid(FieldProblem.required("authorId"));
         }
         if (createdAt == null) {
-            return invalid(EventProblem.required("createdAt"));
+            return invalid(FieldProblem.required("createdAt"));
         }
         long created = StoryEventDecoder.parseRfc3339(createdAt);
         if (created == Long.MIN_VALUE) {
-            return invalid(new EventProblem("createdAt", "rfc3339", "createdAt must be an RFC 3339 date-time with an offset, e.g. 2026-11-21T12:00:00Z"));
+            return invalid(new FieldProblem("createdAt", "rfc3339", "createdAt must be an RFC 3339 date-time with an offset, e.g. 2026-11-21T12:00:00Z"));
         }
         long maxSkewMillis = limits.maxClockSkewSeconds() * 1000;
         if (created > nowMillis + maxSkewMillis) {
-            return invalid(new EventProblem("createdAt", "range", "createdAt lies more than " + limits.maxClockSkewSeconds() + " s in the future"));
+            return invalid(new FieldProblem("createdAt", "range", "createdAt lies more than " + limits.maxClockSkewSeconds() + " s in the future"));
         }
         long maxLifetimeMillis = limits.maxStoryLifetimeSeconds() * 1000;
         long expires = created + maxLifetimeMillis;
         if (expiresAt != null) {
             expires = StoryEventDecoder.parseRfc3339(expiresAt);
             if (expires == Long.MIN_VALUE) {
-                return invalid(new EventProblem("expiresAt", "rfc3339", "expiresAt must be an RFC 3339 date-time with an offset"));
+                return invalid(new FieldProblem("expiresAt", "rfc3339", "expiresAt must be an RFC 3339 date-time with an offset"));
             }
             if (expires <= created || expires - created > maxLifetimeMillis) {
-                return invalid(new EventProblem("expiresAt", "range", "expiresAt must be after createdAt by at most "
+                return invalid(new FieldProblem("expiresAt", "range", "expiresAt must be after createdAt by at most "
                         + limits.maxStoryLifetimeSeconds() + " s"));
             }
         }
         if (expires <= nowMillis) {
             String field = expiresAt != null ? "expiresAt" : "createdAt";
-            return invalid(new EventProblem(field, "expired", "the story has already expired (" + field + " "
+            return invalid(new FieldProblem(field, "expired", "the story has already expired (" + field + " "
                     + (expiresAt != null ? expiresAt : createdAt + " plus " + limits.maxStoryLifetimeSeconds() + " s") + " is past)"));
         }
         if (audience == null) {
-            return invalid(EventProblem.required("audience"));
+            return invalid(FieldProblem.required("audience"));
         }
         Audience storyAudience = Audience.fromWireName(audience);
         if (storyAudience == null) {
-            return invalid(new EventProblem("audience", "enum", "audience '" + audience + "' is not one of default, close_friends"));
+            return invalid(new FieldProblem("audience", "enum", "audience '" + audience + "' is not one of default, close_friends"));
         }
         if ((seen & MEDIA_BIT) == 0) {
-            return invalid(EventProblem.required("media"));
+            return invalid(FieldProblem.required("media"));
         }
         if (mediaId == null) {
-            return invalid(EventProblem.required("media.id"));
+            return invalid(FieldProblem.required("media.id"));
         }
         if (mediaKind == null) {
-            return invalid(EventProblem.required("media.kind"));
+            return invalid(FieldProblem.required("media.kind"));
         }
         MediaKind kind = MediaKind.fromWireName(mediaKind);
         if (kind == null) {
-            return invalid(new EventProblem("media.kind", "enum", "media.kind '" + mediaKind + "' is not one of image, video"));
+            return invalid(new FieldProblem("media.kind", "enum", "media.kind '" + mediaKind + "' is not one of image, video"));
         }
         if (caption != null && caption.codePointCount(0, caption.length()) > limits.maxCaptionLength()) {
-            return invalid(new EventProblem("caption", "length", "caption must be at most " + limits.maxCaptionLength() + " characters"));
+            return invalid(new FieldProblem("caption", "length", "caption must be at most " + limits.maxCaptionLength() + " characters"));
         }
         if (shareTo != null && shareTo.contains(source)) {
-            return invalid(new EventProblem("shareTo", "source", "shareTo must not name the source platform " + source.wireName()));
+            return invalid(new FieldProblem("shareTo", "source", "shareTo must not name the source platform " + source.wireName()));
         }
         if (shareTo != null && !shareTo.isEmpty() && storyAudience == Audience.CLOSE_FRIENDS) {
-            return invalid(new EventProblem("shareTo", "privacy", "a close_friends story is never cross-shared; shareTo must be empty"));
+            return invalid(new FieldProblem("shareTo", "privacy", "a close_friends story is never cross-shared; shareTo must be empty"));
         }
         return DecodeResult.valid(new StoryEvent(source, storyId, authorId, created, expires, storyAudience,
                 mediaId, kind, caption, shareTo));
     }
 
-    private static DecodeResult invalid(EventProblem problem) {
+    private static DecodeResult invalid(FieldProblem problem) {
         return DecodeResult.invalid(problem);
     }
 }

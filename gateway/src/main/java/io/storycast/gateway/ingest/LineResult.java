@@ -1,5 +1,6 @@
 package io.storycast.gateway.ingest;
 
+import io.storycast.gateway.story.FieldProblem;
 import io.storycast.gateway.story.StoryEvent;
 
 /**
@@ -12,7 +13,7 @@ import io.storycast.gateway.story.StoryEvent;
  * @param entryIndex the event's position in that entry, from 0; -1 when there is no entry
  * @param problem    why it was refused, for {@code INVALID} and {@code FORBIDDEN}; else {@code null}
  */
-public record LineResult(int line, Status status, StoryEvent event, String entryId, int entryIndex, EventProblem problem) {
+public record LineResult(int line, Status status, StoryEvent event, String entryId, int entryIndex, FieldProblem problem) {
 
     public enum Status {
         /** Durable in the stream now. */

@@ -1,11 +1,13 @@
 package io.storycast.gateway.ingest;
 
+import io.storycast.gateway.story.FieldProblem;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import io.storycast.gateway.config.IngestConfig;
+import io.storycast.gateway.story.Ids;
 import io.storycast.gateway.story.Platform;
 
 import java.io.IOException;
@@ -18,7 +20,7 @@ import java.util.function.LongSupplier;
 
 /**
  * Decodes and validates one story event from JSON bytes, with a streaming parser (no tree, no reflection).
- * Every rule is checked here; the first broken rule is reported as an {@link EventProblem} naming the
+ * Every rule is checked here; the first broken rule is reported as an {@link FieldProblem} naming the
  * field. Thread-safe: it holds only immutable configuration.
  *
  * <p>The rules (also in docs/EVENTS.md): {@code platform}, {@code storyId}, {@code authorId},
@@ -31,7 +33,7 @@ import java.util.function.LongSupplier;
  * repeated fields are refused.
  */
 public final class StoryEventDecoder {
-    static final int MAX_ID_LENGTH = 128;
+    static final int MAX_ID_LENGTH = Ids.MAX_ID_LENGTH;
     static final int MAX_MEDIA_ID_LENGTH = 256;
 
     private static final JsonFactory JSON = JsonFactory.builder()
@@ -59,34 +61,34 @@ public final class StoryEventDecoder {
     public DecodeResult decode(byte[] json, int offset, int length) {
         try (JsonParser parser = JSON.createParser(json, offset, length)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
-                return DecodeResult.invalid(new EventProblem("body", "type", "a story event must be a JSON object"));
+                return DecodeResult.invalid(new FieldProblem("body", "type", "a story event must be a JSON object"));
             }
             EventFields fields = new EventFields();
-            EventProblem problem = readTopLevel(parser, fields);
+            FieldProblem problem = readTopLevel(parser, fields);
             if (problem == null && parser.nextToken() != null) {
-                problem = new EventProblem("body", "json", "unexpected content after the event object");
+                problem = new FieldProblem("body", "json", "unexpected content after the event object");
             }
             return problem != null ? DecodeResult.invalid(problem) : fields.toEvent(limits, clockMillis.getAsLong());
         } catch (JsonParseException e) {
-            return DecodeResult.invalid(new EventProblem("body", "json",
+            return DecodeResult.invalid(new FieldProblem("body", "json",
                     "malformed JSON at column " + e.getLocation().getColumnNr() + ": " + e.getOriginalMessage()));
         } catch (IOException e) {
-            return DecodeResult.invalid(new EventProblem("body", "json", "unreadable JSON: " + e.getMessage()));
+            return DecodeResult.invalid(new FieldProblem("body", "json", "unreadable JSON: " + e.getMessage()));
         }
     }
 
     /** @return the first problem, or {@code null} when every present field is well-typed */
-    private static EventProblem readTopLevel(JsonParser parser, EventFields fields) throws IOException {
+    private static FieldProblem readTopLevel(JsonParser parser, EventFields fields) throws IOException {
         for (JsonToken token = parser.nextToken(); token != JsonToken.END_OBJECT; token = parser.nextToken()) {
             String name = parser.currentName();
             JsonToken value = parser.nextToken();
-            EventProblem problem = switch (name) {
+            FieldProblem problem = switch (name) {
                 case "platform", "createdAt", "audience" -> readText(parser, value, name, false, fields);
                 case "expiresAt", "caption" -> readText(parser, value, name, true, fields);
                 case "storyId", "authorId" -> readId(parser, value, name, MAX_ID_LENGTH, fields);
                 case "media" -> readMedia(parser, value, fields);
                 case "shareTo" -> readShareTo(parser, value, fields);
-                default -> new EventProblem(name, "unknown", name + " is not a story event field");
+                default -> new FieldProblem(name, "unknown", name + " is not a story event field");
             };
             if (problem != null) {
                 return problem;
@@ -95,11 +97,11 @@ public final class StoryEventDecoder {
         return null;
     }
 
-    private static EventProblem readMedia(JsonParser parser, JsonToken value, EventFields fields) throws IOException {
+    private static FieldProblem readMedia(JsonParser parser, JsonToken value, EventFields fields) throws IOException {
         if (value != JsonToken.START_OBJECT) {
-            return EventProblem.type("media", "an object with id and kind");
+            return FieldProblem.type("media", "an object with id and kind");
         }
-        EventProblem problem = fields.markSeen("media");
+        FieldProblem problem = fields.markSeen("media");
         if (problem != null) {
             return problem;
         }
@@ -109,7 +111,7 @@ public final class StoryEventDecoder {
             problem = switch (name) {
                 case "media.id" -> readId(parser, fieldValue, name, MAX_MEDIA_ID_LENGTH, fields);
                 case "media.kind" -> readText(parser, fieldValue, name, false, fields);
-                default -> new EventProblem(name, "unknown", name + " is not a media field");
+                default -> new FieldProblem(name, "unknown", name + " is not a media field");
             };
             if (problem != null) {
                 return problem;
@@ -118,36 +120,36 @@ public final class StoryEventDecoder {
         return null;
     }
 
-    private static EventProblem readShareTo(JsonParser parser, JsonToken value, EventFields fields) throws IOException {
-        EventProblem problem = fields.markSeen("shareTo");
+    private static FieldProblem readShareTo(JsonParser parser, JsonToken value, EventFields fields) throws IOException {
+        FieldProblem problem = fields.markSeen("shareTo");
         if (problem != null || value == JsonToken.VALUE_NULL) {
             return problem;
         }
         if (value != JsonToken.START_ARRAY) {
-            return EventProblem.type("shareTo", "a list of platforms");
+            return FieldProblem.type("shareTo", "a list of platforms");
         }
         EnumSet<Platform> targets = EnumSet.noneOf(Platform.class);
         int index = 0;
         for (JsonToken token = parser.nextToken(); token != JsonToken.END_ARRAY; token = parser.nextToken(), index++) {
             String field = "shareTo[" + index + "]";
             if (token != JsonToken.VALUE_STRING) {
-                return EventProblem.type(field, "a platform name (string)");
+                return FieldProblem.type(field, "a platform name (string)");
             }
             Platform target = Platform.fromWireName(parser.getText());
             if (target == null) {
-                return new EventProblem(field, "enum", field + " '" + parser.getText() + "' is not one of " + Platform.wireNames());
+                return new FieldProblem(field, "enum", field + " '" + parser.getText() + "' is not one of " + Platform.wireNames());
             }
             if (!targets.add(target)) {
-                return new EventProblem(field, "unique", field + " names " + target.wireName() + " twice");
+                return new FieldProblem(field, "unique", field + " names " + target.wireName() + " twice");
             }
         }
         fields.shareTo = targets;
         return null;
     }
 
-    private static EventProblem readText(JsonParser parser, JsonToken value, String field, boolean optional,
+    private static FieldProblem readText(JsonParser parser, JsonToken value, String field, boolean optional,
                                          EventFields fields) throws IOException {
-        EventProblem problem = fields.markSeen(field);
+        FieldProblem problem = fields.markSeen(field);
         if (problem != null) {
             return problem;
         }
@@ -155,30 +157,22 @@ public final class StoryEventDecoder {
             return null;
         }
         if (value != JsonToken.VALUE_STRING) {
-            return EventProblem.type(field, "a string");
+            return FieldProblem.type(field, "a string");
         }
         fields.setText(field, parser.getText());
         return null;
     }
 
-    private static EventProblem readId(JsonParser parser, JsonToken value, String field, int maxLength,
+    private static FieldProblem readId(JsonParser parser, JsonToken value, String field, int maxLength,
                                        EventFields fields) throws IOException {
-        EventProblem problem = readText(parser, value, field, false, fields);
+        FieldProblem problem = readText(parser, value, field, false, fields);
         if (problem != null) {
             return problem;
         }
         String text = parser.getText();
-        if (text.isEmpty() || text.length() > maxLength) {
-            return new EventProblem(field, "length", field + " must be 1 to " + maxLength + " characters, was " + text.length());
-        }
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            boolean allowed = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                    || c == '.' || c == '_' || c == ':' || c == '-';
-            if (!allowed) {
-                return new EventProblem(field, "pattern",
-                        field + " may hold only A-Z a-z 0-9 . _ : - (character " + (i + 1) + " is not allowed)");
-            }
+        String rule = Ids.brokenRule(text, maxLength);
+        if (rule != null) {
+            return new FieldProblem(field, rule, Ids.explain(field, text, maxLength, rule));
         }
         return null;
     }

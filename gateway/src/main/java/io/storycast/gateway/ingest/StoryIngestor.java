@@ -1,5 +1,6 @@
 package io.storycast.gateway.ingest;
 
+import io.storycast.gateway.story.FieldProblem;
 import io.storycast.gateway.story.StoryEvent;
 import io.vertx.core.Future;
 
@@ -38,7 +39,7 @@ public final class StoryIngestor {
                 results[i] = new LineResult(line, LineResult.Status.INVALID, null, null, -1, decoded.problem());
             } else if (!producer.mayPostFor(decoded.event().platform())) {
                 results[i] = new LineResult(line, LineResult.Status.FORBIDDEN, decoded.event(), null, -1,
-                        new EventProblem("platform", "forbidden", "producer '" + producer.name() + "' may not post for "
+                        new FieldProblem("platform", "forbidden", "producer '" + producer.name() + "' may not post for "
                                 + decoded.event().platform().wireName()));
             } else {
                 lineOfAppend[toAppend.size()] = i;

@@ -1,5 +1,6 @@
 package io.storycast.gateway.redis;
 
+import io.storycast.gateway.story.Audience;
 import io.storycast.gateway.story.Platform;
 
 import java.nio.charset.StandardCharsets;
@@ -16,7 +17,16 @@ import java.util.zip.CRC32C;
  * {storycast:p3}:seen:&lt;minute&gt;    hash of the dedupe markers of the stories expiring in that minute
  *                                 (minutes since the epoch): field "&lt;platform&gt;:&lt;storyId&gt;", value
  *                                 "&lt;entryId&gt;#&lt;index&gt;"; the hash expires when the minute ends
+ * {storycast:author:a1}:cross-share          string: the author's cross-share preference as JSON
+ * {storycast:aud:instagram:a1}:default       sorted set (all scores 0, ordered by member): the author's
+ *                                            default audience on instagram
+ * {storycast:aud:instagram:a1}:close_friends sorted set: the author's close friends on instagram
+ * {storycast:aud:instagram:a1}:muted         set: the subscribers who muted the author on instagram
  * </pre>
+ *
+ * <p>An author's audiences and mutes on one platform share a hash tag, so the fan-out reads a chunk of
+ * an audience and checks the chunk's mutes in one slot. Ids cannot hold braces ({@code Ids}), so no id
+ * changes a key's hash tag.
  */
 public final class RedisKeys {
     /** The consumer group the fan-out workers read the story streams with; created at start-up. */
@@ -84,6 +94,25 @@ public final class RedisKeys {
     /** @return the field of a story's dedupe marker within its bucket */
     public static String seenField(Platform platform, String storyId) {
         return platform.wireName() + ':' + storyId;
+    }
+
+    /** @return the string key holding an author's cross-share preference */
+    public String crossShare(String authorId) {
+        return "{" + prefix + ":author:" + authorId + "}:cross-share";
+    }
+
+    /** @return the sorted set of one of an author's audiences on a platform */
+    public String audience(Platform platform, String authorId, Audience list) {
+        return audienceTag(platform, authorId) + ":" + list.wireName();
+    }
+
+    /** @return the set of the subscribers who muted an author on a platform; in the slot of its audiences */
+    public String mutedBy(Platform platform, String authorId) {
+        return audienceTag(platform, authorId) + ":muted";
+    }
+
+    private String audienceTag(Platform platform, String authorId) {
+        return "{" + prefix + ":aud:" + platform.wireName() + ":" + authorId + "}";
     }
 
     private String hashTag(int partition) {

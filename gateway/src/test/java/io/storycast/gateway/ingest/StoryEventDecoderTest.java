@@ -1,5 +1,6 @@
 package io.storycast.gateway.ingest;
 
+import io.storycast.gateway.story.FieldProblem;
 import io.storycast.gateway.config.IngestConfig;
 import io.storycast.gateway.story.Audience;
 import io.storycast.gateway.story.MediaKind;
@@ -85,7 +86,7 @@ class StoryEventDecoderTest {
 
     @Test
     void rejectsANonObjectDocument() {
-        assertThat(decode("[1,2]").problem()).extracting(EventProblem::field, EventProblem::rule).containsExactly("body", "type");
+        assertThat(decode("[1,2]").problem()).extracting(FieldProblem::field, FieldProblem::rule).containsExactly("body", "type");
     }
 
     @Test
@@ -154,7 +155,7 @@ class StoryEventDecoderTest {
     void rejectsARepeatedField() {
         String json = validEvent().encode().replaceFirst("\\{", "{\"storyId\":\"first\",");
 
-        assertThat(decode(json).problem()).extracting(EventProblem::field, EventProblem::rule).containsExactly("storyId", "duplicate");
+        assertThat(decode(json).problem()).extracting(FieldProblem::field, FieldProblem::rule).containsExactly("storyId", "duplicate");
     }
 
     @Test

@@ -1,0 +1,37 @@
+package io.storycast.gateway.http;
+
+import io.storycast.gateway.audience.InvalidInputException;
+import io.storycast.gateway.story.FieldProblem;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * Answers a failed request of the audience, mute and cross-share routes: bad input 400, a key not
+ * allowed for the platform 403, anything from Redis (an error, a timeout, a full pending queue) 503
+ * with {@code Retry-After}, since every write of these routes is idempotent and safe to retry.
+ */
+final class ApiFailures {
+    private ApiFailures() {
+    }
+
+    static void respond(RoutingContext context, Throwable failure, int retryAfterSeconds) {
+        if (context.response().ended()) {
+            return;
+        }
+        if (failure instanceof InvalidInputException invalid) {
+            Problems.send(context.response(), invalidInput(invalid.problem()));
+        } else if (failure instanceof PathInputs.ForbiddenPlatformException forbidden) {
+            Problems.send(context.response(), Problems.problem(403, "forbidden-platform", "Platform not allowed",
+                    forbidden.getMessage()).put("field", "platform").put("rule", "forbidden"));
+        } else {
+            Problems.sendRetryLater(context.response(), Problems.problem(503, "store-unavailable",
+                    "Store unavailable", "Redis did not answer in time or failed (" + failure.getMessage()
+                            + "); the request is safe to retry"), retryAfterSeconds);
+        }
+    }
+
+    static JsonObject invalidInput(FieldProblem problem) {
+        return Problems.problem(400, "invalid-input", "Invalid input", problem.detail())
+                .put("field", problem.field()).put("rule", problem.rule());
+    }
+}
