@@ -1,6 +1,7 @@
 package io.storycast.gateway.audience;
 
 import io.storycast.gateway.redis.RedisKeys;
+import io.storycast.gateway.redis.StoreUnavailableException;
 import io.storycast.gateway.story.Audience;
 import io.storycast.gateway.story.Platform;
 import io.vertx.core.Future;
@@ -33,19 +34,19 @@ public final class AudienceStore {
         for (String member : members) {
             zadd.arg(0).arg(member);
         }
-        return redis.send(zadd).map(Response::toLong);
+        return send(zadd).map(Response::toLong);
     }
 
     /** @return how many of {@code members} were members (one command) */
     public Future<Long> remove(Platform platform, String authorId, Audience list, List<String> members) {
         Request zrem = Request.cmd(Command.ZREM).arg(keys.audience(platform, authorId, list));
         members.forEach(zrem::arg);
-        return redis.send(zrem).map(Response::toLong);
+        return send(zrem).map(Response::toLong);
     }
 
     /** @return the number of members */
     public Future<Long> count(Platform platform, String authorId, Audience list) {
-        return redis.send(Request.cmd(Command.ZCARD).arg(keys.audience(platform, authorId, list))).map(Response::toLong);
+        return send(Request.cmd(Command.ZCARD).arg(keys.audience(platform, authorId, list))).map(Response::toLong);
     }
 
     /**
@@ -54,19 +55,24 @@ public final class AudienceStore {
      * @return up to {@code limit} members after {@code after}, in id order
      */
     public Future<List<String>> page(Platform platform, String authorId, Audience list, String after, int limit) {
-        return redis.send(Request.cmd(Command.ZRANGE).arg(keys.audience(platform, authorId, list))
+        return send(Request.cmd(Command.ZRANGE).arg(keys.audience(platform, authorId, list))
                         .arg(after == null ? "-" : "(" + after).arg("+").arg("BYLEX").arg("LIMIT").arg(0).arg(limit))
                 .map(AudienceStore::strings);
     }
 
     /** Mutes {@code authorId} for {@code subscriberId} on {@code platform}; idempotent. */
     public Future<Void> mute(Platform platform, String subscriberId, String authorId) {
-        return redis.send(Request.cmd(Command.SADD).arg(keys.mutedBy(platform, authorId)).arg(subscriberId)).mapEmpty();
+        return send(Request.cmd(Command.SADD).arg(keys.mutedBy(platform, authorId)).arg(subscriberId)).mapEmpty();
     }
 
     /** Unmutes; idempotent. */
     public Future<Void> unmute(Platform platform, String subscriberId, String authorId) {
-        return redis.send(Request.cmd(Command.SREM).arg(keys.mutedBy(platform, authorId)).arg(subscriberId)).mapEmpty();
+        return send(Request.cmd(Command.SREM).arg(keys.mutedBy(platform, authorId)).arg(subscriberId)).mapEmpty();
+    }
+
+    /** Sends one command; a failure becomes a {@link StoreUnavailableException}. */
+    private Future<Response> send(Request request) {
+        return StoreUnavailableException.onFailure(redis.send(request));
     }
 
     private static List<String> strings(Response array) {

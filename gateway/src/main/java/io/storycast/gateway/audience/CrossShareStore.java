@@ -1,11 +1,13 @@
 package io.storycast.gateway.audience;
 
 import io.storycast.gateway.redis.RedisKeys;
+import io.storycast.gateway.redis.StoreUnavailableException;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
 
 import java.util.Objects;
 
@@ -21,7 +23,7 @@ public final class CrossShareStore {
 
     /** @return the author's preference, {@link CrossShare#NONE} when none was ever set */
     public Future<CrossShare> get(String authorId) {
-        return redis.send(Request.cmd(Command.GET).arg(keys.crossShare(authorId)))
+        return send(Request.cmd(Command.GET).arg(keys.crossShare(authorId)))
                 .map(stored -> stored == null ? CrossShare.NONE : CrossShare.fromJson(new JsonObject(stored.toString())));
     }
 
@@ -30,6 +32,11 @@ public final class CrossShareStore {
         Request request = preference.equals(CrossShare.NONE)
                 ? Request.cmd(Command.DEL).arg(keys.crossShare(authorId))
                 : Request.cmd(Command.SET).arg(keys.crossShare(authorId)).arg(preference.toJson().encode());
-        return redis.send(request).mapEmpty();
+        return send(request).mapEmpty();
+    }
+
+    /** Sends one command; a failure becomes a {@link StoreUnavailableException}. */
+    private Future<Response> send(Request request) {
+        return StoreUnavailableException.onFailure(redis.send(request));
     }
 }

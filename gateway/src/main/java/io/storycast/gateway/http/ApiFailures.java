@@ -1,14 +1,16 @@
 package io.storycast.gateway.http;
 
 import io.storycast.gateway.audience.InvalidInputException;
+import io.storycast.gateway.redis.StoreUnavailableException;
 import io.storycast.gateway.story.FieldProblem;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
 /**
  * Answers a failed request of the audience, mute and cross-share routes: bad input 400, a key not
- * allowed for the platform 403, anything from Redis (an error, a timeout, a full pending queue) 503
- * with {@code Retry-After}, since every write of these routes is idempotent and safe to retry.
+ * allowed for the platform 403, a {@link StoreUnavailableException} (Redis failed, timed out or its
+ * pending queue is full) 503 with {@code Retry-After}, since every write of these routes is idempotent
+ * and safe to retry; anything else is a bug, left to the router's failure handler (logged, 500).
  */
 final class ApiFailures {
     private ApiFailures() {
@@ -23,10 +25,11 @@ final class ApiFailures {
         } else if (failure instanceof PathInputs.ForbiddenPlatformException forbidden) {
             Problems.send(context.response(), Problems.problem(403, "forbidden-platform", "Platform not allowed",
                     forbidden.getMessage()).put("field", "platform").put("rule", "forbidden"));
-        } else {
+        } else if (failure instanceof StoreUnavailableException unavailable) {
             Problems.sendRetryLater(context.response(), Problems.problem(503, "store-unavailable",
-                    "Store unavailable", "Redis did not answer in time or failed (" + failure.getMessage()
-                            + "); the request is safe to retry"), retryAfterSeconds);
+                    "Store unavailable", unavailable.getMessage() + "; the request is safe to retry"), retryAfterSeconds);
+        } else {
+            context.fail(failure); // a bug, not an outage: the router's failure handler logs it and answers 500
         }
     }
 

@@ -33,16 +33,17 @@ public final class GatewayRouter {
         HealthRoutes health = new HealthRoutes(readiness, streams);
         int retryAfter = config.ingest().retryAfterSeconds();
 
+        ProducerAuthHandler auth = new ProducerAuthHandler(producers);
         router.route(HttpMethod.POST, "/v1/stories")
                 .handler(new InFlightLimitHandler(inFlight, retryAfter))
                 .handler(new IngestContentTypeHandler())
-                .handler(new ProducerAuthHandler(producers))
+                .handler(auth)
                 .handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes()))
                 .handler(stories::postStories);
-        addAudienceRoutes(router, config, new AudienceRoutes(audiences, config.audience(), retryAfter), producers, inFlight);
+        addAudienceRoutes(router, config, new AudienceRoutes(audiences, config.audience(), retryAfter), auth, inFlight);
         CrossShareRoutes crossShare = new CrossShareRoutes(crossShares, retryAfter);
-        router.get("/v1/authors/:authorId/cross-share").handler(new ProducerAuthHandler(producers)).handler(crossShare::get);
-        router.put("/v1/authors/:authorId/cross-share").handler(new ProducerAuthHandler(producers))
+        router.get("/v1/authors/:authorId/cross-share").handler(auth).handler(crossShare::get);
+        router.put("/v1/authors/:authorId/cross-share").handler(auth)
                 .handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes()))
                 .handler(crossShare::put);
         router.get("/healthz").handler(health::alive);
@@ -66,25 +67,26 @@ public final class GatewayRouter {
      * is streamed with no size limit, one chunk in memory at a time.
      */
     private static void addAudienceRoutes(Router router, StorycastConfig config, AudienceRoutes audience,
-                                          ProducerRegistry producers, InFlightLimiter inFlight) {
+                                          ProducerAuthHandler auth, InFlightLimiter inFlight) {
         int retryAfter = config.ingest().retryAfterSeconds();
+        InFlightLimitHandler bounded = new InFlightLimitHandler(inFlight, retryAfter);
         String list = "/v1/audiences/:platform/:authorId/:list";
         for (boolean remove : new boolean[] {false, true}) {
             String path = remove ? list + "/remove" : list;
             router.post(path).consumes("application/json")
-                    .handler(new InFlightLimitHandler(inFlight, retryAfter))
-                    .handler(new ProducerAuthHandler(producers))
+                    .handler(bounded)
+                    .handler(auth)
                     .handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes()))
                     .handler(context -> audience.changeFromArray(context, remove));
             router.post(path).consumes("application/x-ndjson")
-                    .handler(new InFlightLimitHandler(inFlight, retryAfter))
-                    .handler(new ProducerAuthHandler(producers))
+                    .handler(bounded)
+                    .handler(auth)
                     .handler(context -> audience.changeFromNdjson(context, remove));
         }
-        router.get(list).handler(new ProducerAuthHandler(producers)).handler(audience::get);
+        router.get(list).handler(auth).handler(audience::get);
         String mute = "/v1/mutes/:platform/:subscriberId/:authorId";
-        router.put(mute).handler(new ProducerAuthHandler(producers)).handler(context -> audience.mute(context, true));
-        router.delete(mute).handler(new ProducerAuthHandler(producers)).handler(context -> audience.mute(context, false));
+        router.put(mute).handler(auth).handler(context -> audience.mute(context, true));
+        router.delete(mute).handler(auth).handler(context -> audience.mute(context, false));
     }
 
     private static void failure(RoutingContext context, StorycastConfig config) {

@@ -15,7 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -55,10 +55,8 @@ final class AppendScript {
         }
         request.arg(producer);
         for (Bucket bucket : plan.buckets) {
-            request.arg(RedisKeys.seenBucketExpiresAtMillis(bucket.number)).arg(bucket.events.size());
-            for (int k : bucket.events) {
-                request.arg(plan.fields[k]);
-            }
+            request.arg(RedisKeys.seenBucketExpiresAtMillis(bucket.number)).arg(bucket.firstByField.size());
+            bucket.firstByField.keySet().forEach(request::arg);
         }
         List<StoryEvent> sent = new ArrayList<>(plan.sent.length);
         for (int k : plan.sent) {
@@ -76,8 +74,11 @@ final class AppendScript {
         return request.arg(joined).arg(lengthList.toString());
     }
 
-    /** A bucket's number and the events (indexes into the call's list) whose markers it holds. */
-    private record Bucket(long number, List<Integer> events) {
+    /**
+     * A bucket's number and the events whose markers it holds: each marker field with the index (into the
+     * call's list) of its first copy, in the order sent.
+     */
+    private record Bucket(long number, Map<String, Integer> firstByField) {
     }
 
     /**
@@ -91,30 +92,24 @@ final class AppendScript {
         private final int[] sent;
         /** Per event, the index of its first copy in the call (itself when it is the first). */
         private final int[] firstCopy;
-        /** Per event, its marker's field in its bucket. */
-        private final String[] fields;
 
         Plan(List<StoryEvent> events) {
             this.events = events;
             this.firstCopy = new int[events.size()];
-            this.fields = new String[events.size()];
-            Map<String, Integer> firstByMarker = new HashMap<>(2 * events.size());
             int distinct = 0;
             for (int k = 0; k < events.size(); k++) {
                 StoryEvent event = events.get(k);
-                long number = RedisKeys.seenBucketOf(event.expiresAtMillis());
-                fields[k] = RedisKeys.seenField(event.platform(), event.storyId());
-                Integer first = firstByMarker.putIfAbsent(number + "/" + fields[k], k);
+                Integer first = bucket(RedisKeys.seenBucketOf(event.expiresAtMillis())).firstByField
+                        .putIfAbsent(RedisKeys.seenField(event.platform(), event.storyId()), k);
                 firstCopy[k] = first == null ? k : first;
                 if (first == null) {
-                    bucket(number).events.add(k);
                     distinct++;
                 }
             }
             this.sent = new int[distinct];
             int position = 0;
             for (Bucket bucket : buckets) {
-                for (int k : bucket.events) {
+                for (int k : bucket.firstByField.values()) {
                     sent[position++] = k;
                 }
             }
@@ -126,7 +121,7 @@ final class AppendScript {
                     return bucket;
                 }
             }
-            Bucket bucket = new Bucket(number, new ArrayList<>());
+            Bucket bucket = new Bucket(number, new LinkedHashMap<>(2 * events.size()));
             buckets.add(bucket);
             return bucket;
         }

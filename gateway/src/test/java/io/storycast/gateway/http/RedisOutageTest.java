@@ -9,6 +9,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Map;
 
@@ -17,7 +18,7 @@ import static io.storycast.gateway.http.StoryIngestTest.streamEntriesOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Redis stops while the gateway runs: ingest answers 503 with Retry-After within the bounded time and
+ * Redis stops while the gateway runs: ingest, audience, mute and cross-share calls answer 503 with Retry-After within the bounded time and
  * never 202; when Redis comes back (same port, same append-only file) the gateway recovers without a
  * restart, and what was acknowledged before is still there.
  */
@@ -53,6 +54,18 @@ class RedisOutageTest {
                 assertThat(refused.headers().firstValue("Retry-After")).hasValue("1");
                 assertThat(elapsedMillis).as("answered within the command timeout plus slack").isLessThan(3_000);
             }
+            for (HttpRequest.Builder request : new HttpRequest.Builder[] {
+                    authorized("/v1/audiences/instagram/a-1/default").POST(HttpRequest.BodyPublishers.ofString("[\"s-1\"]"))
+                            .header("Content-Type", "application/json"),
+                    authorized("/v1/audiences/instagram/a-1/default").POST(HttpRequest.BodyPublishers.ofString("\"s-1\"\n"))
+                            .header("Content-Type", "application/x-ndjson"),
+                    authorized("/v1/audiences/instagram/a-1/default").GET(),
+                    authorized("/v1/mutes/instagram/s-1/a-1").PUT(HttpRequest.BodyPublishers.noBody()),
+                    authorized("/v1/authors/a-1/cross-share").GET()}) {
+                HttpResponse<String> refused = gateway.send(request);
+                assertProblem(refused, 503, "store-unavailable");
+                assertThat(refused.headers().firstValue("Retry-After")).hasValue("1");
+            }
             assertThat(gateway.get("/readyz").statusCode()).isEqualTo(503);
         } finally {
             redis.server().start();
@@ -65,6 +78,10 @@ class RedisOutageTest {
         RedisKeys keys = new RedisKeys("storycast", 4);
         assertThat(streamEntriesOf(redis, keys, before.getString("storyId"))).as("acknowledged before the outage").hasSize(1);
         assertThat(streamEntriesOf(redis, keys, after.getString("storyId"))).hasSize(1);
+    }
+
+    private static HttpRequest.Builder authorized(String path) {
+        return HttpRequest.newBuilder(gateway.uri(path)).header("Authorization", "Bearer " + TestGateway.PRODUCER_KEY);
     }
 
     /** The pool notices the restarted server on the next command; allow a few answers of 503 until then. */
