@@ -76,7 +76,9 @@ public final class IngestComparison {
             raw.send(Request.cmd(Command.DEL).arg("{bench}:raw").arg("{bench}:redis-benchmark")).await(30, TimeUnit.SECONDS);
             raw.close();
 
+            // Ingest only: a fan-out consuming the streams would share the two cores and Redis with what is measured.
             try (GatewayProcess gateway = GatewayProcess.start(jar, options.getOrDefault("gateway-jvm-args", ""), Map.of(
+                    "STORYCAST_FANOUT_ENABLED", "false",
                     "STORYCAST_REDIS_URL", redis.url(),
                     "STORYCAST_HTTP_PORT", "0",
                     "STORYCAST_HTTP_MAX_IN_FLIGHT_REQUESTS", "100000",

@@ -1,10 +1,11 @@
 package io.storycast.gateway;
 
 import io.storycast.gateway.config.StorycastConfig;
+import io.storycast.gateway.fanout.FanoutVerticle;
 import io.storycast.gateway.http.GatewayHttpVerticle;
 import io.storycast.gateway.http.InFlightLimiter;
 import io.storycast.gateway.http.Readiness;
-import io.storycast.gateway.ingest.ProducerRegistry;
+import io.storycast.gateway.auth.ApiKeyRegistry;
 import io.storycast.gateway.redis.EmbeddedRedis;
 import io.storycast.gateway.redis.PipelinedRedis;
 import io.storycast.gateway.redis.RedisClients;
@@ -89,21 +90,32 @@ public final class Gateway implements AutoCloseable {
             LOG.warn("could not create the story streams at {} yet: {}", redisUrl, e.toString());
         }
 
-        ProducerRegistry producers = new ProducerRegistry(config.producers());
+        ApiKeyRegistry producers = new ApiKeyRegistry(config.producers());
+        ApiKeyRegistry readers = new ApiKeyRegistry(config.readers());
         InFlightLimiter inFlight = new InFlightLimiter(config.http().maxInFlightRequests());
         int instances = config.http().resolvedInstances();
         // One deployment of N instances on one port: Vert.x binds the socket once and spreads connections
         // over the instances. Port 0 must become a real port first: Vert.x would give each instance its own
         // random port, and only the first would ever be used.
         port = config.http().port() != 0 ? config.http().port() : freePort(config.http().host());
-        await(vertx.deployVerticle(() -> new GatewayHttpVerticle(config, redisUrl, port, producers, inFlight, readiness),
+        await(vertx.deployVerticle(() -> new GatewayHttpVerticle(config, redisUrl, port, producers, readers, inFlight, readiness),
                 new DeploymentOptions().setInstances(instances)));
+        if (config.fanout().enabled()) {
+            int workers = config.fanout().resolvedInstances();
+            String consumer = consumerName(config);
+            for (int index = 0; index < workers; index++) {
+                int at = index;
+                await(vertx.deployVerticle(new FanoutVerticle(config, redisUrl, at, workers, consumer + "-" + at)));
+            }
+            LOG.info("fan-out: {} workers over {} partitions, consumers {}-0..{}", workers,
+                    config.ingest().streamPartitions(), consumer, workers - 1);
+        }
         readiness.markStarted();
         LOG.info("Storycast gateway listening on http://{}:{} (HTTP/1.1 and h2c) with {} event loops, Redis at {}",
                 config.http().host(), port, instances, redisUrl);
-        if (config.usesDevelopmentProducerKey()) {
-            LOG.warn("a producer uses the documented development key '{}': configure producers with real keys before "
-                    + "serving anything but a developer's machine", StorycastConfig.DEVELOPMENT_PRODUCER_KEY);
+        if (config.usesDevelopmentKey()) {
+            LOG.warn("a producer or tray reader uses the documented development key '{}': configure producers and readers with real keys before "
+                    + "serving anything but a developer's machine", StorycastConfig.DEVELOPMENT_KEY);
         }
     }
 
@@ -140,6 +152,20 @@ public final class Gateway implements AutoCloseable {
             LOG.info("stopped the embedded Redis");
         }
         LOG.info("stopped");
+    }
+
+    /** @return the configured consumer name, or host name and process id, unique per process */
+    private static String consumerName(StorycastConfig config) {
+        if (!config.fanout().consumerName().isEmpty()) {
+            return config.fanout().consumerName();
+        }
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName().replaceAll("[^A-Za-z0-9_.:-]", "_");
+        } catch (IOException e) {
+            host = "gateway";
+        }
+        return host + "-" + ProcessHandle.current().pid();
     }
 
     private static int freePort(String host) {

@@ -71,7 +71,7 @@ class EmbeddedRedisDefaultTest {
 
     private static HttpResponse<String> post(HttpClient http, int port, String event) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/stories"))
-                .header("Authorization", "Bearer " + StorycastConfig.DEVELOPMENT_PRODUCER_KEY)
+                .header("Authorization", "Bearer " + StorycastConfig.DEVELOPMENT_KEY)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(event)).build(), HttpResponse.BodyHandlers.ofString());
     }

@@ -1,6 +1,8 @@
 package io.storycast.gateway.config;
 
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The whole typed configuration of a gateway process. Read by {@link ConfigLoader} from the shipped
@@ -12,23 +14,30 @@ import java.util.List;
  * @param redis     the Redis connection, or the embedded Redis when no URL is set
  * @param ingest    the story ingest rules and limits
  * @param audience  the audience, mute and cross-share APIs
+ * @param fanout    the fan-out workers
+ * @param trays     subscribers' story trays
  * @param shutdown  graceful shutdown
  * @param producers the producers allowed to post stories, each with its key and platforms
+ * @param readers   the services allowed to read trays, each with its key and platforms
  */
 public record StorycastConfig(
         HttpConfig http,
         RedisConfig redis,
         IngestConfig ingest,
         AudienceConfig audience,
+        FanoutConfig fanout,
+        TraysConfig trays,
         ShutdownConfig shutdown,
-        List<ProducerConfig> producers) {
+        List<ApiKeyConfig> producers,
+        List<ApiKeyConfig> readers) {
 
     public StorycastConfig {
         producers = producers == null ? List.of() : List.copyOf(producers);
+        readers = readers == null ? List.of() : List.copyOf(readers);
     }
 
-    /** The key of the development producer shipped in the defaults: never to be used in production. */
-    public static final String DEVELOPMENT_PRODUCER_KEY = "storycast-dev-key";
+    /** The key of the development producer and reader shipped in the defaults: never to be used in production. */
+    public static final String DEVELOPMENT_KEY = "storycast-dev-key";
 
     /**
      * Checks every value against its valid range.
@@ -40,27 +49,38 @@ public record StorycastConfig(
         ConfigException.require(redis != null, "redis", "is required");
         ConfigException.require(ingest != null, "ingest", "is required");
         ConfigException.require(audience != null, "audience", "is required");
+        ConfigException.require(fanout != null, "fanout", "is required");
+        ConfigException.require(trays != null, "trays", "is required");
         ConfigException.require(shutdown != null, "shutdown", "is required");
         http.validate();
         redis.validate();
         ingest.validate();
         audience.validate();
+        fanout.validate(redis);
+        trays.validate();
         shutdown.validate();
         ConfigException.require(!producers.isEmpty(), "producers", "must name at least one producer");
-        java.util.Set<String> names = new java.util.HashSet<>();
-        java.util.Set<String> keys = new java.util.HashSet<>();
-        for (int i = 0; i < producers.size(); i++) {
-            ProducerConfig producer = producers.get(i);
-            String path = "producers[" + i + "]";
-            producer.validate(path);
-            ConfigException.require(names.add(producer.name()), path + ".name", "'" + producer.name() + "' is used twice");
-            ConfigException.require(keys.add(producer.key()), path + ".key", "is the same as another producer's key");
-        }
+        validateKeys("producers", producers);
+        validateKeys("readers", readers);
         return this;
     }
 
-    /** @return true when a producer still uses the documented development key */
-    public boolean usesDevelopmentProducerKey() {
-        return producers.stream().anyMatch(producer -> DEVELOPMENT_PRODUCER_KEY.equals(producer.key()));
+    /** Names and keys are unique within a list; a producer and a reader may share a key (one service, two roles). */
+    private static void validateKeys(String listName, List<ApiKeyConfig> clients) {
+        Set<String> names = new HashSet<>();
+        Set<String> keys = new HashSet<>();
+        for (int i = 0; i < clients.size(); i++) {
+            ApiKeyConfig client = clients.get(i);
+            String path = listName + "[" + i + "]";
+            client.validate(path);
+            ConfigException.require(names.add(client.name()), path + ".name", "'" + client.name() + "' is used twice");
+            ConfigException.require(keys.add(client.key()), path + ".key", "is the same as another key in " + listName);
+        }
+    }
+
+    /** @return true when a producer or reader still uses the documented development key */
+    public boolean usesDevelopmentKey() {
+        return producers.stream().anyMatch(producer -> DEVELOPMENT_KEY.equals(producer.key()))
+                || readers.stream().anyMatch(reader -> DEVELOPMENT_KEY.equals(reader.key()));
     }
 }

@@ -3,7 +3,7 @@ package io.storycast.gateway.http;
 import io.storycast.gateway.audience.CrossShare;
 import io.storycast.gateway.audience.CrossShareStore;
 import io.storycast.gateway.audience.InvalidInputException;
-import io.storycast.gateway.ingest.Producer;
+import io.storycast.gateway.auth.ApiClient;
 import io.storycast.gateway.story.FieldProblem;
 import io.storycast.gateway.story.Platform;
 import io.vertx.core.http.HttpHeaders;
@@ -51,10 +51,10 @@ final class CrossShareRoutes {
                 throw new InvalidInputException(FieldProblem.type("body", "a JSON object of source platform to target platforms"));
             }
             CrossShare preference = CrossShare.fromJson(body);
-            Producer caller = context.get(ProducerAuthHandler.PRODUCER);
+            ApiClient caller = context.get(ApiKeyAuthHandler.CLIENT);
             for (String source : body.fieldNames()) {
                 Platform platform = Platform.fromWireName(source); // known: fromJson checked every name
-                if (!caller.mayPostFor(platform)) {
+                if (!caller.mayActFor(platform)) {
                     throw new PathInputs.ForbiddenPlatformException(caller.name(), platform);
                 }
             }

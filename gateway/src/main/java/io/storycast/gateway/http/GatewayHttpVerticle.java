@@ -3,7 +3,7 @@ package io.storycast.gateway.http;
 import io.storycast.gateway.audience.AudienceStore;
 import io.storycast.gateway.audience.CrossShareStore;
 import io.storycast.gateway.config.StorycastConfig;
-import io.storycast.gateway.ingest.ProducerRegistry;
+import io.storycast.gateway.auth.ApiKeyRegistry;
 import io.storycast.gateway.ingest.StoryEventDecoder;
 import io.storycast.gateway.ingest.StoryIngestor;
 import io.storycast.gateway.ingest.StoryStreamAppender;
@@ -11,6 +11,7 @@ import io.storycast.gateway.redis.PipelinedRedis;
 import io.storycast.gateway.redis.RedisClients;
 import io.storycast.gateway.redis.RedisKeys;
 import io.storycast.gateway.redis.StoryStreams;
+import io.storycast.gateway.trays.TrayReader;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -29,7 +30,8 @@ public final class GatewayHttpVerticle extends VerticleBase {
     private final StorycastConfig config;
     private final String redisUrl;
     private final int port;
-    private final ProducerRegistry producers;
+    private final ApiKeyRegistry producers;
+    private final ApiKeyRegistry readers;
     private final InFlightLimiter inFlight;
     private final Readiness readiness;
 
@@ -39,12 +41,13 @@ public final class GatewayHttpVerticle extends VerticleBase {
     /**
      * @param port the port every instance listens on (already resolved when 0 was configured)
      */
-    public GatewayHttpVerticle(StorycastConfig config, String redisUrl, int port, ProducerRegistry producers,
-                               InFlightLimiter inFlight, Readiness readiness) {
+    public GatewayHttpVerticle(StorycastConfig config, String redisUrl, int port, ApiKeyRegistry producers,
+                               ApiKeyRegistry readers, InFlightLimiter inFlight, Readiness readiness) {
         this.config = Objects.requireNonNull(config, "config");
         this.redisUrl = Objects.requireNonNull(redisUrl, "redisUrl");
         this.port = port;
         this.producers = Objects.requireNonNull(producers, "producers");
+        this.readers = Objects.requireNonNull(readers, "readers");
         this.inFlight = Objects.requireNonNull(inFlight, "inFlight");
         this.readiness = Objects.requireNonNull(readiness, "readiness");
     }
@@ -66,7 +69,10 @@ public final class GatewayHttpVerticle extends VerticleBase {
                 .setTcpNoDelay(true);
         server = vertx.createHttpServer(options)
                 .requestHandler(GatewayRouter.create(vertx, config, ingestor, producers, inFlight, readiness, streams,
-                        new AudienceStore(redis, keys), new CrossShareStore(redis, keys)));
+                        new AudienceStore(redis, keys), new CrossShareStore(redis, keys), readers,
+                        new TrayReader(redis, keys, config.trays().maxStories(),
+                                1000 * (config.ingest().maxStoryLifetimeSeconds() + config.ingest().maxClockSkewSeconds()),
+                                System::currentTimeMillis)));
         return server.listen();
     }
 

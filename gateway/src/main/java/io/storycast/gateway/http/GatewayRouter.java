@@ -3,9 +3,10 @@ package io.storycast.gateway.http;
 import io.storycast.gateway.audience.AudienceStore;
 import io.storycast.gateway.audience.CrossShareStore;
 import io.storycast.gateway.config.StorycastConfig;
-import io.storycast.gateway.ingest.ProducerRegistry;
+import io.storycast.gateway.auth.ApiKeyRegistry;
 import io.storycast.gateway.ingest.StoryIngestor;
 import io.storycast.gateway.redis.StoryStreams;
+import io.storycast.gateway.trays.TrayReader;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
@@ -25,15 +26,16 @@ public final class GatewayRouter {
     private GatewayRouter() {
     }
 
-    public static Router create(Vertx vertx, StorycastConfig config, StoryIngestor ingestor, ProducerRegistry producers,
+    public static Router create(Vertx vertx, StorycastConfig config, StoryIngestor ingestor, ApiKeyRegistry producers,
                                 InFlightLimiter inFlight, Readiness readiness, StoryStreams streams,
-                                AudienceStore audiences, CrossShareStore crossShares) {
+                                AudienceStore audiences, CrossShareStore crossShares, ApiKeyRegistry readers,
+                                TrayReader trays) {
         Router router = Router.router(vertx);
         StoryRoutes stories = new StoryRoutes(ingestor, config.ingest());
         HealthRoutes health = new HealthRoutes(readiness, streams);
         int retryAfter = config.ingest().retryAfterSeconds();
 
-        ProducerAuthHandler auth = new ProducerAuthHandler(producers);
+        ApiKeyAuthHandler auth = new ApiKeyAuthHandler(producers, "producer key");
         router.route(HttpMethod.POST, "/v1/stories")
                 .handler(new InFlightLimitHandler(inFlight, retryAfter))
                 .handler(new IngestContentTypeHandler())
@@ -46,6 +48,8 @@ public final class GatewayRouter {
         router.put("/v1/authors/:authorId/cross-share").handler(auth)
                 .handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes()))
                 .handler(crossShare::put);
+        router.get("/v1/trays/:platform/:subscriberId").handler(new ApiKeyAuthHandler(readers, "reader key"))
+                .handler(new TrayRoutes(trays, config.trays(), retryAfter)::get);
         router.get("/healthz").handler(health::alive);
         router.get("/readyz").handler(health::ready);
 
@@ -67,7 +71,7 @@ public final class GatewayRouter {
      * is streamed with no size limit, one chunk in memory at a time.
      */
     private static void addAudienceRoutes(Router router, StorycastConfig config, AudienceRoutes audience,
-                                          ProducerAuthHandler auth, InFlightLimiter inFlight) {
+                                          ApiKeyAuthHandler auth, InFlightLimiter inFlight) {
         int retryAfter = config.ingest().retryAfterSeconds();
         InFlightLimitHandler bounded = new InFlightLimitHandler(inFlight, retryAfter);
         String list = "/v1/audiences/:platform/:authorId/:list";

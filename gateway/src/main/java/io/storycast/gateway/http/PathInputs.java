@@ -1,7 +1,7 @@
 package io.storycast.gateway.http;
 
 import io.storycast.gateway.audience.InvalidInputException;
-import io.storycast.gateway.ingest.Producer;
+import io.storycast.gateway.auth.ApiClient;
 import io.storycast.gateway.story.Audience;
 import io.storycast.gateway.story.FieldProblem;
 import io.storycast.gateway.story.Ids;
@@ -30,8 +30,8 @@ final class PathInputs {
     /** @return the platform of the path, once the caller's key is known to be allowed for it */
     static Platform allowedPlatform(RoutingContext context) {
         Platform platform = platform(context);
-        Producer caller = context.get(ProducerAuthHandler.PRODUCER);
-        if (!caller.mayPostFor(platform)) {
+        ApiClient caller = context.get(ApiKeyAuthHandler.CLIENT);
+        if (!caller.mayActFor(platform)) {
             throw new ForbiddenPlatformException(caller.name(), platform);
         }
         return platform;

@@ -3,7 +3,7 @@ package io.storycast.gateway.http;
 import io.storycast.gateway.config.IngestConfig;
 import io.storycast.gateway.ingest.LineResult;
 import io.storycast.gateway.ingest.NdjsonLines;
-import io.storycast.gateway.ingest.Producer;
+import io.storycast.gateway.auth.ApiClient;
 import io.storycast.gateway.ingest.StoryIngestor;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
@@ -27,7 +27,7 @@ final class StoryRoutes {
     }
 
     void postStories(RoutingContext context) {
-        Producer producer = context.get(ProducerAuthHandler.PRODUCER);
+        ApiClient producer = context.get(ApiKeyAuthHandler.CLIENT);
         byte[] body = context.body().buffer() == null ? new byte[0] : context.body().buffer().getBytes();
         boolean batch = context.get(IngestContentTypeHandler.IS_BATCH, false);
         NdjsonLines lines = batch ? NdjsonLines.split(body, ingestConfig.maxBatchEvents()) : NdjsonLines.single(body);

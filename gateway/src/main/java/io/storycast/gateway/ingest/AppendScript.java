@@ -1,22 +1,15 @@
 package io.storycast.gateway.ingest;
 
+import io.storycast.gateway.redis.LuaScript;
 import io.storycast.gateway.redis.RedisKeys;
 import io.storycast.gateway.story.StoryEvent;
 import io.vertx.core.Future;
-import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -28,8 +21,7 @@ import java.util.Objects;
  * protocol and the stream entry format.
  */
 final class AppendScript {
-    private static final String SCRIPT = loadScript();
-    private static final String SCRIPT_SHA1 = sha1Hex(SCRIPT);
+    private static final LuaScript SCRIPT = LuaScript.load(AppendScript.class, "append-stories.lua");
 
     private final RedisKeys keys;
     private final StoryEventEncoder encoder = new StoryEventEncoder();
@@ -41,15 +33,11 @@ final class AppendScript {
     /** @return one outcome per event, in order; fails when the call fails */
     Future<List<AppendOutcome>> call(Redis redis, int partition, String producer, List<StoryEvent> events) {
         Plan plan = new Plan(events);
-        return redis.send(request(Command.EVALSHA, SCRIPT_SHA1, partition, producer, plan))
-                .recover(failure -> isMissingScript(failure)
-                        ? redis.send(request(Command.EVAL, SCRIPT, partition, producer, plan))
-                        : Future.failedFuture(failure))
-                .map(plan::outcomes);
+        return SCRIPT.call(redis, request -> keysAndArgs(request, partition, producer, plan)).map(plan::outcomes);
     }
 
-    private Request request(Command command, String script, int partition, String producer, Plan plan) {
-        Request request = Request.cmd(command).arg(script).arg(plan.buckets.size() + 1).arg(keys.storyStream(partition));
+    private void keysAndArgs(Request request, int partition, String producer, Plan plan) {
+        request.arg(plan.buckets.size() + 1).arg(keys.storyStream(partition));
         for (Bucket bucket : plan.buckets) {
             request.arg(keys.seenBucket(partition, bucket.number));
         }
@@ -71,7 +59,7 @@ final class AppendScript {
             }
             lengthList.append(length);
         }
-        return request.arg(joined).arg(lengthList.toString());
+        request.arg(joined).arg(lengthList.toString());
     }
 
     /**
@@ -149,30 +137,6 @@ final class AppendScript {
                 }
             }
             return List.of(byEvent);
-        }
-    }
-
-    private static boolean isMissingScript(Throwable failure) {
-        String message = failure.getMessage();
-        return message != null && message.startsWith("NOSCRIPT");
-    }
-
-    private static String loadScript() {
-        try (InputStream in = AppendScript.class.getResourceAsStream("append-stories.lua")) {
-            if (in == null) {
-                throw new IllegalStateException("append-stories.lua is missing from the class path");
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static String sha1Hex(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has SHA-1", e);
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.storycast.gateway.ingest;
 
+import io.storycast.gateway.auth.ApiClient;
 import io.storycast.gateway.story.FieldProblem;
 import io.storycast.gateway.story.StoryEvent;
 import io.vertx.core.Future;
@@ -28,7 +29,7 @@ public final class StoryIngestor {
      * @param lines    where each event lies in {@code body}
      * @return one result per line, in line order; never a failed future
      */
-    public Future<List<LineResult>> ingest(Producer producer, byte[] body, NdjsonLines lines) {
+    public Future<List<LineResult>> ingest(ApiClient producer, byte[] body, NdjsonLines lines) {
         LineResult[] results = new LineResult[lines.count()];
         List<StoryEvent> toAppend = new ArrayList<>(lines.count());
         int[] lineOfAppend = new int[lines.count()];
@@ -37,7 +38,7 @@ public final class StoryIngestor {
             DecodeResult decoded = decoder.decode(body, lines.offset(i), lines.length(i));
             if (!decoded.isValid()) {
                 results[i] = new LineResult(line, LineResult.Status.INVALID, null, null, -1, decoded.problem());
-            } else if (!producer.mayPostFor(decoded.event().platform())) {
+            } else if (!producer.mayActFor(decoded.event().platform())) {
                 results[i] = new LineResult(line, LineResult.Status.FORBIDDEN, decoded.event(), null, -1,
                         new FieldProblem("platform", "forbidden", "producer '" + producer.name() + "' may not post for "
                                 + decoded.event().platform().wireName()));

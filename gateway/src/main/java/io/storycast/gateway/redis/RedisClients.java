@@ -26,14 +26,29 @@ public final class RedisClients {
      * @param url    the server's URL (the configured one, or the embedded server's)
      */
     public static PipelinedRedis createPipelined(Vertx vertx, RedisConfig config, String url) {
-        return new PipelinedRedis(create(vertx, config, url), config.commandTimeoutMillis(), RECONNECT_BACKOFF_MILLIS);
+        return createPipelined(vertx, config, url, config.maxPendingCommandsPerConnection());
+    }
+
+    /**
+     * A single pipelined connection with its own bound on unanswered commands, for a user that bounds its
+     * commands itself (the fan-out, whose chunk batches are larger than a request's commands).
+     *
+     * @param maxPendingCommands unanswered commands the connection holds before it refuses more, at least 1
+     */
+    public static PipelinedRedis createPipelined(Vertx vertx, RedisConfig config, String url, int maxPendingCommands) {
+        return new PipelinedRedis(create(vertx, config, url, maxPendingCommands), config.commandTimeoutMillis(),
+                RECONNECT_BACKOFF_MILLIS);
     }
 
     /** The connection factory behind {@link PipelinedRedis}. */
     static Redis create(Vertx vertx, RedisConfig config, String url) {
+        return create(vertx, config, url, config.maxPendingCommandsPerConnection());
+    }
+
+    private static Redis create(Vertx vertx, RedisConfig config, String url, int maxPendingCommands) {
         RedisOptions options = new RedisOptions()
                 .setConnectionString(url)
-                .setMaxWaitingHandlers(config.maxPendingCommandsPerConnection())
+                .setMaxWaitingHandlers(maxPendingCommands)
                 .setNetClientOptions(new NetClientOptions()
                         .setConnectTimeout(config.commandTimeoutMillis())
                         .setTcpNoDelay(true)

@@ -22,6 +22,11 @@ import java.util.zip.CRC32C;
  *                                            default audience on instagram
  * {storycast:aud:instagram:a1}:close_friends sorted set: the author's close friends on instagram
  * {storycast:aud:instagram:a1}:muted         set: the subscribers who muted the author on instagram
+ * {storycast:p3}:dead-letters                stream: stories the fan-out gave up on, with the reason
+ * {storycast:story:instagram:s1}             hash: the story record (author, times, media, caption) and its
+ *                                            fan-out state per target platform; expires with the story
+ * {storycast:tray:facebook:u7}               sorted set: the subscriber's tray on facebook; member
+ *                                            "&lt;source platform&gt;:&lt;storyId&gt;", score createdAt (epoch ms)
  * </pre>
  *
  * <p>An author's audiences and mutes on one platform share a hash tag, so the fan-out reads a chunk of
@@ -109,6 +114,26 @@ public final class RedisKeys {
     /** @return the set of the subscribers who muted an author on a platform; in the slot of its audiences */
     public String mutedBy(Platform platform, String authorId) {
         return audienceTag(platform, authorId) + ":muted";
+    }
+
+    /** @return the hash holding a story's record and fan-out state, in a slot of its own */
+    public String story(Platform source, String storyId) {
+        return "{" + prefix + ":story:" + source.wireName() + ":" + storyId + "}";
+    }
+
+    /** @return the sorted set of a subscriber's tray on a platform, in a slot of its own */
+    public String tray(Platform platform, String subscriberId) {
+        return "{" + prefix + ":tray:" + platform.wireName() + ":" + subscriberId + "}";
+    }
+
+    /** @return a story's member in trays: {@code "<source platform>:<storyId>"} */
+    public static String trayMember(Platform source, String storyId) {
+        return source.wireName() + ':' + storyId;
+    }
+
+    /** @return the dead-letter stream of a partition; in the slot of {@link #storyStream(int)} */
+    public String deadLetters(int partition) {
+        return hashTag(partition) + ":dead-letters";
     }
 
     private String audienceTag(Platform platform, String authorId) {

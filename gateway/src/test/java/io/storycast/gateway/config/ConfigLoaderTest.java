@@ -30,10 +30,10 @@ class ConfigLoaderTest {
         assertThat(config.ingest().maxBatchEvents()).isEqualTo(1000);
         assertThat(config.ingest().maxStoryLifetimeSeconds()).isEqualTo(86_400);
         assertThat(config.producers()).singleElement().satisfies(producer -> {
-            assertThat(producer.key()).isEqualTo(StorycastConfig.DEVELOPMENT_PRODUCER_KEY);
+            assertThat(producer.key()).isEqualTo(StorycastConfig.DEVELOPMENT_KEY);
             assertThat(producer.platforms()).containsExactly("instagram", "facebook", "whatsapp", "messenger");
         });
-        assertThat(config.usesDevelopmentProducerKey()).isTrue();
+        assertThat(config.usesDevelopmentKey()).isTrue();
     }
 
     @Test
@@ -43,6 +43,11 @@ class ConfigLoaderTest {
                 {"http": {"port": 9000, "maxInFlightRequests": 50},
                  "redis": {"url": "redis://10.0.0.5:6379", "embedded": {"appendFsync": "always"}},
                  "producers": [{"name": "ig-stories", "key": "ig-key-0123456789abcdef", "platforms": ["instagram"]}]}
+                """);
+        Path withReaders = folder.resolve("with-readers.json");
+        Files.writeString(withReaders, """
+                {"producers": [{"name": "ig-stories", "key": "ig-key-0123456789abcdef", "platforms": ["instagram"]}],
+                 "readers": [{"name": "ig-trays", "key": "ig-key-0123456789abcdef", "platforms": ["instagram"]}]}
                 """);
 
         StorycastConfig config = loader.load(file, Map.of("STORYCAST_HTTP_PORT", "9100", "STORYCAST_INGEST_STREAM_PARTITIONS", "64"));
@@ -54,8 +59,11 @@ class ConfigLoaderTest {
         assertThat(config.redis().embedded().appendFsync()).isEqualTo("always");
         assertThat(config.redis().embedded().dataDir()).isEqualTo("storycast-data/redis");
         assertThat(config.ingest().streamPartitions()).isEqualTo(64);
-        assertThat(config.producers()).singleElement().extracting(ProducerConfig::name).isEqualTo("ig-stories");
-        assertThat(config.usesDevelopmentProducerKey()).isFalse();
+        assertThat(config.producers()).singleElement().extracting(ApiKeyConfig::name).isEqualTo("ig-stories");
+        assertThat(config.usesDevelopmentKey()).as("the readers still use the development key").isTrue();
+        StorycastConfig noDevelopmentKey = loader.load(withReaders, Map.of());
+        assertThat(noDevelopmentKey.readers()).singleElement().extracting(ApiKeyConfig::name).isEqualTo("ig-trays");
+        assertThat(noDevelopmentKey.usesDevelopmentKey()).isFalse();
     }
 
     @Test

@@ -19,7 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import static io.storycast.gateway.http.StoryIngestTest.assertProblem;
+import static io.storycast.gateway.testing.ProblemAssertions.assertProblem;
 import static io.storycast.gateway.testing.TestRedis.await;
 import static org.assertj.core.api.Assertions.assertThat;
 

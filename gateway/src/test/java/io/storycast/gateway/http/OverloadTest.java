@@ -15,7 +15,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
-import static io.storycast.gateway.http.StoryIngestTest.assertProblem;
+import static io.storycast.gateway.testing.ProblemAssertions.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The in-flight bound answers 429 with Retry-After instead of queueing, and frees its slot afterwards. */

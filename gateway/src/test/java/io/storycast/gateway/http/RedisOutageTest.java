@@ -13,7 +13,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Map;
 
-import static io.storycast.gateway.http.StoryIngestTest.assertProblem;
+import static io.storycast.gateway.testing.ProblemAssertions.assertProblem;
 import static io.storycast.gateway.http.StoryIngestTest.streamEntriesOf;
 import static org.assertj.core.api.Assertions.assertThat;
 

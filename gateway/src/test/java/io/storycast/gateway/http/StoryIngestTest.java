@@ -17,6 +17,7 @@ import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
 
+import static io.storycast.gateway.testing.ProblemAssertions.assertProblem;
 import static io.storycast.gateway.testing.TestRedis.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -308,15 +309,5 @@ class StoryIngestTest {
         HttpResponse<String> ready = gateway.get("/readyz");
         assertThat(ready.statusCode()).isEqualTo(200);
         assertThat(new JsonObject(ready.body()).getString("status")).isEqualTo("ready");
-    }
-
-    static void assertProblem(HttpResponse<String> response, int status, String type) {
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
-        assertThat(response.headers().firstValue("Content-Type")).hasValue(Problems.PROBLEM_JSON);
-        JsonObject problem = new JsonObject(response.body());
-        assertThat(problem.getString("type")).isEqualTo("urn:storycast:problem:" + type);
-        assertThat(problem.getInteger("status")).isEqualTo(status);
-        assertThat(problem.getString("title")).isNotBlank();
-        assertThat(problem.getString("detail")).isNotBlank();
     }
 }

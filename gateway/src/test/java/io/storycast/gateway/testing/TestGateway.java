@@ -22,6 +22,12 @@ public final class TestGateway implements AutoCloseable {
     public static final String PRODUCER_KEY = "test-producer-key-0123456789";
     /** A second producer, allowed for whatsapp only. */
     public static final String WHATSAPP_PRODUCER_KEY = "whatsapp-producer-key-0123456789";
+    /** A producer allowed for every platform, for tests that set up several platforms' audiences. */
+    public static final String ALL_PLATFORMS_PRODUCER_KEY = "all-platforms-producer-key-0123456789";
+    /** A tray reader allowed for every platform. */
+    public static final String READER_KEY = "test-reader-key-0123456789";
+    /** A tray reader allowed for instagram only. */
+    public static final String INSTAGRAM_READER_KEY = "instagram-reader-key-0123456789";
 
     private final Gateway gateway;
     private final HttpClient http = HttpClient.newBuilder()
@@ -33,7 +39,17 @@ public final class TestGateway implements AutoCloseable {
         this.gateway = gateway;
     }
 
-    /** @param overrides extra {@code STORYCAST_*} settings, e.g. {@code STORYCAST_HTTP_MAX_BODY_BYTES} */
+    /** Settings that turn the fan-out on, for {@link #start}'s overrides. */
+    public static Map<String, String> withFanout(Map<String, String> overrides) {
+        Map<String, String> settings = new HashMap<>(overrides);
+        settings.put("STORYCAST_FANOUT_ENABLED", "true");
+        return settings;
+    }
+
+    /**
+     * @param overrides extra {@code STORYCAST_*} settings, e.g. {@code STORYCAST_HTTP_MAX_BODY_BYTES}; the
+     *                  fan-out is off unless they turn it on ({@link #withFanout})
+     */
     public static TestGateway start(String redisUrl, Map<String, String> overrides) {
         return new TestGateway(Gateway.start(config(redisUrl, overrides)));
     }
@@ -53,7 +69,15 @@ public final class TestGateway implements AutoCloseable {
         environment.put("STORYCAST_SHUTDOWN_DRAIN_TIMEOUT_SECONDS", "5");
         environment.put("STORYCAST_PRODUCERS", "["
                 + "{\"name\":\"meta-stories\",\"key\":\"" + PRODUCER_KEY + "\",\"platforms\":[\"instagram\",\"facebook\"]},"
-                + "{\"name\":\"wa-status\",\"key\":\"" + WHATSAPP_PRODUCER_KEY + "\",\"platforms\":[\"whatsapp\"]}]");
+                + "{\"name\":\"wa-status\",\"key\":\"" + WHATSAPP_PRODUCER_KEY + "\",\"platforms\":[\"whatsapp\"]},"
+                + "{\"name\":\"all-platforms\",\"key\":\"" + ALL_PLATFORMS_PRODUCER_KEY + "\",\"platforms\":"
+                + "[\"instagram\",\"facebook\",\"whatsapp\",\"messenger\"]}]");
+        environment.put("STORYCAST_READERS", "["
+                + "{\"name\":\"trays\",\"key\":\"" + READER_KEY + "\",\"platforms\":[\"instagram\",\"facebook\",\"whatsapp\",\"messenger\"]},"
+                + "{\"name\":\"ig-trays\",\"key\":\"" + INSTAGRAM_READER_KEY + "\",\"platforms\":[\"instagram\"]}]");
+        // Off unless a test is about the fan-out: ingest tests look at stream entries a fan-out would trim.
+        environment.put("STORYCAST_FANOUT_ENABLED", "false");
+        environment.put("STORYCAST_FANOUT_INSTANCES", "2");
         environment.putAll(overrides);
         return environment;
     }
@@ -72,6 +96,12 @@ public final class TestGateway implements AutoCloseable {
                 .header("Authorization", "Bearer " + PRODUCER_KEY)
                 .header("Content-Type", contentType)
                 .POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    /** GETs a page of a tray with the all-platform reader key. */
+    public HttpResponse<String> getTray(String platform, String subscriberId, String query) {
+        return send(HttpRequest.newBuilder(uri("/v1/trays/" + platform + "/" + subscriberId + (query.isEmpty() ? "" : "?" + query)))
+                .header("Authorization", "Bearer " + READER_KEY).GET());
     }
 
     public HttpResponse<String> get(String path) {

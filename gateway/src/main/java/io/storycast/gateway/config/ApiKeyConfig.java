@@ -5,15 +5,16 @@ import io.storycast.gateway.story.Platform;
 import java.util.List;
 
 /**
- * A producer: one platform story service allowed to post events.
+ * An API key: a producer (a platform story service allowed to post events) or a tray reader (a platform
+ * service allowed to read subscribers' trays).
  *
  * @param name      a short name for logs and the stream entries, 1 to 64 of A-Z a-z 0-9 _ . -
- * @param key       the bearer key the producer sends, at least 16 characters
- * @param platforms the source platforms it may post for (wire names), at least one
+ * @param key       the bearer key the client sends, at least 16 characters
+ * @param platforms the platforms it may post for or read on (wire names), at least one
  */
-public record ProducerConfig(String name, String key, List<String> platforms) {
+public record ApiKeyConfig(String name, String key, List<String> platforms) {
 
-    public ProducerConfig {
+    public ApiKeyConfig {
         platforms = platforms == null ? null : List.copyOf(platforms);
     }
 

@@ -1,4 +1,4 @@
-package io.storycast.gateway.ingest;
+package io.storycast.gateway.auth;
 
 import io.storycast.gateway.story.Platform;
 
@@ -8,13 +8,13 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * An authenticated producer.
+ * A caller authenticated by its API key: a producer posting stories, or a reader of trays.
  *
  * @param name      its configured name
- * @param platforms the source platforms it may post for
+ * @param platforms the platforms it may act for
  */
-public record Producer(String name, Set<Platform> platforms) {
-    public Producer {
+public record ApiClient(String name, Set<Platform> platforms) {
+    public ApiClient {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(platforms, "platforms");
         EnumSet<Platform> copy = EnumSet.noneOf(Platform.class);
@@ -22,7 +22,8 @@ public record Producer(String name, Set<Platform> platforms) {
         platforms = Collections.unmodifiableSet(copy);
     }
 
-    public boolean mayPostFor(Platform platform) {
+    /** @return true when the client may act for {@code platform} */
+    public boolean mayActFor(Platform platform) {
         return platforms.contains(platform);
     }
 }

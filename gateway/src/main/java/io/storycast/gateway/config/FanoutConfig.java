@@ -1,0 +1,63 @@
+package io.storycast.gateway.config;
+
+/**
+ * The fan-out workers, which consume the story streams and write stories into trays.
+ *
+ * @param enabled             whether this process runs fan-out workers; {@code false} makes an ingest-only
+ *                            gateway (another process does the fan-out); default true
+ * @param instances           fan-out event loops, each owning a share of the partitions, 0 to 64;
+ *                            0 means one per core; default 0
+ * @param chunkSize           audience members read, filtered for mutes and written to trays per round trip,
+ *                            1 to 10000; default 1000
+ * @param chunksInFlight      chunk writes of one story and platform awaiting Redis at once (the next chunk is
+ *                            read while the last is written), 1 to 16; default 2
+ * @param maxStoriesInFlight  stories one instance fans out at once; a worker reads no new entries while it is
+ *                            at this bound, so a large fan-out holds one slot and small ones use the rest,
+ *                            1 to 100000; default 256
+ * @param readCount           most stream entries one read takes from a partition, 1 to 1000; default 16
+ * @param blockMillis         how long a read waits for new entries, 1 ms to the command timeout less 1;
+ *                            default 200
+ * @param claimIdleMillis     an entry delivered but unacknowledged for this long is taken over from its
+ *                            consumer (crashed, or failed and waiting for a retry), 100 ms to 1 hour;
+ *                            default 30000
+ * @param claimIntervalMillis how often each worker looks for such entries and tells Redis it still holds the
+ *                            entries it works on, 10 ms to half of {@code claimIdleMillis}; default 5000
+ * @param maxDeliveries       deliveries of an entry before its unfinished stories go to the dead-letter
+ *                            stream, 1 to 100; default 5
+ * @param consumerName        this process's consumer name in the group; empty means host name and process
+ *                            id, so every process gets its own; default ""
+ */
+public record FanoutConfig(
+        boolean enabled,
+        int instances,
+        int chunkSize,
+        int chunksInFlight,
+        int maxStoriesInFlight,
+        int readCount,
+        long blockMillis,
+        long claimIdleMillis,
+        long claimIntervalMillis,
+        int maxDeliveries,
+        String consumerName) {
+
+    void validate(RedisConfig redis) {
+        ConfigException.requireRange(instances, 0, 64, "fanout.instances");
+        ConfigException.requireRange(chunkSize, 1, 10_000, "fanout.chunkSize");
+        ConfigException.requireRange(chunksInFlight, 1, 16, "fanout.chunksInFlight");
+        ConfigException.requireRange(maxStoriesInFlight, 1, 100_000, "fanout.maxStoriesInFlight");
+        ConfigException.requireRange(readCount, 1, 1000, "fanout.readCount");
+        // A blocked read must answer before the command timeout, or it would be taken for a dead link.
+        ConfigException.requireRange(blockMillis, 1, redis.commandTimeoutMillis() - 1, "fanout.blockMillis");
+        ConfigException.requireRange(claimIdleMillis, 100, 3_600_000, "fanout.claimIdleMillis");
+        // Each look also tells Redis the worker still holds its entries, so it must come well within the idle time.
+        ConfigException.requireRange(claimIntervalMillis, 10, claimIdleMillis / 2, "fanout.claimIntervalMillis");
+        ConfigException.requireRange(maxDeliveries, 1, 100, "fanout.maxDeliveries");
+        ConfigException.require(consumerName != null && consumerName.matches("[A-Za-z0-9_.:-]{0,64}"),
+                "fanout.consumerName", "must be 0 to 64 of A-Z a-z 0-9 _ . : -");
+    }
+
+    /** @return the number of fan-out event loops: {@code instances}, or the number of cores when 0 */
+    public int resolvedInstances() {
+        return instances > 0 ? instances : Runtime.getRuntime().availableProcessors();
+    }
+}

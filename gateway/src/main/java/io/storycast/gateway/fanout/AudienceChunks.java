@@ -1,0 +1,62 @@
+package io.storycast.gateway.fanout;
+
+import io.storycast.gateway.redis.LuaScript;
+import io.storycast.gateway.redis.RedisKeys;
+import io.storycast.gateway.story.Audience;
+import io.storycast.gateway.story.Platform;
+import io.vertx.core.Future;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Response;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Reads an audience chunk by chunk, in member order, without the subscribers who muted the author: one
+ * call of {@code audience-chunk.lua} per chunk (its header documents the protocol).
+ */
+final class AudienceChunks {
+    private static final LuaScript SCRIPT = LuaScript.load(AudienceChunks.class, "audience-chunk.lua");
+
+    private final Redis redis;
+    private final RedisKeys keys;
+
+    AudienceChunks(Redis redis, RedisKeys keys) {
+        this.redis = Objects.requireNonNull(redis, "redis");
+        this.keys = Objects.requireNonNull(keys, "keys");
+    }
+
+    /**
+     * One chunk.
+     *
+     * @param scanned     audience members read, muted or not; fewer than the chunk size means the audience ends
+     * @param last        the last member read: where the next chunk starts; {@code null} when none was read
+     * @param subscribers the members read that did not mute the author, in member order
+     */
+    record Chunk(int scanned, String last, List<String> subscribers) {
+    }
+
+    /**
+     * @param after the {@link Chunk#last} of the previous chunk, or {@code null} for the first chunk
+     * @param size  most members to read, at least 1
+     */
+    Future<Chunk> next(Platform platform, String authorId, Audience list, String after, int size) {
+        return SCRIPT.call(redis, request -> request.arg(2)
+                        .arg(keys.audience(platform, authorId, list))
+                        .arg(keys.mutedBy(platform, authorId))
+                        .arg(after == null ? "" : after)
+                        .arg(size))
+                .map(AudienceChunks::chunk);
+    }
+
+    private static Chunk chunk(Response reply) {
+        int scanned = reply.get(0).toInteger();
+        Response last = reply.get(1);
+        List<String> subscribers = new ArrayList<>(reply.size() - 2);
+        for (int i = 2; i < reply.size(); i++) {
+            subscribers.add(reply.get(i).toString());
+        }
+        return new Chunk(scanned, last == null ? null : last.toString(), subscribers);
+    }
+}

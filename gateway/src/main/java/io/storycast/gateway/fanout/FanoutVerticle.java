@@ -1,0 +1,87 @@
+package io.storycast.gateway.fanout;
+
+import io.storycast.gateway.config.StorycastConfig;
+import io.storycast.gateway.redis.PipelinedRedis;
+import io.storycast.gateway.redis.RedisClients;
+import io.storycast.gateway.redis.RedisKeys;
+import io.storycast.gateway.redis.StoryStreams;
+import io.storycast.gateway.trays.TrayWriter;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One fan-out event loop: consumes the partitions {@code p} with {@code p % instances == index}, each
+ * through a {@link PartitionConsumer} with its own blocking-read connection, and writes through one
+ * pipelined connection. Stopping it stops reading and lets the stories in flight finish (up to the drain
+ * timeout); what is left stays pending and is taken over by another consumer.
+ */
+public final class FanoutVerticle extends VerticleBase {
+    private final StorycastConfig config;
+    private final String redisUrl;
+    private final int index;
+    private final int instances;
+    private final String consumer;
+
+    private final List<PartitionConsumer> consumers = new ArrayList<>();
+    private final List<PipelinedRedis> connections = new ArrayList<>();
+    private FanoutWorker worker;
+    private long claimTimer = -1;
+
+    /**
+     * @param index     this instance's number, {@code 0 <= index < instances}
+     * @param consumer  its consumer name in the group, unique across processes
+     */
+    public FanoutVerticle(StorycastConfig config, String redisUrl, int index, int instances, String consumer) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.redisUrl = Objects.requireNonNull(redisUrl, "redisUrl");
+        this.index = index;
+        this.instances = instances;
+        this.consumer = Objects.requireNonNull(consumer, "consumer");
+    }
+
+    @Override
+    public Future<?> start() {
+        RedisKeys keys = new RedisKeys(config.redis().keyPrefix(), config.ingest().streamPartitions());
+        int batch = TrayWriter.commandsFor(config.fanout().chunkSize()) + 3;
+        // Room for a few stories' chunk batches at once, so small fan-outs are not queued behind one large one.
+        int commandBudget = Math.max(config.redis().maxPendingCommandsPerConnection(),
+                4 * config.fanout().chunksInFlight() * batch);
+        // Besides the batches: per story at most one chunk read per platform, its record and its acknowledgement.
+        int slack = 8 * config.fanout().maxStoriesInFlight() + 256;
+        PipelinedRedis redis = RedisClients.createPipelined(vertx, config.redis(), redisUrl, commandBudget + slack);
+        connections.add(redis);
+        worker = new FanoutWorker(redis, keys, config, commandBudget);
+        StoryStreams streams = new StoryStreams(redis, keys);
+        List<Integer> owned = new ArrayList<>();
+        for (int partition = index; partition < keys.partitions(); partition += instances) {
+            owned.add(partition);
+            PipelinedRedis reads = RedisClients.createPipelined(vertx, config.redis(), redisUrl, 4);
+            connections.add(reads);
+            consumers.add(new PartitionConsumer(vertx, partition, reads, streams, keys, worker, config.fanout(), consumer));
+        }
+        if (!owned.isEmpty()) {
+            PendingClaimer claimer = new PendingClaimer(redis, keys, worker, config.fanout(), consumer,
+                    owned.stream().mapToInt(Integer::intValue).toArray());
+            claimTimer = vertx.setPeriodic(config.fanout().claimIntervalMillis(), tick -> claimer.claimOnce());
+        }
+        consumers.forEach(PartitionConsumer::start);
+        return Future.succeededFuture();
+    }
+
+    @Override
+    public Future<?> stop() {
+        consumers.forEach(PartitionConsumer::stop);
+        if (claimTimer != -1) {
+            vertx.cancelTimer(claimTimer);
+        }
+        return worker.drain()
+                .timeout(config.shutdown().drainTimeoutSeconds(), TimeUnit.SECONDS)
+                .recover(timeout -> Future.succeededFuture())
+                .eventually(() -> Future.all(connections.stream().map(PipelinedRedis::close).toList()));
+    }
+}

@@ -1,0 +1,125 @@
+package io.storycast.gateway.fanout;
+
+import io.storycast.gateway.audience.CrossShareStore;
+import io.storycast.gateway.config.StorycastConfig;
+import io.storycast.gateway.ingest.StoryEventDecoder;
+import io.storycast.gateway.redis.RedisKeys;
+import io.storycast.gateway.trays.TrayWriter;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * What one fan-out event loop shares between its partition consumers and its claimer: the story slots
+ * ({@code fanout.maxStoriesInFlight}), the bound on unanswered commands, the entries in flight (so the
+ * claimer neither takes over an entry this worker is still working on nor lets another process take it),
+ * and the acknowledgement of finished entries.
+ *
+ * <p>Not thread-safe: runs on its verticle's event loop.
+ */
+final class FanoutWorker {
+    private static final Logger LOG = LoggerFactory.getLogger(FanoutWorker.class);
+
+    private final Redis redis;
+    private final RedisKeys keys;
+    private final Permits storySlots;
+    private final StoryEventDecoder decoder;
+    private final StoryFanout stories;
+    private final DeadLetters deadLetters;
+    private final UndeliverableEntry undeliverable;
+    private final Set<String> entriesInFlight = new HashSet<>();
+    private Promise<Void> drained;
+
+    /** @param pendingCommandBudget unanswered commands this worker's batches may hold on {@code redis} */
+    FanoutWorker(Redis redis, RedisKeys keys, StorycastConfig config, int pendingCommandBudget) {
+        this.redis = Objects.requireNonNull(redis, "redis");
+        this.keys = Objects.requireNonNull(keys, "keys");
+        this.storySlots = new Permits(config.fanout().maxStoriesInFlight());
+        this.decoder = new StoryEventDecoder(config.ingest(), System::currentTimeMillis);
+        long trayTimeToLiveMillis = 1000 * (config.ingest().maxStoryLifetimeSeconds() + config.ingest().maxClockSkewSeconds());
+        this.stories = new StoryFanout(redis, keys, new CrossShareStore(redis, keys),
+                new TrayWriter(keys, config.trays().maxStories(), trayTimeToLiveMillis),
+                new Permits(pendingCommandBudget), config.fanout());
+        this.deadLetters = new DeadLetters(redis, keys);
+        this.undeliverable = new UndeliverableEntry(redis, keys, decoder, deadLetters);
+    }
+
+    Permits storySlots() {
+        return storySlots;
+    }
+
+    /** @return true when this worker is working on the entry */
+    boolean isInFlight(StreamEntry entry) {
+        return entriesInFlight.contains(key(entry.partition(), entry.id()));
+    }
+
+    /** @return the ids of the entries of {@code partition} this worker is working on */
+    List<String> entriesInFlight(int partition) {
+        String prefix = partition + "/";
+        return entriesInFlight.stream().filter(key -> key.startsWith(prefix)).map(key -> key.substring(prefix.length())).toList();
+    }
+
+    /**
+     * Fans out an entry and acknowledges it when every story is finished; a failed story leaves it pending
+     * for a later delivery.
+     *
+     * @param deliveries how often the entry has been delivered, this time included
+     * @return completes once every story of the entry has a slot (the caller may read more)
+     */
+    Future<Void> process(StreamEntry entry, long deliveries) {
+        String key = key(entry.partition(), entry.id());
+        entriesInFlight.add(key);
+        EntryFanout fanout = new EntryFanout(entry, decoder, stories, deadLetters, storySlots, deliveries);
+        fanout.run()
+                .compose(finished -> finished ? acknowledge(entry.partition(), entry.id()) : Future.succeededFuture())
+                .onFailure(failure -> LOG.warn("could not acknowledge entry {} of partition {}: {}", entry.id(),
+                        entry.partition(), failure.toString()))
+                .onComplete(done -> finish(key));
+        return fanout.allStarted();
+    }
+
+    /** Dead-letters the unfinished stories of an entry delivered too often, then acknowledges it. */
+    Future<Void> giveUp(StreamEntry entry, long deliveries) {
+        String key = key(entry.partition(), entry.id());
+        entriesInFlight.add(key);
+        LOG.warn("entry {} of partition {} was delivered {} times; its unfinished stories go to the dead-letter stream",
+                entry.id(), entry.partition(), deliveries);
+        return undeliverable.deadLetter(entry, deliveries)
+                .compose(done -> acknowledge(entry.partition(), entry.id()))
+                .onComplete(done -> finish(key));
+    }
+
+    Future<Void> acknowledge(int partition, String entryId) {
+        return redis.send(Request.cmd(Command.XACK).arg(keys.storyStream(partition)).arg(RedisKeys.FANOUT_GROUP)
+                .arg(entryId)).mapEmpty();
+    }
+
+    /** @return completes when no entry is in flight any more */
+    Future<Void> drain() {
+        if (entriesInFlight.isEmpty()) {
+            return Future.succeededFuture();
+        }
+        drained = Promise.promise();
+        return drained.future();
+    }
+
+    private void finish(String key) {
+        entriesInFlight.remove(key);
+        if (drained != null && entriesInFlight.isEmpty()) {
+            drained.tryComplete();
+        }
+    }
+
+    private static String key(int partition, String entryId) {
+        return partition + "/" + entryId;
+    }
+}

@@ -1,0 +1,189 @@
+package io.storycast.gateway.fanout;
+
+import io.storycast.gateway.redis.RedisKeys;
+import io.storycast.gateway.story.Audience;
+import io.storycast.gateway.story.Platform;
+import io.storycast.gateway.story.StoryEvent;
+import io.storycast.gateway.trays.StoryRecord;
+import io.storycast.gateway.trays.TrayWriter;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The fan-out of one story to one platform: reads the audience chunk by chunk and writes each chunk's
+ * trays in one pipelined batch. Up to {@code chunksInFlight} batches await Redis while the next chunk is
+ * read, so Redis is not idle while the gateway builds a batch.
+ *
+ * <p>Progress ({@link TargetProgress}: cursor, writes so far, state) is stored only for chunks whose every
+ * tray write succeeded: it rides in the next batch, and the last chunk's in a final one. So a redelivered
+ * story resumes after the last chunk known to be written, and a write that fails (a full Redis, a tray
+ * key of the wrong type) fails again on every delivery until the story is dead-lettered, instead of
+ * being skipped. Every batch also re-arms the story hash's expiry (a progress write must not revive an
+ * expired story as a hash without expiry) and asks whether the story was retracted meanwhile, which
+ * stops the fan-out.
+ *
+ * <p>Not thread-safe: runs on its worker's event loop.
+ */
+final class TargetFanout {
+    private final Redis redis;
+    private final AudienceChunks chunks;
+    private final TrayWriter trays;
+    private final Permits pendingCommands;
+    private final StoryEvent story;
+    private final String storyKey;
+    private final Platform target;
+    private final Audience list;
+    private final int chunkSize;
+    private final int chunksInFlight;
+    private final Promise<Boolean> finished = Promise.promise();
+
+    /** Where the next chunk starts and how many writes the chunks read so far hold. */
+    private String readCursor;
+    private long readWritten;
+    /** The same for the chunks known to be written, and whether that is newer than what Redis holds. */
+    private String writtenCursor;
+    private long writtenCount;
+    private boolean progressUnsaved;
+    private int chunkNumber;
+    private boolean exhausted;
+    private boolean reading;
+    private int writesInFlight;
+
+    /**
+     * @param pendingCommands the worker's bound on unanswered commands: a batch waits for permits for all
+     *                        its commands, so the connection's queue never overflows
+     * @param progress        where an earlier delivery got to
+     */
+    TargetFanout(Redis redis, RedisKeys keys, AudienceChunks chunks, TrayWriter trays, Permits pendingCommands,
+                 StoryEvent story, Platform target, TargetProgress progress, int chunkSize, int chunksInFlight) {
+        this.redis = Objects.requireNonNull(redis, "redis");
+        this.chunks = Objects.requireNonNull(chunks, "chunks");
+        this.trays = Objects.requireNonNull(trays, "trays");
+        this.pendingCommands = Objects.requireNonNull(pendingCommands, "pendingCommands");
+        this.story = Objects.requireNonNull(story, "story");
+        this.target = Objects.requireNonNull(target, "target");
+        this.storyKey = keys.story(story.platform(), story.storyId());
+        // The privacy rule: only the source platform uses the story's own list (close friends stay there).
+        this.list = target == story.platform() ? story.audience() : Audience.DEFAULT;
+        this.readCursor = progress.cursor();
+        this.readWritten = progress.written();
+        this.writtenCursor = progress.cursor();
+        this.writtenCount = progress.written();
+        this.chunkSize = chunkSize;
+        this.chunksInFlight = chunksInFlight;
+    }
+
+    /** @return true once every chunk is written, false when the story was retracted part-way */
+    Future<Boolean> run() {
+        pump();
+        return finished.future();
+    }
+
+    private void pump() {
+        if (finished.future().isComplete()) {
+            return;
+        }
+        if (exhausted) {
+            if (writesInFlight == 0) {
+                writesInFlight = -1; // the final batch, sent once
+                List<Request> batch = new ArrayList<>(3);
+                addProgress(batch, TargetProgress.State.DONE);
+                send(batch, null, 0, true);
+            }
+            return;
+        }
+        if (reading || writesInFlight >= chunksInFlight) {
+            return;
+        }
+        reading = true;
+        chunks.next(target, story.authorId(), list, readCursor, chunkSize).onComplete(read -> {
+            reading = false;
+            if (read.failed()) {
+                finished.tryFail(read.cause());
+                return;
+            }
+            write(read.result());
+            pump();
+        });
+    }
+
+    private void write(AudienceChunks.Chunk chunk) {
+        exhausted = chunk.scanned() < chunkSize;
+        if (chunk.last() != null) {
+            readCursor = chunk.last();
+        }
+        readWritten += chunk.subscribers().size();
+        List<Request> batch = new ArrayList<>(TrayWriter.commandsFor(chunk.subscribers().size()) + 3);
+        trays.addWrites(batch, target, chunk.subscribers(), RedisKeys.trayMember(story.platform(), story.storyId()),
+                story.createdAtMillis(), story.storyId().hashCode() + chunkNumber++);
+        if (progressUnsaved) {
+            addProgress(batch, TargetProgress.State.IN_PROGRESS);
+        }
+        writesInFlight++;
+        String cursorAfter = readCursor;
+        long writtenAfter = readWritten;
+        int commands = batch.size() + 2;
+        pendingCommands.whenAvailable(commands, () -> send(batch, cursorAfter, writtenAfter, false));
+    }
+
+    private void addProgress(List<Request> batch, TargetProgress.State state) {
+        Request progress = Request.cmd(Command.HSET).arg(storyKey)
+                .arg(TargetProgress.stateField(target)).arg(state.wireName())
+                .arg(TargetProgress.writtenField(target)).arg(writtenCount);
+        if (writtenCursor != null) {
+            progress.arg(TargetProgress.cursorField(target)).arg(writtenCursor);
+        }
+        batch.add(progress);
+        progressUnsaved = false;
+    }
+
+    /**
+     * Sends a batch, with the story hash's expiry and the retraction check at its end.
+     *
+     * @param cursorAfter  where the audience stands once this batch's chunk is written
+     * @param writtenAfter the writes done by then
+     * @param last         whether this is the final batch (its permits were not taken)
+     */
+    private void send(List<Request> batch, String cursorAfter, long writtenAfter, boolean last) {
+        batch.add(Request.cmd(Command.PEXPIREAT).arg(storyKey).arg(story.expiresAtMillis()));
+        batch.add(Request.cmd(Command.HEXISTS).arg(storyKey).arg(StoryRecord.RETRACTED));
+        int commands = batch.size();
+        redis.batch(batch).onComplete(sent -> {
+            if (last) {
+                if (sent.failed()) {
+                    finished.tryFail(sent.cause());
+                } else {
+                    finished.tryComplete(!retracted(sent.result()));
+                }
+                return;
+            }
+            pendingCommands.release(commands);
+            writesInFlight--;
+            if (sent.failed()) {
+                finished.tryFail(sent.cause());
+                return;
+            }
+            if (retracted(sent.result())) {
+                finished.tryComplete(false);
+                return;
+            }
+            // Batches of one connection complete in the order sent, so this is the newest written chunk.
+            writtenCursor = cursorAfter == null ? writtenCursor : cursorAfter;
+            writtenCount = writtenAfter;
+            progressUnsaved = true;
+            pump();
+        });
+    }
+
+    private static boolean retracted(List<Response> replies) {
+        return replies.get(replies.size() - 1).toInteger() == 1;
+    }
+}

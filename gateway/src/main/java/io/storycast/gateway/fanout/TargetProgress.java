@@ -1,0 +1,82 @@
+package io.storycast.gateway.fanout;
+
+import io.storycast.gateway.story.Platform;
+
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The fan-out progress of one story on one target platform, kept in the story's hash beside its record
+ * so a redelivered story resumes after the last chunk written instead of starting over. Fields, per
+ * target: {@code state:<platform>}, {@code written:<platform>} (tray writes so far),
+ * {@code cursor:<platform>} (the last audience member of the last chunk written) and
+ * {@code reason:<platform>} (why the last attempt failed).
+ *
+ * @param state   where the fan-out stands
+ * @param written tray writes done so far, at least 0
+ * @param cursor  the audience member after which the next chunk starts, or {@code null} to start at the first
+ * @param reason  why the last attempt failed, or {@code null}
+ */
+public record TargetProgress(State state, long written, String cursor, String reason) {
+
+    /** Where a story's fan-out to one platform stands. */
+    public enum State {
+        PENDING("pending"), IN_PROGRESS("in_progress"), DONE("done"), FAILED("failed");
+
+        private final String wireName;
+
+        State(String wireName) {
+            this.wireName = wireName;
+        }
+
+        public String wireName() {
+            return wireName;
+        }
+
+        static State fromWireName(String name) {
+            for (State state : values()) {
+                if (state.wireName.equals(name)) {
+                    return state;
+                }
+            }
+            return PENDING;
+        }
+    }
+
+    public static final TargetProgress PENDING = new TargetProgress(State.PENDING, 0, null, null);
+
+    public TargetProgress {
+        Objects.requireNonNull(state, "state");
+    }
+
+    public static String stateField(Platform target) {
+        return "state:" + target.wireName();
+    }
+
+    public static String writtenField(Platform target) {
+        return "written:" + target.wireName();
+    }
+
+    public static String cursorField(Platform target) {
+        return "cursor:" + target.wireName();
+    }
+
+    public static String reasonField(Platform target) {
+        return "reason:" + target.wireName();
+    }
+
+    /** @return the progress of {@code target} in a story hash's fields; {@link #PENDING} when it has none */
+    public static TargetProgress of(Map<String, String> storyHash, Platform target) {
+        String state = storyHash.get(stateField(target));
+        if (state == null) {
+            return PENDING;
+        }
+        String written = storyHash.get(writtenField(target));
+        return new TargetProgress(State.fromWireName(state), written == null ? 0 : Long.parseLong(written),
+                storyHash.get(cursorField(target)), storyHash.get(reasonField(target)));
+    }
+
+    public boolean isDone() {
+        return state == State.DONE;
+    }
+}

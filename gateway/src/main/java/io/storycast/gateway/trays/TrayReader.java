@@ -1,0 +1,142 @@
+package io.storycast.gateway.trays;
+
+import io.storycast.gateway.redis.RedisKeys;
+import io.storycast.gateway.redis.StoreUnavailableException;
+import io.storycast.gateway.story.Platform;
+import io.vertx.core.Future;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.LongSupplier;
+
+/**
+ * Reads a page of a subscriber's tray, newest first, in two round trips: the tray's page (trimmed first:
+ * past the cap, and older than any story can live), then each story's record. A story whose record is
+ * gone (expired), retracted or past its {@code expiresAt} is never returned and is removed from the tray
+ * on the way. A page may therefore hold fewer than {@code limit} stories while {@code next} is not null.
+ */
+public final class TrayReader {
+    private final Redis redis;
+    private final RedisKeys keys;
+    private final int maxStories;
+    private final long maxStoryAgeMillis;
+    private final LongSupplier clockMillis;
+
+    /** A page: the live stories, newest first, and the cursor of the next page ({@code null} on the last). */
+    public record Page(List<StoryRecord> stories, TrayCursor next) {
+    }
+
+    /**
+     * @param maxStories        a tray's cap
+     * @param maxStoryAgeMillis the oldest a story can be and still live: the longest lifetime plus the clock skew
+     * @param clockMillis       now, epoch ms
+     */
+    public TrayReader(Redis redis, RedisKeys keys, int maxStories, long maxStoryAgeMillis, LongSupplier clockMillis) {
+        this.redis = Objects.requireNonNull(redis, "redis");
+        this.keys = Objects.requireNonNull(keys, "keys");
+        this.maxStories = maxStories;
+        this.maxStoryAgeMillis = maxStoryAgeMillis;
+        this.clockMillis = Objects.requireNonNull(clockMillis, "clockMillis");
+    }
+
+    /**
+     * @param limit  most stories, at least 1
+     * @param after  where the previous page ended, or {@code null} for the newest stories
+     */
+    public Future<Page> page(Platform platform, String subscriberId, int limit, TrayCursor after) {
+        String tray = keys.tray(platform, subscriberId);
+        long now = clockMillis.getAsLong();
+        List<Request> batch = new ArrayList<>(4);
+        batch.add(Request.cmd(Command.ZREMRANGEBYSCORE).arg(tray).arg("-inf").arg("(" + (now - maxStoryAgeMillis)));
+        batch.add(Request.cmd(Command.ZREMRANGEBYRANK).arg(tray).arg(0).arg(-maxStories - 1));
+        if (after != null) {
+            batch.add(Request.cmd(Command.ZRANGE).arg(tray).arg(after.score()).arg(after.score()).arg("BYSCORE").arg("REV"));
+        }
+        batch.add(Request.cmd(Command.ZRANGE).arg(tray).arg(after == null ? "+inf" : "(" + after.score()).arg("-inf")
+                .arg("BYSCORE").arg("REV").arg("LIMIT").arg(0).arg(limit + 1).arg("WITHSCORES"));
+        return StoreUnavailableException.onFailure(redis.batch(batch))
+                .compose(replies -> {
+                    List<TrayCursor> candidates = new ArrayList<>(limit + 1);
+                    if (after != null) {
+                        // Stories with the cursor's time come in descending member order; those after it sort lower.
+                        for (Response member : replies.get(2)) {
+                            if (member.toString().compareTo(after.member()) < 0) {
+                                candidates.add(new TrayCursor(after.score(), member.toString()));
+                            }
+                        }
+                    }
+                    addScored(candidates, replies.get(replies.size() - 1));
+                    boolean more = candidates.size() > limit;
+                    List<TrayCursor> page = more ? candidates.subList(0, limit) : candidates;
+                    return records(platform, tray, page, now)
+                            .map(stories -> new Page(stories, more ? page.get(page.size() - 1) : null));
+                });
+    }
+
+    /** ZRANGE WITHSCORES answers pairs under RESP3 and a flat member, score list under RESP2. */
+    private static void addScored(List<TrayCursor> into, Response reply) {
+        if (reply.size() > 0 && reply.get(0).isArray()) {
+            for (Response pair : reply) {
+                into.add(new TrayCursor(pair.get(1).toLong(), pair.get(0).toString()));
+            }
+            return;
+        }
+        for (int i = 0; i + 1 < reply.size(); i += 2) {
+            into.add(new TrayCursor(Long.parseLong(reply.get(i + 1).toString()), reply.get(i).toString()));
+        }
+    }
+
+    private Future<List<StoryRecord>> records(Platform platform, String tray, List<TrayCursor> page, long now) {
+        List<Future<Response>> reads = new ArrayList<>(page.size());
+        List<Platform> sources = new ArrayList<>(page.size());
+        List<String> storyIds = new ArrayList<>(page.size());
+        for (TrayCursor entry : page) {
+            String member = entry.member();
+            int colon = member.indexOf(':');
+            Platform source = colon < 0 ? null : Platform.fromWireName(member.substring(0, colon));
+            sources.add(source);
+            storyIds.add(colon < 0 ? member : member.substring(colon + 1));
+            if (source == null) {
+                reads.add(Future.succeededFuture()); // not a member the fan-out writes: stale
+                continue;
+            }
+            Request read = Request.cmd(Command.HMGET).arg(keys.story(source, storyIds.get(storyIds.size() - 1)));
+            StoryRecord.TRAY_FIELDS.forEach(read::arg);
+            // One command per story: stories live in slots of their own, so they cannot share a batch on a cluster.
+            reads.add(redis.send(read));
+        }
+        return StoreUnavailableException.onFailure(Future.all(reads)).map(all -> {
+            List<StoryRecord> stories = new ArrayList<>(page.size());
+            Request stale = Request.cmd(Command.ZREM).arg(tray);
+            boolean anyStale = false;
+            for (int i = 0; i < page.size(); i++) {
+                Response fields = all.resultAt(i);
+                StoryRecord record = fields == null ? null
+                        : StoryRecord.fromTrayFields(sources.get(i), storyIds.get(i), values(fields), now);
+                if (record == null) {
+                    stale.arg(page.get(i).member());
+                    anyStale = true;
+                } else {
+                    stories.add(record);
+                }
+            }
+            if (anyStale) {
+                redis.send(stale); // best effort: a later read removes them if this fails
+            }
+            return stories;
+        });
+    }
+
+    private static List<String> values(Response reply) {
+        List<String> values = new ArrayList<>(reply.size());
+        for (Response value : reply) {
+            values.add(value == null ? null : value.toString());
+        }
+        return values;
+    }
+}

@@ -1,0 +1,213 @@
+package io.storycast.gateway.fanout;
+
+import io.storycast.gateway.redis.RedisKeys;
+import io.storycast.gateway.testing.FanoutFixture;
+import io.storycast.gateway.testing.LeakDetectionExtension;
+import io.storycast.gateway.testing.StoryEvents;
+import io.storycast.gateway.testing.StoryStreamContents;
+import io.storycast.gateway.testing.TestGateway;
+import io.storycast.gateway.testing.TestRedis;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static io.storycast.gateway.testing.FanoutFixture.story;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The fan-out end to end, as its users drive it: preferences, audiences and mutes through the API, stories
+ * posted over HTTP, trays read over HTTP; a real gateway with its fan-out workers and a real Redis. The
+ * chunk size is small, so even these audiences take several chunks.
+ */
+@ExtendWith(LeakDetectionExtension.class)
+class FanoutTest {
+    private static TestRedis redis;
+    private static TestGateway gateway;
+    private static FanoutFixture fixture;
+
+    @BeforeAll
+    static void start() {
+        redis = new TestRedis();
+        gateway = TestGateway.start(redis.url(), TestGateway.withFanout(Map.of("STORYCAST_FANOUT_CHUNK_SIZE", "7",
+                "STORYCAST_FANOUT_CLAIM_INTERVAL_MILLIS", "100")));
+        fixture = new FanoutFixture(gateway, redis, new RedisKeys("storycast", 4));
+    }
+
+    @AfterAll
+    static void stop() {
+        gateway.close();
+        redis.close();
+    }
+
+    private static String id(String name) {
+        return name + "-" + StoryEvents.newStoryId();
+    }
+
+    @Test
+    void instagramStoryReachesTheAudiencesOfEveryPlatformThePreferenceNames() {
+        String author = id("author");
+        fixture.crossShare(author, new JsonObject().put("instagram", new JsonArray().add("facebook").add("whatsapp")));
+        String follower = id("follower");
+        String friend = id("friend");
+        String contact = id("contact");
+        fixture.audience("instagram", author, "default", List.of(follower));
+        fixture.audience("facebook", author, "default", List.of(friend));
+        fixture.audience("whatsapp", author, "default", List.of(contact));
+        String storyId = id("story");
+        fixture.post(story("instagram", storyId, author, "default", 1));
+
+        await().atMost(FanoutFixture.deadline()).untilAsserted(() -> {
+            assertThat(fixture.trayStoryIds("instagram", follower)).containsExactly(storyId);
+            assertThat(fixture.trayStoryIds("facebook", friend)).containsExactly(storyId);
+            assertThat(fixture.trayStoryIds("whatsapp", contact)).containsExactly(storyId);
+        });
+        JsonObject onWhatsapp = fixture.tray("whatsapp", contact).getJsonObject(0);
+        assertThat(onWhatsapp.getString("sourcePlatform")).isEqualTo("instagram");
+        assertThat(onWhatsapp.getString("authorId")).isEqualTo(author);
+        assertThat(onWhatsapp.getString("caption")).isEqualTo("story " + storyId);
+        assertThat(onWhatsapp.getJsonObject("media")).isEqualTo(new JsonObject()
+                .put("id", "media-" + storyId).put("kind", "image").put("platform", "whatsapp"));
+        assertThat(onWhatsapp.getString("expiresAt")).isNotBlank();
+    }
+
+    @Test
+    void facebookStoryReachesInstagramAndWhatsappStoryReachesMessenger() {
+        String author = id("author");
+        fixture.crossShare(author, new JsonObject().put("facebook", new JsonArray().add("instagram"))
+                .put("whatsapp", new JsonArray().add("messenger")));
+        String follower = id("follower");
+        String messengerContact = id("contact");
+        fixture.audience("instagram", author, "default", List.of(follower));
+        fixture.audience("messenger", author, "default", List.of(messengerContact));
+        String fromFacebook = id("fb-story");
+        String fromWhatsapp = id("wa-story");
+        fixture.post(story("facebook", fromFacebook, author, "default", 2));
+        fixture.post(story("whatsapp", fromWhatsapp, author, "default", 1));
+
+        await().atMost(FanoutFixture.deadline()).untilAsserted(() -> {
+            assertThat(fixture.trayStoryIds("instagram", follower)).containsExactly(fromFacebook);
+            assertThat(fixture.trayStoryIds("messenger", messengerContact)).containsExactly(fromWhatsapp);
+        });
+    }
+
+    @Test
+    void storyWithoutPreferenceStaysOnItsSourcePlatform() {
+        String author = id("author");
+        String subscriber = id("subscriber");
+        fixture.audience("instagram", author, "default", List.of(subscriber));
+        fixture.audience("facebook", author, "default", List.of(subscriber));
+        String storyId = id("story");
+        fixture.post(story("instagram", storyId, author, "default", 1));
+
+        fixture.awaitFanoutDone("instagram", storyId);
+        assertThat(fixture.trayStoryIds("instagram", subscriber)).containsExactly(storyId);
+        assertThat(fixture.trayStoryIds("facebook", subscriber)).isEmpty();
+        assertThat(fixture.storyHash("instagram", storyId)).containsEntry("targets", "instagram");
+    }
+
+    @Test
+    void shareToNarrowsThePreferenceButNeverWidensIt() {
+        String author = id("author");
+        fixture.crossShare(author, new JsonObject().put("instagram", new JsonArray().add("facebook").add("messenger")));
+        String subscriber = id("subscriber");
+        for (String platform : List.of("facebook", "whatsapp", "messenger")) {
+            fixture.audience(platform, author, "default", List.of(subscriber));
+        }
+        String storyId = id("story");
+        fixture.post(story("instagram", storyId, author, "default", 1)
+                .put("shareTo", new JsonArray().add("facebook").add("whatsapp")));
+
+        fixture.awaitFanoutDone("instagram", storyId);
+        assertThat(fixture.trayStoryIds("facebook", subscriber)).containsExactly(storyId);
+        assertThat(fixture.trayStoryIds("whatsapp", subscriber)).as("shareTo cannot widen").isEmpty();
+        assertThat(fixture.trayStoryIds("messenger", subscriber)).as("shareTo narrowed it away").isEmpty();
+    }
+
+    @Test
+    void closeFriendsStoryReachesOnlyTheSourcePlatformsCloseFriends() {
+        String author = id("author");
+        fixture.crossShare(author, new JsonObject().put("instagram", new JsonArray().add("facebook")));
+        String follower = id("follower");
+        String closeFriend = id("close");
+        String friend = id("friend");
+        fixture.audience("instagram", author, "default", List.of(follower));
+        fixture.audience("instagram", author, "close_friends", List.of(closeFriend));
+        fixture.audience("facebook", author, "default", List.of(friend, closeFriend));
+        String storyId = id("story");
+        fixture.post(story("instagram", storyId, author, "close_friends", 1));
+
+        fixture.awaitFanoutDone("instagram", storyId);
+        assertThat(fixture.trayStoryIds("instagram", closeFriend)).containsExactly(storyId);
+        assertThat(fixture.trayStoryIds("instagram", follower)).isEmpty();
+        assertThat(fixture.trayStoryIds("facebook", friend)).isEmpty();
+        assertThat(fixture.trayStoryIds("facebook", closeFriend)).isEmpty();
+    }
+
+    @Test
+    void subscribersWhoMutedTheAuthorDoNotGetTheStory() {
+        String author = id("author");
+        List<String> members = subscribers("member", 20);
+        fixture.audience("instagram", author, "default", members);
+        fixture.mute("instagram", members.get(3), author);
+        fixture.mute("instagram", members.get(11), author);
+        String storyId = id("story");
+        fixture.post(story("instagram", storyId, author, "default", 1));
+
+        fixture.awaitFanoutDone("instagram", storyId);
+        for (int i = 0; i < members.size(); i++) {
+            List<String> tray = fixture.trayStoryIds("instagram", members.get(i));
+            if (i == 3 || i == 11) {
+                assertThat(tray).as("muted subscriber %s", members.get(i)).isEmpty();
+            } else {
+                assertThat(tray).as("subscriber %s", members.get(i)).containsExactly(storyId);
+            }
+        }
+        assertThat(fixture.storyHash("instagram", storyId)).containsEntry("written:instagram", "18");
+    }
+
+    @Test
+    void audienceOfManyChunksReachesEveryMemberAndCountsTheWrites() {
+        String author = id("author");
+        List<String> members = subscribers("fan", 100);
+        fixture.audience("facebook", author, "default", members);
+        String storyId = id("story");
+        fixture.post(story("facebook", storyId, author, "default", 1));
+
+        fixture.awaitFanoutDone("facebook", storyId);
+        for (String member : members) {
+            assertThat(fixture.trayStoryIds("facebook", member)).as(member).containsExactly(storyId);
+        }
+        Map<String, String> hash = fixture.storyHash("facebook", storyId);
+        assertThat(hash).containsEntry("written:facebook", "100").containsEntry("cursor:facebook", members.get(99));
+    }
+
+    @Test
+    void entriesEveryStoryOfWhichIsDeliveredAreTrimmedFromTheStream() {
+        String author = id("author");
+        fixture.audience("instagram", author, "default", List.of(id("subscriber")));
+        String storyId = id("story");
+        fixture.post(story("instagram", storyId, author, "default", 1));
+        fixture.awaitFanoutDone("instagram", storyId);
+
+        RedisKeys keys = new RedisKeys("storycast", 4);
+        await().atMost(FanoutFixture.deadline()).untilAsserted(() ->
+                assertThat(StoryStreamContents.eventsOf(redis, keys, storyId)).as("entries left in the stream").isEmpty());
+    }
+
+    private static List<String> subscribers(String prefix, int count) {
+        String base = id(prefix);
+        List<String> members = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            members.add(base + String.format("-%03d", i)); // zero-padded: id order is list order
+        }
+        return members;
+    }
+}

@@ -1,0 +1,133 @@
+package io.storycast.gateway.testing;
+
+import io.storycast.gateway.redis.RedisKeys;
+import io.storycast.gateway.story.Platform;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Response;
+
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+import static io.storycast.gateway.testing.TestRedis.await;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Drives the fan-out the way its users do, through the gateway's HTTP API: preferences, audiences, mutes,
+ * story posts and tray reads; and waits for the fan-out by watching what it writes (with a deadline,
+ * polling, never sleeping a fixed time).
+ */
+public final class FanoutFixture {
+    private static final Duration FANOUT_DEADLINE = Duration.ofSeconds(20);
+
+    private final TestGateway gateway;
+    private final TestRedis redis;
+    private final RedisKeys keys;
+
+    public FanoutFixture(TestGateway gateway, TestRedis redis, RedisKeys keys) {
+        this.gateway = Objects.requireNonNull(gateway, "gateway");
+        this.redis = Objects.requireNonNull(redis, "redis");
+        this.keys = Objects.requireNonNull(keys, "keys");
+    }
+
+    /** @return a producer key allowed for every platform (the test configuration's) */
+    public static String producerKeyFor(String platform) {
+        return TestGateway.ALL_PLATFORMS_PRODUCER_KEY;
+    }
+
+    public void crossShare(String authorId, JsonObject preference) {
+        HttpResponse<String> response = gateway.send(HttpRequest.newBuilder(gateway.uri("/v1/authors/" + authorId + "/cross-share"))
+                .header("Authorization", "Bearer " + TestGateway.ALL_PLATFORMS_PRODUCER_KEY)
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(preference.encode())));
+        assertThat(response.statusCode()).as(response.body()).isBetween(200, 204);
+    }
+
+    public void audience(String platform, String authorId, String list, List<String> members) {
+        HttpResponse<String> response = gateway.send(HttpRequest.newBuilder(gateway.uri("/v1/audiences/" + platform + "/" + authorId + "/" + list))
+                .header("Authorization", "Bearer " + producerKeyFor(platform))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(new JsonArray(List.copyOf(members)).encode())));
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    }
+
+    public void mute(String platform, String subscriberId, String authorId) {
+        HttpResponse<String> response = gateway.send(HttpRequest.newBuilder(gateway.uri("/v1/mutes/" + platform + "/" + subscriberId + "/" + authorId))
+                .header("Authorization", "Bearer " + producerKeyFor(platform))
+                .PUT(HttpRequest.BodyPublishers.noBody()));
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(204);
+    }
+
+    /** @return an event without {@code shareTo}, created {@code minutesAgo} minutes ago */
+    public static JsonObject story(String platform, String storyId, String authorId, String audience, long minutesAgo) {
+        return new JsonObject()
+                .put("platform", platform)
+                .put("storyId", storyId)
+                .put("authorId", authorId)
+                .put("createdAt", Instant.now().minus(minutesAgo, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.SECONDS).toString())
+                .put("audience", audience)
+                .put("media", new JsonObject().put("id", "media-" + storyId).put("kind", "image"))
+                .put("caption", "story " + storyId);
+    }
+
+    /** Posts one event with the producer key of its platform and expects it accepted. */
+    public void post(JsonObject event) {
+        HttpResponse<String> response = gateway.send(HttpRequest.newBuilder(gateway.uri("/v1/stories"))
+                .header("Authorization", "Bearer " + producerKeyFor(event.getString("platform")))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(event.encode())));
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+    }
+
+    /** @return the stories of a tray's first page (up to 50) */
+    public JsonArray tray(String platform, String subscriberId) {
+        HttpResponse<String> response = gateway.getTray(platform, subscriberId, "limit=50");
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return new JsonObject(response.body()).getJsonArray("stories");
+    }
+
+    /** @return the story ids in a tray, newest first */
+    public List<String> trayStoryIds(String platform, String subscriberId) {
+        List<String> ids = new ArrayList<>();
+        tray(platform, subscriberId).forEach(story -> ids.add(((JsonObject) story).getString("storyId")));
+        return ids;
+    }
+
+    /** Waits until the story's fan-out is done on every target platform it resolved. */
+    public void awaitFanoutDone(String platform, String storyId) {
+        await().atMost(FANOUT_DEADLINE).untilAsserted(() -> {
+            Map<String, String> hash = storyHash(platform, storyId);
+            assertThat(hash).containsKey("targets");
+            for (String target : hash.get("targets").split(",")) {
+                assertThat(hash).as("fan-out state of %s on %s", storyId, target).containsEntry("state:" + target, "done");
+            }
+        });
+    }
+
+    /** @return the story's hash (record and fan-out progress) as Redis holds it */
+    public Map<String, String> storyHash(String platform, String storyId) {
+        Response reply = await(redis.api().hgetall(keys.story(Platform.fromWireName(platform), storyId)));
+        Map<String, String> hash = new TreeMap<>();
+        if (reply.isMap()) {
+            reply.getKeys().forEach(key -> hash.put(key, reply.get(key).toString()));
+        } else {
+            for (int i = 0; i + 1 < reply.size(); i += 2) {
+                hash.put(reply.get(i).toString(), reply.get(i + 1).toString());
+            }
+        }
+        return hash;
+    }
+
+    public static Duration deadline() {
+        return FANOUT_DEADLINE;
+    }
+}
