@@ -13,9 +13,20 @@ final class Report {
     }
 
     static void write(List<IngestComparison.Result> results, Path out, String date) throws IOException {
+        write(results, out, date, "ingest-comparison", "events/s", "raw pipelined XADD (Vert.x client)");
+    }
+
+    /**
+     * @param name      the files' base name
+     * @param unit      the rate's unit, for the header
+     * @param reference what the first result is: the ratios are to it
+     */
+    static void write(List<IngestComparison.Result> results, Path out, String date, String name, String unit,
+                      String reference) throws IOException {
         IngestComparison.Result rawLimit = results.get(0);
         StringBuilder markdown = new StringBuilder()
-                .append("| measurement | events/s | ratio to raw pipelined XADD (Vert.x client) | Redis CPU µs/event | events/script call |\n")
+                .append("| measurement | ").append(unit).append(" | ratio to ").append(reference)
+                .append(" | Redis CPU µs/event | events/script call |\n")
                 .append("|---|---:|---:|---:|---:|\n");
         for (IngestComparison.Result result : results) {
             markdown.append(String.format("| %s | %,.0f | %.1f%% | %s | %s |%n", result.name(), result.perSecond(),
@@ -25,8 +36,8 @@ final class Report {
         String machine = Runtime.getRuntime().availableProcessors() + " cores, Java " + System.getProperty("java.version")
                 + ", " + System.getProperty("os.name") + " " + System.getProperty("os.arch");
         markdown.append("\n").append(date).append(", ").append(machine).append('\n');
-        Files.writeString(out.resolve("ingest-comparison.md"), markdown);
-        Files.writeString(out.resolve("ingest-comparison.json"), new JsonObject()
+        Files.writeString(out.resolve(name + ".md"), markdown);
+        Files.writeString(out.resolve(name + ".json"), new JsonObject()
                 .put("date", date).put("machine", machine)
                 .put("results", IngestComparison.Result.toJson(results)).encodePrettily());
         System.out.println();

@@ -6,11 +6,17 @@ package io.storycast.gateway.config;
  * @param maxStories  most stories a tray keeps, newest first; older ones are trimmed, 1 to 100000;
  *                    default 1000
  * @param maxPageSize most stories one tray read returns, 1 to 1000; default 100
+ * @param sweepKeysPerStep    trays the janitor looks at per step (the SCAN COUNT hint), 1 to 100000;
+ *                            default 1000
+ * @param sweepIntervalMillis pause between the janitor's steps, 10 ms to 1 hour; default 100, so about
+ *                            10,000 trays a second per process
  */
-public record TraysConfig(int maxStories, int maxPageSize) {
+public record TraysConfig(int maxStories, int maxPageSize, int sweepKeysPerStep, long sweepIntervalMillis) {
 
     void validate() {
         ConfigException.requireRange(maxStories, 1, 100_000, "trays.maxStories");
         ConfigException.requireRange(maxPageSize, 1, 1000, "trays.maxPageSize");
+        ConfigException.requireRange(sweepKeysPerStep, 1, 100_000, "trays.sweepKeysPerStep");
+        ConfigException.requireRange(sweepIntervalMillis, 10, 3_600_000, "trays.sweepIntervalMillis");
     }
 }

@@ -53,9 +53,10 @@ final class AudienceChunks {
     private static Chunk chunk(Response reply) {
         int scanned = reply.get(0).toInteger();
         Response last = reply.get(1);
-        List<String> subscribers = new ArrayList<>(reply.size() - 2);
-        for (int i = 2; i < reply.size(); i++) {
-            subscribers.add(reply.get(i).toString());
+        Response kept = reply.get(2);
+        List<String> subscribers = new ArrayList<>(kept.size());
+        for (Response subscriber : kept) {
+            subscribers.add(subscriber.toString());
         }
         return new Chunk(scanned, last == null ? null : last.toString(), subscribers);
     }

@@ -5,6 +5,7 @@ import io.storycast.gateway.redis.PipelinedRedis;
 import io.storycast.gateway.redis.RedisClients;
 import io.storycast.gateway.redis.RedisKeys;
 import io.storycast.gateway.redis.StoryStreams;
+import io.storycast.gateway.trays.TrayJanitor;
 import io.storycast.gateway.trays.TrayWriter;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -17,7 +18,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * One fan-out event loop: consumes the partitions {@code p} with {@code p % instances == index}, each
  * through a {@link PartitionConsumer} with its own blocking-read connection, and writes through one
- * pipelined connection. Stopping it stops reading and lets the stories in flight finish (up to the drain
+ * pipelined connection. Instance 0 also runs the process's {@link TrayJanitor}. Stopping it stops reading and lets the stories in flight finish (up to the drain
  * timeout); what is left stays pending and is taken over by another consumer.
  */
 public final class FanoutVerticle extends VerticleBase {
@@ -31,6 +32,7 @@ public final class FanoutVerticle extends VerticleBase {
     private final List<PipelinedRedis> connections = new ArrayList<>();
     private FanoutWorker worker;
     private long claimTimer = -1;
+    private long janitorTimer = -1;
 
     /**
      * @param index     this instance's number, {@code 0 <= index < instances}
@@ -69,6 +71,13 @@ public final class FanoutVerticle extends VerticleBase {
                     owned.stream().mapToInt(Integer::intValue).toArray());
             claimTimer = vertx.setPeriodic(config.fanout().claimIntervalMillis(), tick -> claimer.claimOnce());
         }
+        if (index == 0) {
+            // One janitor per process, beside the fan-out that fills the trays it cleans.
+            TrayJanitor janitor = new TrayJanitor(redis, keys, config.trays().maxStories(),
+                    1000 * (config.ingest().maxStoryLifetimeSeconds() + config.ingest().maxClockSkewSeconds()),
+                    config.trays().sweepKeysPerStep(), System::currentTimeMillis);
+            janitorTimer = vertx.setPeriodic(config.trays().sweepIntervalMillis(), tick -> janitor.step());
+        }
         consumers.forEach(PartitionConsumer::start);
         return Future.succeededFuture();
     }
@@ -78,6 +87,9 @@ public final class FanoutVerticle extends VerticleBase {
         consumers.forEach(PartitionConsumer::stop);
         if (claimTimer != -1) {
             vertx.cancelTimer(claimTimer);
+        }
+        if (janitorTimer != -1) {
+            vertx.cancelTimer(janitorTimer);
         }
         return worker.drain()
                 .timeout(config.shutdown().drainTimeoutSeconds(), TimeUnit.SECONDS)

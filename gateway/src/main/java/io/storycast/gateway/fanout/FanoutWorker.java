@@ -45,9 +45,8 @@ final class FanoutWorker {
         this.keys = Objects.requireNonNull(keys, "keys");
         this.storySlots = new Permits(config.fanout().maxStoriesInFlight());
         this.decoder = new StoryEventDecoder(config.ingest(), System::currentTimeMillis);
-        long trayTimeToLiveMillis = 1000 * (config.ingest().maxStoryLifetimeSeconds() + config.ingest().maxClockSkewSeconds());
         this.stories = new StoryFanout(redis, keys, new CrossShareStore(redis, keys),
-                new TrayWriter(keys, config.trays().maxStories(), trayTimeToLiveMillis),
+                new TrayWriter(keys, config.trays().maxStories()),
                 new Permits(pendingCommandBudget), config.fanout());
         this.deadLetters = new DeadLetters(redis, keys);
         this.undeliverable = new UndeliverableEntry(redis, keys, decoder, deadLetters);

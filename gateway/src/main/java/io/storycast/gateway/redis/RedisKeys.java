@@ -26,7 +26,8 @@ import java.util.zip.CRC32C;
  * {storycast:story:instagram:s1}             hash: the story record (author, times, media, caption) and its
  *                                            fan-out state per target platform; expires with the story
  * {storycast:tray:facebook:u7}               sorted set: the subscriber's tray on facebook; member
- *                                            "&lt;source platform&gt;:&lt;storyId&gt;", score createdAt (epoch ms)
+ *                                            "&lt;source platform&gt;:&lt;storyId&gt;", score createdAt (epoch ms);
+ *                                            no expiry: reads and the tray janitor remove dead stories
  * </pre>
  *
  * <p>An author's audiences and mutes on one platform share a hash tag, so the fan-out reads a chunk of
@@ -124,6 +125,11 @@ public final class RedisKeys {
     /** @return the sorted set of a subscriber's tray on a platform, in a slot of its own */
     public String tray(Platform platform, String subscriberId) {
         return "{" + prefix + ":tray:" + platform.wireName() + ":" + subscriberId + "}";
+    }
+
+    /** @return a {@code SCAN MATCH} pattern matching every tray key (braces are literal in Redis patterns) */
+    public String trayPattern() {
+        return "{" + prefix + ":tray:*";
     }
 
     /** @return a story's member in trays: {@code "<source platform>:<storyId>"} */

@@ -9,34 +9,30 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Builds the tray writes of one fan-out chunk, to be sent as one pipelined batch. Per subscriber: a
- * {@code ZADD} of the story (idempotent: the same member and score again changes nothing) and a
- * {@code PEXPIRE} of the tray, so a tray nobody writes to any more disappears once its newest story
- * could no longer be live. One subscriber in {@link #TRIM_EVERY} also gets a {@code ZREMRANGEBYRANK}
- * that trims the tray to its cap; which one rotates with the story and chunk, so every tray is trimmed
- * about every {@link #TRIM_EVERY} writes and overshoots its cap by about that much at most, while a
- * write costs two commands instead of three. Tray reads trim too.
+ * Builds the tray writes of one fan-out chunk, to be sent as one pipelined batch. Per subscriber one
+ * {@code ZADD} of the story (idempotent: the same member and score again changes nothing): the physical
+ * minimum. One subscriber in {@link #TRIM_EVERY} also gets a {@code ZREMRANGEBYRANK} that trims the tray
+ * to its cap; which one rotates with the story and chunk, so every tray is trimmed about every
+ * {@link #TRIM_EVERY} writes and overshoots its cap by about that much at most. Tray reads trim too.
+ *
+ * <p>No expiry per write: a {@code PEXPIRE} with every {@code ZADD} halved the rate Redis takes tray
+ * writes at (docs/PERFORMANCE.md). Stories past their lifetime leave trays through reads and the
+ * {@link TrayJanitor}, and a tray left with none is deleted by Redis as an empty sorted set.
  */
 public final class TrayWriter {
     /** One subscriber in this many gets a trim with its write. */
-    public static final int TRIM_EVERY = 8;
+    public static final int TRIM_EVERY = 16;
 
     private final RedisKeys keys;
     private final int maxStories;
-    private final long trayTimeToLiveMillis;
 
-    /**
-     * @param maxStories           the cap of a tray, at least 1
-     * @param trayTimeToLiveMillis how long a tray lives after its last write: the longest story lifetime
-     *                             plus the allowed clock skew, so it outlives every story it holds
-     */
-    public TrayWriter(RedisKeys keys, int maxStories, long trayTimeToLiveMillis) {
+    /** @param maxStories the cap of a tray, at least 1 */
+    public TrayWriter(RedisKeys keys, int maxStories) {
         this.keys = Objects.requireNonNull(keys, "keys");
-        if (maxStories < 1 || trayTimeToLiveMillis < 1) {
-            throw new IllegalArgumentException("maxStories and trayTimeToLiveMillis must be positive");
+        if (maxStories < 1) {
+            throw new IllegalArgumentException("maxStories must be at least 1, was " + maxStories);
         }
         this.maxStories = maxStories;
-        this.trayTimeToLiveMillis = trayTimeToLiveMillis;
     }
 
     /**
@@ -54,7 +50,6 @@ public final class TrayWriter {
         for (int i = 0; i < subscribers.size(); i++) {
             String tray = keys.tray(platform, subscribers.get(i));
             batch.add(Request.cmd(Command.ZADD).arg(tray).arg(createdAtMillis).arg(member));
-            batch.add(Request.cmd(Command.PEXPIRE).arg(tray).arg(trayTimeToLiveMillis));
             if (i % TRIM_EVERY == trimAt) {
                 batch.add(Request.cmd(Command.ZREMRANGEBYRANK).arg(tray).arg(0).arg(-maxStories - 1));
             }
@@ -63,6 +58,6 @@ public final class TrayWriter {
 
     /** @return commands {@link #addWrites} adds for {@code subscribers} subscribers, at most */
     public static int commandsFor(int subscribers) {
-        return 2 * subscribers + (subscribers + TRIM_EVERY - 1) / TRIM_EVERY;
+        return subscribers + (subscribers + TRIM_EVERY - 1) / TRIM_EVERY;
     }
 }

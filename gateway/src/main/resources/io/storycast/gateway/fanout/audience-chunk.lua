@@ -7,32 +7,27 @@
 -- ARGV[1]  the last member of the previous chunk, or "" to start at the first member
 -- ARGV[2]  the chunk size: most members to read
 --
--- Returns {scanned, last, m1, m2, ...}: how many members were read (fewer than the chunk size means the
--- audience ends here), the last member read (the next chunk's ARGV[1]; false when none was read), then the
--- members read that did not mute the author, in id order.
+-- Returns {scanned, last, {m1, m2, ...}}: how many members were read (fewer than the chunk size means the
+-- audience ends here), the last member read (the next chunk's ARGV[1]; false when none was read), and the
+-- members read that did not mute the author, in id order. With no mutes at all (the common case) the
+-- members go back as ZRANGE gave them, without a copy.
 local CHUNK = 1000 -- stays far below Lua's limit on unpack() arguments
 local from = '-'
 if ARGV[1] ~= '' then
   from = '(' .. ARGV[1]
 end
 local members = redis.call('ZRANGE', KEYS[1], from, '+', 'BYLEX', 'LIMIT', 0, tonumber(ARGV[2]))
-local result = {#members, members[#members] or false}
-if #members == 0 then
-  return result
+if #members == 0 or redis.call('SCARD', KEYS[2]) == 0 then
+  return {#members, members[#members] or false, members}
 end
-if redis.call('SCARD', KEYS[2]) == 0 then
-  for i = 1, #members do
-    result[i + 2] = members[i]
-  end
-  return result
-end
+local kept = {}
 for first = 1, #members, CHUNK do
   local last = math.min(first + CHUNK - 1, #members)
   local muted = redis.call('SMISMEMBER', KEYS[2], unpack(members, first, last))
   for i = first, last do
     if muted[i - first + 1] == 0 then
-      result[#result + 1] = members[i]
+      kept[#kept + 1] = members[i]
     end
   end
 end
-return result
+return {#members, members[#members], kept}

@@ -41,7 +41,8 @@ class TrayApiTest {
         redis = new TestRedis();
         gateway = TestGateway.start(redis.url(), TestGateway.withFanout(Map.of(
                 "STORYCAST_TRAYS_MAX_STORIES", Integer.toString(MAX_STORIES),
-                "STORYCAST_TRAYS_MAX_PAGE_SIZE", "50")));
+                "STORYCAST_TRAYS_MAX_PAGE_SIZE", "50",
+                "STORYCAST_TRAYS_SWEEP_INTERVAL_MILLIS", "50")));
         fixture = new FanoutFixture(gateway, redis, KEYS);
     }
 
@@ -119,6 +120,23 @@ class TrayApiTest {
         assertThat(tray).hasSize(MAX_STORIES);
         assertThat(tray.get(0)).isEqualTo(posted.get(posted.size() - 1));
         assertThat(await(redis.api().zcard(KEYS.tray(Platform.INSTAGRAM, subscriber))).toInteger()).isEqualTo(MAX_STORIES);
+    }
+
+    @Test
+    void theJanitorEmptiesAndDeletesATrayWhoseStoriesAreAllPastTheirLifetime() {
+        String abandoned = KEYS.tray(Platform.FACEBOOK, "gone-" + StoryEvents.newStoryId());
+        long twoDaysAgo = System.currentTimeMillis() - 2 * 86_400_000L;
+        await(redis.api().zadd(List.of(abandoned, Long.toString(twoDaysAgo), "instagram:old-1",
+                Long.toString(twoDaysAgo + 1), "instagram:old-2")));
+        String live = KEYS.tray(Platform.FACEBOOK, "live-" + StoryEvents.newStoryId());
+        await(redis.api().zadd(List.of(live, Long.toString(twoDaysAgo), "instagram:old-3",
+                Long.toString(System.currentTimeMillis()), "instagram:new-1")));
+
+        org.awaitility.Awaitility.await().atMost(FanoutFixture.deadline()).untilAsserted(() -> {
+            assertThat(await(redis.api().exists(List.of(abandoned))).toInteger()).as("abandoned tray").isZero();
+            assertThat(await(redis.api().zrange(List.of(live, "0", "-1"))).stream().map(Object::toString).toList())
+                    .containsExactly("instagram:new-1");
+        });
     }
 
     @Test

@@ -1,0 +1,184 @@
+package io.storycast.bench;
+
+import io.storycast.gateway.redis.EmbeddedRedis;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisOptions;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * One run, one machine: the fan-out of one story to a large audience (1,000,000 followers by default)
+ * beside the raw pipelined ZADD limit of the same Redis, as ratios. The raw limit is measured three ways:
+ * the Vert.x client sending batches of ZADD to random tray-like keys (the same client the gateway uses),
+ * and {@code redis-benchmark -P 64} when installed; plus, for scale, the same batches with a PEXPIRE per key
+ * (what a tray write would cost if it renewed an expiry, which the design avoids). The gateway runs as its fat jar in its own JVM; the audience is seeded straight into
+ * Redis (seeding is not measured); each story's fan-out is timed from its 202 to the moment its record
+ * says every chunk is written.
+ *
+ * <pre>java -cp bench/target/benchmarks.jar io.storycast.bench.FanoutComparison [--followers 1000000]
+ *      [--stories 2] [--seconds 10] [--chunk-size 1000] [--gateway-jar gateway/target/storycast-gateway.jar]
+ *      [--out target/fanout-comparison]</pre>
+ */
+public final class FanoutComparison {
+    private static final int RAW_BATCH = 1000;
+    private static final String AUTHOR = "celebrity-1";
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> options = Arguments.parse(args);
+        int followers = Integer.parseInt(options.getOrDefault("followers", "1000000"));
+        int stories = Integer.parseInt(options.getOrDefault("stories", "2"));
+        int seconds = Integer.parseInt(options.getOrDefault("seconds", "10"));
+        Path jar = Path.of(options.getOrDefault("gateway-jar", "gateway/target/storycast-gateway.jar"));
+        Path out = Files.createDirectories(Path.of(options.getOrDefault("out", "target/fanout-comparison")));
+        Path redisDir = Files.createTempDirectory("storycast-fanout-redis");
+
+        List<IngestComparison.Result> results = new ArrayList<>();
+        Vertx vertx = Vertx.vertx();
+        try (EmbeddedRedis redis = EmbeddedRedis.start(redisDir, "everysec");
+             RedisCounters cpu = new RedisCounters(vertx, redis.url())) {
+            Redis raw = Redis.createClient(vertx, new RedisOptions().setConnectionString(redis.url())
+                    .setMaxPoolSize(8).setMaxPoolWaiting(1024).setMaxWaitingHandlers(65_536));
+            call(raw, Request.cmd(Command.CONFIG).arg("SET").arg("auto-aof-rewrite-percentage").arg("0"));
+            results.add(IngestComparison.measure("raw pipelined ZADD (Vert.x client, batches of " + RAW_BATCH + ", 4 pipelines)",
+                    "tray writes/s", cpu, 3, seconds, 4, () -> zaddBatch(raw, followers, false)));
+            results.add(IngestComparison.measure("raw pipelined ZADD + PEXPIRE per write (for comparison: not what trays do)",
+                    "tray writes/s", cpu, 3, seconds, 4, () -> zaddBatch(raw, followers, true)));
+            redisBenchmark(redis.port(), followers, out).ifPresent(results::add);
+            call(raw, Request.cmd(Command.FLUSHALL));
+            seedAudience(raw, followers);
+
+            try (GatewayProcess gateway = GatewayProcess.start(jar, options.getOrDefault("gateway-jvm-args", ""), Map.of(
+                    "STORYCAST_REDIS_URL", redis.url(),
+                    "STORYCAST_HTTP_PORT", "0",
+                    "STORYCAST_FANOUT_CHUNK_SIZE", options.getOrDefault("chunk-size", "1000")), out.resolve("gateway.log"))) {
+                HttpClient http = vertx.createHttpClient(new HttpClientOptions()
+                        .setDefaultHost("127.0.0.1").setDefaultPort(gateway.port()));
+                for (int story = 1; story <= stories; story++) {
+                    results.add(fanOutOneStory(http, raw, cpu, "fanout-story-" + story, followers));
+                }
+                http.close();
+            }
+        } finally {
+            vertx.close().await();
+            try (var paths = Files.walk(redisDir)) {
+                paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            }
+        }
+        Report.write(results, out, LocalDate.now().toString(), "fanout-comparison", "tray writes/s",
+                "raw pipelined ZADD (Vert.x client)");
+    }
+
+    private static IngestComparison.Result fanOutOneStory(HttpClient http, Redis redis, RedisCounters cpu, String storyId,
+                                                          int followers) throws Exception {
+        String event = new JsonObject().put("platform", "instagram").put("storyId", storyId).put("authorId", AUTHOR)
+                .put("createdAt", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString()).put("audience", "default")
+                .put("media", new JsonObject().put("id", "m-" + storyId).put("kind", "image")).encode();
+        RedisCounters.Snapshot before = cpu.read();
+        long started = System.nanoTime();
+        int status = http.request(HttpMethod.POST, "/v1/stories")
+                .compose(request -> request.putHeader("Authorization", "Bearer storycast-dev-key")
+                        .putHeader("Content-Type", "application/json").send(event))
+                .map(response -> response.statusCode()).await(30, TimeUnit.SECONDS);
+        if (status != 202) {
+            throw new IllegalStateException("the story was not accepted: " + status);
+        }
+        String storyKey = "{storycast:story:instagram:" + storyId + "}";
+        Response state;
+        do {
+            Thread.sleep(10); // the benchmark's sampling interval, not a synchronisation: it bounds the timing error
+            state = call(redis, Request.cmd(Command.HMGET).arg(storyKey).arg("state:instagram").arg("written:instagram"));
+        } while (state.get(0) == null || !"done".equals(state.get(0).toString()));
+        double elapsedSeconds = (System.nanoTime() - started) / 1e9;
+        long written = state.get(1).toLong();
+        if (written != followers) {
+            throw new IllegalStateException("the fan-out wrote " + written + " trays, not " + followers);
+        }
+        RedisCounters.Snapshot after = cpu.read();
+        IngestComparison.Result result = new IngestComparison.Result(String.format(
+                "gateway fan-out of one story to %,d followers (%.2f s)", followers, elapsedSeconds),
+                "tray writes/s", written / elapsedSeconds, after.cpuMicrosPerEvent(before, written), 0);
+        System.out.printf("%-70s %,14.0f %s  (Redis CPU %.2f us/write)%n", result.name(), result.perSecond(),
+                result.unit(), result.redisMicrosPerEvent());
+        return result;
+    }
+
+    private static Future<Integer> zaddBatch(Redis redis, int keys, boolean withExpiry) {
+        List<Request> batch = new ArrayList<>(withExpiry ? 2 * RAW_BATCH : RAW_BATCH);
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        for (int i = 0; i < RAW_BATCH; i++) {
+            String key = "{storycast:tray:bench:u" + random.nextInt(keys) + "}";
+            batch.add(Request.cmd(Command.ZADD).arg(key).arg(System.currentTimeMillis()).arg("instagram:raw-story"));
+            if (withExpiry) {
+                batch.add(Request.cmd(Command.PEXPIRE).arg(key).arg(86_700_000));
+            }
+        }
+        return redis.batch(batch).map(replies -> RAW_BATCH);
+    }
+
+    private static void seedAudience(Redis redis, int followers) throws Exception {
+        String audience = "{storycast:aud:instagram:" + AUTHOR + "}:default";
+        for (int from = 0; from < followers; from += 10_000) {
+            Request zadd = Request.cmd(Command.ZADD).arg(audience);
+            for (int i = from; i < Math.min(followers, from + 10_000); i++) {
+                zadd.arg(0).arg(String.format("u%07d", i));
+            }
+            call(redis, zadd);
+        }
+        System.out.printf("seeded %,d followers of %s%n", followers, AUTHOR);
+    }
+
+    private static Optional<IngestComparison.Result> redisBenchmark(int port, int keys, Path out) throws Exception {
+        Optional<File> tool = EmbeddedRedis.findOnPath("redis-benchmark");
+        if (tool.isEmpty()) {
+            System.out.println("redis-benchmark is not installed (Debian package redis-tools); its line is skipped");
+            return Optional.empty();
+        }
+        Process process = new ProcessBuilder(tool.get().toString(), "-h", "127.0.0.1", "-p", Integer.toString(port),
+                "-P", "64", "-c", "4", "-n", "3000000", "-r", Integer.toString(keys), "-q",
+                "ZADD", "{storycast:tray:rb:__rand_int__}", "1", "instagram:raw-story")
+                .redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        process.waitFor();
+        Files.writeString(out.resolve("redis-benchmark-zadd.txt"), output);
+        Matcher matcher = Pattern.compile("([0-9.]+) requests per second").matcher(output);
+        String last = null;
+        while (matcher.find()) {
+            last = matcher.group(1);
+        }
+        if (last == null) {
+            System.out.println("redis-benchmark printed no rate: " + output);
+            return Optional.empty();
+        }
+        IngestComparison.Result result = new IngestComparison.Result("raw pipelined ZADD (redis-benchmark -P 64 -c 4, random keys)",
+                "tray writes/s", Double.parseDouble(last), 0, 0);
+        System.out.printf("%-70s %,14.0f %s%n", result.name(), result.perSecond(), result.unit());
+        return Optional.of(result);
+    }
+
+    private static Response call(Redis redis, Request request) throws Exception {
+        return redis.send(request).await(60, TimeUnit.SECONDS);
+    }
+}
