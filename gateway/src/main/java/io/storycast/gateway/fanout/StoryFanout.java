@@ -8,12 +8,12 @@ import io.storycast.gateway.redis.RedisKeys;
 import io.storycast.gateway.story.Platform;
 import io.storycast.gateway.story.StoryEvent;
 import io.storycast.gateway.trays.StoryRecord;
+import io.storycast.gateway.trays.StoryRecords;
 import io.storycast.gateway.trays.TrayWriter;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
-import io.vertx.redis.client.Response;
 
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -76,7 +76,7 @@ final class StoryFanout {
         return BEGIN.call(redis, request -> {
             request.arg(1).arg(keys.story(story.platform(), story.storyId())).arg(story.expiresAtMillis());
             fields.forEach(request::arg);
-        }).map(reply -> reply.size() == 0 ? asMap(fields) : asMap(reply));
+        }).map(reply -> reply.size() == 0 ? asMap(fields) : StoryRecords.asMap(reply));
     }
 
     private Future<Void> fanOut(StoryEvent story, Map<String, String> hash) {
@@ -109,14 +109,6 @@ final class StoryFanout {
         Map<String, String> map = new HashMap<>();
         for (int i = 0; i + 1 < flat.size(); i += 2) {
             map.put(flat.get(i), flat.get(i + 1));
-        }
-        return map;
-    }
-
-    private static Map<String, String> asMap(Response flat) {
-        Map<String, String> map = new HashMap<>();
-        for (int i = 0; i + 1 < flat.size(); i += 2) {
-            map.put(flat.get(i).toString(), flat.get(i + 1).toString());
         }
         return map;
     }

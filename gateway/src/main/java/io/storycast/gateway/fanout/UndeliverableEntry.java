@@ -6,14 +6,13 @@ import io.storycast.gateway.redis.RedisKeys;
 import io.storycast.gateway.story.Platform;
 import io.storycast.gateway.story.StoryEvent;
 import io.storycast.gateway.trays.StoryRecord;
+import io.storycast.gateway.trays.StoryRecords;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
-import io.vertx.redis.client.Response;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -61,7 +60,7 @@ final class UndeliverableEntry {
     private Future<String> unfinishedReason(StoryEvent story, long deliveries) {
         return redis.send(Request.cmd(Command.HGETALL).arg(keys.story(story.platform(), story.storyId())))
                 .map(reply -> {
-                    Map<String, String> hash = asMap(reply);
+                    Map<String, String> hash = StoryRecords.asMap(reply);
                     if (hash.containsKey(StoryRecord.RETRACTED)) {
                         return null;
                     }
@@ -78,23 +77,5 @@ final class UndeliverableEntry {
                     }
                     return reason.length() == 0 ? null : "gave up after " + deliveries + " deliveries" + reason;
                 });
-    }
-
-    /** HGETALL answers a map under RESP3 and a flat array under RESP2; iterating either gives pairs or items. */
-    private static Map<String, String> asMap(Response reply) {
-        Map<String, String> map = new HashMap<>();
-        if (reply == null) {
-            return map;
-        }
-        if (reply.isMap()) {
-            for (String key : reply.getKeys()) {
-                map.put(key, reply.get(key).toString());
-            }
-            return map;
-        }
-        for (int i = 0; i + 1 < reply.size(); i += 2) {
-            map.put(reply.get(i).toString(), reply.get(i + 1).toString());
-        }
-        return map;
     }
 }

@@ -11,6 +11,7 @@ import io.storycast.gateway.redis.PipelinedRedis;
 import io.storycast.gateway.redis.RedisClients;
 import io.storycast.gateway.redis.RedisKeys;
 import io.storycast.gateway.redis.StoryStreams;
+import io.storycast.gateway.trays.StoryRecords;
 import io.storycast.gateway.trays.TrayReader;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -72,7 +73,8 @@ public final class GatewayHttpVerticle extends VerticleBase {
                         new AudienceStore(redis, keys), new CrossShareStore(redis, keys), readers,
                         new TrayReader(redis, keys, config.trays().maxStories(),
                                 1000 * (config.ingest().maxStoryLifetimeSeconds() + config.ingest().maxClockSkewSeconds()),
-                                System::currentTimeMillis)));
+                                System::currentTimeMillis),
+                        new StoryRecords(redis, keys)));
         return server.listen();
     }
 

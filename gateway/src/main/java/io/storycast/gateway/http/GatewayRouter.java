@@ -6,6 +6,7 @@ import io.storycast.gateway.config.StorycastConfig;
 import io.storycast.gateway.auth.ApiKeyRegistry;
 import io.storycast.gateway.ingest.StoryIngestor;
 import io.storycast.gateway.redis.StoryStreams;
+import io.storycast.gateway.trays.StoryRecords;
 import io.storycast.gateway.trays.TrayReader;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
@@ -29,7 +30,7 @@ public final class GatewayRouter {
     public static Router create(Vertx vertx, StorycastConfig config, StoryIngestor ingestor, ApiKeyRegistry producers,
                                 InFlightLimiter inFlight, Readiness readiness, StoryStreams streams,
                                 AudienceStore audiences, CrossShareStore crossShares, ApiKeyRegistry readers,
-                                TrayReader trays) {
+                                TrayReader trays, StoryRecords storyRecords) {
         Router router = Router.router(vertx);
         StoryRoutes stories = new StoryRoutes(ingestor, config.ingest());
         HealthRoutes health = new HealthRoutes(readiness, streams);
@@ -42,6 +43,9 @@ public final class GatewayRouter {
                 .handler(auth)
                 .handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes()))
                 .handler(stories::postStories);
+        StoryStateRoutes storyState = new StoryStateRoutes(storyRecords, retryAfter);
+        router.get("/v1/stories/:platform/:storyId").handler(auth).handler(storyState::get);
+        router.delete("/v1/stories/:platform/:storyId").handler(auth).handler(storyState::delete);
         addAudienceRoutes(router, config, new AudienceRoutes(audiences, config.audience(), retryAfter), auth, inFlight);
         CrossShareRoutes crossShare = new CrossShareRoutes(crossShares, retryAfter);
         router.get("/v1/authors/:authorId/cross-share").handler(auth).handler(crossShare::get);

@@ -14,11 +14,14 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 import static io.storycast.gateway.testing.FanoutFixture.story;
+import static io.storycast.gateway.testing.ProblemAssertions.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -200,6 +203,97 @@ class FanoutTest {
         RedisKeys keys = new RedisKeys("storycast", 4);
         await().atMost(FanoutFixture.deadline()).untilAsserted(() ->
                 assertThat(StoryStreamContents.eventsOf(redis, keys, storyId)).as("entries left in the stream").isEmpty());
+    }
+
+    @Test
+    void storyStateShowsTheStoryAndItsFanoutOnEveryTargetPlatform() {
+        String author = id("author");
+        fixture.crossShare(author, new JsonObject().put("instagram", new JsonArray().add("facebook")));
+        fixture.audience("instagram", author, "default", subscribers("follower", 2));
+        fixture.audience("facebook", author, "default", subscribers("friend", 1));
+        String storyId = id("story");
+        fixture.post(story("instagram", storyId, author, "default", 1));
+        fixture.awaitFanoutDone("instagram", storyId);
+
+        HttpResponse<String> response = authorized("/v1/stories/instagram/" + storyId, TestGateway.PRODUCER_KEY).get();
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        JsonObject state = new JsonObject(response.body());
+        assertThat(state.getString("authorId")).isEqualTo(author);
+        assertThat(state.getJsonObject("media")).isEqualTo(new JsonObject().put("id", "media-" + storyId).put("kind", "image"));
+        assertThat(state.getString("retractedAt")).isNull();
+        assertThat(state.getJsonObject("fanout")).isEqualTo(new JsonObject()
+                .put("instagram", new JsonObject().put("state", "done").put("written", 2))
+                .put("facebook", new JsonObject().put("state", "done").put("written", 1)));
+    }
+
+    @Test
+    void aRetractedStoryDisappearsFromEveryTrayAtOnce() {
+        String author = id("author");
+        fixture.crossShare(author, new JsonObject().put("instagram", new JsonArray().add("facebook")));
+        String subscriber = id("subscriber");
+        fixture.audience("instagram", author, "default", List.of(subscriber));
+        fixture.audience("facebook", author, "default", List.of(subscriber));
+        String kept = id("kept");
+        String retracted = id("retracted");
+        fixture.post(story("instagram", kept, author, "default", 2));
+        fixture.post(story("instagram", retracted, author, "default", 1));
+        fixture.awaitFanoutDone("instagram", kept);
+        fixture.awaitFanoutDone("instagram", retracted);
+        assertThat(fixture.trayStoryIds("facebook", subscriber)).containsExactly(retracted, kept);
+
+        assertThat(authorized("/v1/stories/instagram/" + retracted, TestGateway.PRODUCER_KEY).delete().statusCode()).isEqualTo(204);
+
+        assertThat(fixture.trayStoryIds("instagram", subscriber)).containsExactly(kept);
+        assertThat(fixture.trayStoryIds("facebook", subscriber)).containsExactly(kept);
+        assertThat(authorized("/v1/stories/instagram/" + retracted, TestGateway.PRODUCER_KEY).delete().statusCode())
+                .as("retracting again changes nothing").isEqualTo(204);
+        JsonObject state = new JsonObject(authorized("/v1/stories/instagram/" + retracted, TestGateway.PRODUCER_KEY).get().body());
+        assertThat(state.getString("retractedAt")).isNotNull();
+    }
+
+    @Test
+    void aRetractionStopsAFanoutThatIsStillRunning() {
+        String author = id("author");
+        List<String> audience = subscribers("fan", 3000);
+        fixture.audience("messenger", author, "default", audience);
+        String storyId = id("story");
+        fixture.post(story("messenger", storyId, author, "default", 1).put("platform", "messenger"));
+        await().atMost(FanoutFixture.deadline()).until(() -> fixture.storyHash("messenger", storyId).containsKey("written:messenger"));
+
+        assertThat(authorized("/v1/stories/messenger/" + storyId, TestGateway.ALL_PLATFORMS_PRODUCER_KEY).delete().statusCode())
+                .isEqualTo(204);
+
+        RedisKeys keys = new RedisKeys("storycast", 4);
+        String stream = keys.storyStream(keys.partitionOf(author));
+        await().atMost(FanoutFixture.deadline()).untilAsserted(() -> assertThat(
+                TestRedis.await(redis.api().xpending(List.of(stream, RedisKeys.FANOUT_GROUP))).get(0).toLong())
+                .as("entries of the partition still pending").isZero());
+        long written = Long.parseLong(fixture.storyHash("messenger", storyId).get("written:messenger"));
+        assertThat(written).as("the fan-out stopped part-way").isLessThan(audience.size());
+        assertThat(fixture.trayStoryIds("messenger", audience.get(0))).isEmpty();
+    }
+
+    @Test
+    void anUnknownStoryIs404AndAnotherPlatformsKeyIs403() {
+        assertProblem(authorized("/v1/stories/instagram/no-such-story", TestGateway.PRODUCER_KEY).get(), 404, "story-not-found");
+        assertProblem(authorized("/v1/stories/instagram/no-such-story", TestGateway.PRODUCER_KEY).delete(), 404, "story-not-found");
+        assertProblem(authorized("/v1/stories/instagram/any", TestGateway.WHATSAPP_PRODUCER_KEY).delete(), 403, "forbidden-platform");
+        assertProblem(authorized("/v1/stories/instagram/any", TestGateway.READER_KEY).get(), 401, "unauthorized");
+    }
+
+    /** A request with a bearer key, to send with get() or delete(). */
+    private static KeyedRequest authorized(String path, String key) {
+        return new KeyedRequest(path, key);
+    }
+
+    private record KeyedRequest(String path, String key) {
+        HttpResponse<String> get() {
+            return gateway.send(HttpRequest.newBuilder(gateway.uri(path)).header("Authorization", "Bearer " + key).GET());
+        }
+
+        HttpResponse<String> delete() {
+            return gateway.send(HttpRequest.newBuilder(gateway.uri(path)).header("Authorization", "Bearer " + key).DELETE());
+        }
     }
 
     private static List<String> subscribers(String prefix, int count) {
