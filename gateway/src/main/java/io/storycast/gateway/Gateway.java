@@ -1,11 +1,12 @@
 package io.storycast.gateway;
 
+import io.storycast.gateway.auth.ApiKeyRegistry;
 import io.storycast.gateway.config.StorycastConfig;
 import io.storycast.gateway.fanout.FanoutVerticle;
 import io.storycast.gateway.http.GatewayHttpVerticle;
 import io.storycast.gateway.http.InFlightLimiter;
 import io.storycast.gateway.http.Readiness;
-import io.storycast.gateway.auth.ApiKeyRegistry;
+import io.storycast.gateway.http.SharedHttpState;
 import io.storycast.gateway.redis.EmbeddedRedis;
 import io.storycast.gateway.redis.PipelinedRedis;
 import io.storycast.gateway.redis.RedisClients;
@@ -90,15 +91,14 @@ public final class Gateway implements AutoCloseable {
             LOG.warn("could not create the story streams at {} yet: {}", redisUrl, e.toString());
         }
 
-        ApiKeyRegistry producers = new ApiKeyRegistry(config.producers());
-        ApiKeyRegistry readers = new ApiKeyRegistry(config.readers());
-        InFlightLimiter inFlight = new InFlightLimiter(config.http().maxInFlightRequests());
+        SharedHttpState shared = new SharedHttpState(new ApiKeyRegistry(config.producers()),
+                new ApiKeyRegistry(config.readers()), new InFlightLimiter(config.http().maxInFlightRequests()), readiness);
         int instances = config.http().resolvedInstances();
         // One deployment of N instances on one port: Vert.x binds the socket once and spreads connections
         // over the instances. Port 0 must become a real port first: Vert.x would give each instance its own
         // random port, and only the first would ever be used.
         port = config.http().port() != 0 ? config.http().port() : freePort(config.http().host());
-        await(vertx.deployVerticle(() -> new GatewayHttpVerticle(config, redisUrl, port, producers, readers, inFlight, readiness),
+        await(vertx.deployVerticle(() -> new GatewayHttpVerticle(config, redisUrl, port, shared),
                 new DeploymentOptions().setInstances(instances)));
         if (config.fanout().enabled()) {
             int workers = config.fanout().resolvedInstances();

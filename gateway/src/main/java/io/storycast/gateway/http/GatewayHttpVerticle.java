@@ -1,18 +1,8 @@
 package io.storycast.gateway.http;
 
-import io.storycast.gateway.audience.AudienceStore;
-import io.storycast.gateway.audience.CrossShareStore;
 import io.storycast.gateway.config.StorycastConfig;
-import io.storycast.gateway.auth.ApiKeyRegistry;
-import io.storycast.gateway.ingest.StoryEventDecoder;
-import io.storycast.gateway.ingest.StoryIngestor;
-import io.storycast.gateway.ingest.StoryStreamAppender;
 import io.storycast.gateway.redis.PipelinedRedis;
 import io.storycast.gateway.redis.RedisClients;
-import io.storycast.gateway.redis.RedisKeys;
-import io.storycast.gateway.redis.StoryStreams;
-import io.storycast.gateway.trays.StoryRecords;
-import io.storycast.gateway.trays.TrayReader;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -31,36 +21,25 @@ public final class GatewayHttpVerticle extends VerticleBase {
     private final StorycastConfig config;
     private final String redisUrl;
     private final int port;
-    private final ApiKeyRegistry producers;
-    private final ApiKeyRegistry readers;
-    private final InFlightLimiter inFlight;
-    private final Readiness readiness;
+    private final SharedHttpState shared;
 
     private HttpServer server;
     private PipelinedRedis redis;
 
     /**
-     * @param port the port every instance listens on (already resolved when 0 was configured)
+     * @param port   the port every instance listens on (already resolved when 0 was configured)
+     * @param shared what the instances of the process share
      */
-    public GatewayHttpVerticle(StorycastConfig config, String redisUrl, int port, ApiKeyRegistry producers,
-                               ApiKeyRegistry readers, InFlightLimiter inFlight, Readiness readiness) {
+    public GatewayHttpVerticle(StorycastConfig config, String redisUrl, int port, SharedHttpState shared) {
         this.config = Objects.requireNonNull(config, "config");
         this.redisUrl = Objects.requireNonNull(redisUrl, "redisUrl");
         this.port = port;
-        this.producers = Objects.requireNonNull(producers, "producers");
-        this.readers = Objects.requireNonNull(readers, "readers");
-        this.inFlight = Objects.requireNonNull(inFlight, "inFlight");
-        this.readiness = Objects.requireNonNull(readiness, "readiness");
+        this.shared = Objects.requireNonNull(shared, "shared");
     }
 
     @Override
     public Future<?> start() {
         redis = RedisClients.createPipelined(vertx, config.redis(), redisUrl);
-        RedisKeys keys = new RedisKeys(config.redis().keyPrefix(), config.ingest().streamPartitions());
-        StoryIngestor ingestor = new StoryIngestor(
-                new StoryEventDecoder(config.ingest(), System::currentTimeMillis),
-                new StoryStreamAppender(context, redis, keys));
-        StoryStreams streams = new StoryStreams(redis, keys);
         HttpServerOptions options = new HttpServerOptions()
                 .setHost(config.http().host())
                 .setPort(port)
@@ -69,12 +48,7 @@ public final class GatewayHttpVerticle extends VerticleBase {
                 .setHttp2ClearTextEnabled(true)
                 .setTcpNoDelay(true);
         server = vertx.createHttpServer(options)
-                .requestHandler(GatewayRouter.create(vertx, config, ingestor, producers, inFlight, readiness, streams,
-                        new AudienceStore(redis, keys), new CrossShareStore(redis, keys), readers,
-                        new TrayReader(redis, keys, config.trays().maxStories(),
-                                1000 * (config.ingest().maxStoryLifetimeSeconds() + config.ingest().maxClockSkewSeconds()),
-                                System::currentTimeMillis),
-                        new StoryRecords(redis, keys)));
+                .requestHandler(GatewayRouter.create(vertx, config, shared, EventLoopServices.create(config, context, redis)));
         return server.listen();
     }
 

@@ -1,13 +1,6 @@
 package io.storycast.gateway.http;
 
-import io.storycast.gateway.audience.AudienceStore;
-import io.storycast.gateway.audience.CrossShareStore;
 import io.storycast.gateway.config.StorycastConfig;
-import io.storycast.gateway.auth.ApiKeyRegistry;
-import io.storycast.gateway.ingest.StoryIngestor;
-import io.storycast.gateway.redis.StoryStreams;
-import io.storycast.gateway.trays.StoryRecords;
-import io.storycast.gateway.trays.TrayReader;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
@@ -27,33 +20,31 @@ public final class GatewayRouter {
     private GatewayRouter() {
     }
 
-    public static Router create(Vertx vertx, StorycastConfig config, StoryIngestor ingestor, ApiKeyRegistry producers,
-                                InFlightLimiter inFlight, Readiness readiness, StoryStreams streams,
-                                AudienceStore audiences, CrossShareStore crossShares, ApiKeyRegistry readers,
-                                TrayReader trays, StoryRecords storyRecords) {
+    static Router create(Vertx vertx, StorycastConfig config, SharedHttpState shared, EventLoopServices services) {
         Router router = Router.router(vertx);
-        StoryRoutes stories = new StoryRoutes(ingestor, config.ingest());
-        HealthRoutes health = new HealthRoutes(readiness, streams);
+        StoryRoutes stories = new StoryRoutes(services.ingestor(), config.ingest());
+        HealthRoutes health = new HealthRoutes(shared.readiness(), services.streams());
         int retryAfter = config.ingest().retryAfterSeconds();
 
-        ApiKeyAuthHandler auth = new ApiKeyAuthHandler(producers, "producer key");
+        ApiKeyAuthHandler auth = new ApiKeyAuthHandler(shared.producers(), "producer key");
         router.route(HttpMethod.POST, "/v1/stories")
-                .handler(new InFlightLimitHandler(inFlight, retryAfter))
+                .handler(new InFlightLimitHandler(shared.inFlight(), retryAfter))
                 .handler(new IngestContentTypeHandler())
                 .handler(auth)
                 .handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes()))
                 .handler(stories::postStories);
-        StoryStateRoutes storyState = new StoryStateRoutes(storyRecords, retryAfter);
+        StoryStateRoutes storyState = new StoryStateRoutes(services.storyRecords(), retryAfter);
         router.get("/v1/stories/:platform/:storyId").handler(auth).handler(storyState::get);
         router.delete("/v1/stories/:platform/:storyId").handler(auth).handler(storyState::delete);
-        addAudienceRoutes(router, config, new AudienceRoutes(audiences, config.audience(), retryAfter), auth, inFlight);
-        CrossShareRoutes crossShare = new CrossShareRoutes(crossShares, retryAfter);
+        addAudienceRoutes(router, config, new AudienceRoutes(services.audiences(), config.audience(), retryAfter), auth,
+                shared.inFlight());
+        CrossShareRoutes crossShare = new CrossShareRoutes(services.crossShares(), retryAfter);
         router.get("/v1/authors/:authorId/cross-share").handler(auth).handler(crossShare::get);
         router.put("/v1/authors/:authorId/cross-share").handler(auth)
                 .handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes()))
                 .handler(crossShare::put);
-        router.get("/v1/trays/:platform/:subscriberId").handler(new ApiKeyAuthHandler(readers, "reader key"))
-                .handler(new TrayRoutes(trays, config.trays(), retryAfter)::get);
+        router.get("/v1/trays/:platform/:subscriberId").handler(new ApiKeyAuthHandler(shared.readers(), "reader key"))
+                .handler(new TrayRoutes(services.trays(), config.trays(), retryAfter)::get);
         router.get("/healthz").handler(health::alive);
         router.get("/readyz").handler(health::ready);
 

@@ -6,7 +6,8 @@
 -- ARGV[2..] the record's fields and values, flattened
 --
 -- Returns the hash's fields and values as they were (HGETALL), or an empty array when this call wrote them.
-if redis.call('EXISTS', KEYS[1]) == 1 then
+-- A hash without the record's targets (only a stray progress or failure write) counts as not begun.
+if redis.call('HEXISTS', KEYS[1], 'targets') == 1 then
   return redis.call('HGETALL', KEYS[1])
 end
 redis.call('HSET', KEYS[1], unpack(ARGV, 2))

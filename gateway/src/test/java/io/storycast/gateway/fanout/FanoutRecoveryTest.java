@@ -19,6 +19,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -179,11 +180,11 @@ class FanoutRecoveryTest {
     @Test
     void aRedisRestartInTheMiddleOfAFanoutLosesNoTrayWrite() {
         String author = "author-" + StoryEvents.newStoryId();
-        List<String> audience = members("fan", 3000);
+        List<String> audience = members("fan", 20_000); // about 2,900 chunks of 7: long enough to interrupt
         fixture.audience("whatsapp", author, "default", audience);
         String storyId = StoryEvents.newStoryId();
         fixture.post(story("whatsapp", storyId, author, "default", 1));
-        await().atMost(FanoutFixture.deadline()).until(() ->
+        await().atMost(FanoutFixture.deadline()).pollInterval(Duration.ofMillis(2)).until(() ->
                 Long.parseLong(fixture.storyHash("whatsapp", storyId).getOrDefault("written:whatsapp", "0")) > 0);
         long writtenBeforeTheRestart = Long.parseLong(fixture.storyHash("whatsapp", storyId).get("written:whatsapp"));
 

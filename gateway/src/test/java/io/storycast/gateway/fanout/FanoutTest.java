@@ -16,6 +16,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -254,11 +255,11 @@ class FanoutTest {
     @Test
     void aRetractionStopsAFanoutThatIsStillRunning() {
         String author = id("author");
-        List<String> audience = subscribers("fan", 3000);
+        List<String> audience = subscribers("fan", 20_000); // about 2,900 chunks of 7: long enough to interrupt
         fixture.audience("messenger", author, "default", audience);
         String storyId = id("story");
-        fixture.post(story("messenger", storyId, author, "default", 1).put("platform", "messenger"));
-        await().atMost(FanoutFixture.deadline()).until(() -> fixture.storyHash("messenger", storyId).containsKey("written:messenger"));
+        fixture.post(story("messenger", storyId, author, "default", 1));
+        await().atMost(FanoutFixture.deadline()).pollInterval(Duration.ofMillis(2)).until(() -> fixture.storyHash("messenger", storyId).containsKey("written:messenger"));
 
         assertThat(authorized("/v1/stories/messenger/" + storyId, TestGateway.ALL_PLATFORMS_PRODUCER_KEY).delete().statusCode())
                 .isEqualTo(204);
@@ -300,7 +301,7 @@ class FanoutTest {
         String base = id(prefix);
         List<String> members = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
-            members.add(base + String.format("-%03d", i)); // zero-padded: id order is list order
+            members.add(base + String.format("-%05d", i)); // zero-padded: id order is list order
         }
         return members;
     }

@@ -1,0 +1,36 @@
+package io.storycast.gateway.http;
+
+import io.storycast.gateway.audience.AudienceStore;
+import io.storycast.gateway.audience.CrossShareStore;
+import io.storycast.gateway.config.StorycastConfig;
+import io.storycast.gateway.ingest.StoryEventDecoder;
+import io.storycast.gateway.ingest.StoryIngestor;
+import io.storycast.gateway.ingest.StoryStreamAppender;
+import io.storycast.gateway.redis.PipelinedRedis;
+import io.storycast.gateway.redis.RedisKeys;
+import io.storycast.gateway.redis.StoryStreams;
+import io.storycast.gateway.trays.StoryRecords;
+import io.storycast.gateway.trays.TrayReader;
+import io.vertx.core.Context;
+
+/**
+ * The use cases and stores the routes of one HTTP event loop call, all on that event loop's own pipelined
+ * Redis connection.
+ */
+record EventLoopServices(StoryIngestor ingestor, StoryStreams streams, AudienceStore audiences,
+                         CrossShareStore crossShares, TrayReader trays, StoryRecords storyRecords) {
+
+    /** @param context the event loop's context, which the ingest's group commit runs on */
+    static EventLoopServices create(StorycastConfig config, Context context, PipelinedRedis redis) {
+        RedisKeys keys = new RedisKeys(config.redis().keyPrefix(), config.ingest().streamPartitions());
+        long maxStoryAgeMillis = 1000 * (config.ingest().maxStoryLifetimeSeconds() + config.ingest().maxClockSkewSeconds());
+        return new EventLoopServices(
+                new StoryIngestor(new StoryEventDecoder(config.ingest(), System::currentTimeMillis),
+                        new StoryStreamAppender(context, redis, keys)),
+                new StoryStreams(redis, keys),
+                new AudienceStore(redis, keys),
+                new CrossShareStore(redis, keys),
+                new TrayReader(redis, keys, config.trays().maxStories(), maxStoryAgeMillis, System::currentTimeMillis),
+                new StoryRecords(redis, keys));
+    }
+}
