@@ -92,7 +92,8 @@ public final class Gateway implements AutoCloseable {
         }
 
         SharedHttpState shared = new SharedHttpState(new ApiKeyRegistry(config.producers()),
-                new ApiKeyRegistry(config.readers()), new InFlightLimiter(config.http().maxInFlightRequests()), readiness);
+                new ApiKeyRegistry(config.readers()), new ApiKeyRegistry(config.admins()),
+                new InFlightLimiter(config.http().maxInFlightRequests()), readiness);
         int instances = config.http().resolvedInstances();
         // One deployment of N instances on one port: Vert.x binds the socket once and spreads connections
         // over the instances. Port 0 must become a real port first: Vert.x would give each instance its own
@@ -114,7 +115,8 @@ public final class Gateway implements AutoCloseable {
         LOG.info("Storycast gateway listening on http://{}:{} (HTTP/1.1 and h2c) with {} event loops, Redis at {}",
                 config.http().host(), port, instances, redisUrl);
         if (config.usesDevelopmentKey()) {
-            LOG.warn("a producer or tray reader uses the documented development key '{}': configure producers and readers with real keys before "
+            LOG.warn("a producer, tray reader or admin uses the documented development key '{}': configure producers, "
+                    + "readers and admins with real keys before "
                     + "serving anything but a developer's machine", StorycastConfig.DEVELOPMENT_KEY);
         }
     }

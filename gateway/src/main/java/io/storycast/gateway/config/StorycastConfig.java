@@ -19,6 +19,8 @@ import java.util.Set;
  * @param shutdown  graceful shutdown
  * @param producers the producers allowed to post stories, each with its key and platforms
  * @param readers   the services allowed to read trays, each with its key and platforms
+ * @param admins    the operators allowed to list dead letters, each with its key and the platforms whose
+ *                  stories it may see
  */
 public record StorycastConfig(
         HttpConfig http,
@@ -29,11 +31,13 @@ public record StorycastConfig(
         TraysConfig trays,
         ShutdownConfig shutdown,
         List<ApiKeyConfig> producers,
-        List<ApiKeyConfig> readers) {
+        List<ApiKeyConfig> readers,
+        List<ApiKeyConfig> admins) {
 
     public StorycastConfig {
         producers = producers == null ? List.of() : List.copyOf(producers);
         readers = readers == null ? List.of() : List.copyOf(readers);
+        admins = admins == null ? List.of() : List.copyOf(admins);
     }
 
     /** The key of the development producer and reader shipped in the defaults: never to be used in production. */
@@ -62,6 +66,7 @@ public record StorycastConfig(
         ConfigException.require(!producers.isEmpty(), "producers", "must name at least one producer");
         validateKeys("producers", producers);
         validateKeys("readers", readers);
+        validateKeys("admins", admins);
         return this;
     }
 
@@ -78,9 +83,10 @@ public record StorycastConfig(
         }
     }
 
-    /** @return true when a producer or reader still uses the documented development key */
+    /** @return true when a producer, reader or admin still uses the documented development key */
     public boolean usesDevelopmentKey() {
         return producers.stream().anyMatch(producer -> DEVELOPMENT_KEY.equals(producer.key()))
-                || readers.stream().anyMatch(reader -> DEVELOPMENT_KEY.equals(reader.key()));
+                || readers.stream().anyMatch(reader -> DEVELOPMENT_KEY.equals(reader.key()))
+                || admins.stream().anyMatch(admin -> DEVELOPMENT_KEY.equals(admin.key()));
     }
 }

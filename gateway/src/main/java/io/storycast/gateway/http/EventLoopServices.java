@@ -3,6 +3,7 @@ package io.storycast.gateway.http;
 import io.storycast.gateway.audience.AudienceStore;
 import io.storycast.gateway.audience.CrossShareStore;
 import io.storycast.gateway.config.StorycastConfig;
+import io.storycast.gateway.fanout.DeadLetters;
 import io.storycast.gateway.ingest.StoryEventDecoder;
 import io.storycast.gateway.ingest.StoryIngestor;
 import io.storycast.gateway.ingest.StoryStreamAppender;
@@ -18,7 +19,8 @@ import io.vertx.core.Context;
  * Redis connection.
  */
 record EventLoopServices(StoryIngestor ingestor, StoryStreams streams, AudienceStore audiences,
-                         CrossShareStore crossShares, TrayReader trays, StoryRecords storyRecords) {
+                         CrossShareStore crossShares, TrayReader trays, StoryRecords storyRecords,
+                         DeadLetters deadLetters) {
 
     /** @param context the event loop's context, which the ingest's group commit runs on */
     static EventLoopServices create(StorycastConfig config, Context context, PipelinedRedis redis) {
@@ -31,6 +33,7 @@ record EventLoopServices(StoryIngestor ingestor, StoryStreams streams, AudienceS
                 new AudienceStore(redis, keys),
                 new CrossShareStore(redis, keys),
                 new TrayReader(redis, keys, config.trays().maxStories(), maxStoryAgeMillis, System::currentTimeMillis),
-                new StoryRecords(redis, keys));
+                new StoryRecords(redis, keys),
+                new DeadLetters(redis, keys));
     }
 }

@@ -45,6 +45,10 @@ public final class GatewayRouter {
                 .handler(crossShare::put);
         router.get("/v1/trays/:platform/:subscriberId").handler(new ApiKeyAuthHandler(shared.readers(), "reader key"))
                 .handler(new TrayRoutes(services.trays(), config.trays(), retryAfter)::get);
+        ApiKeyAuthHandler admin = new ApiKeyAuthHandler(shared.admins(), "admin key");
+        AdminRoutes deadLetters = new AdminRoutes(services.deadLetters(), config.ingest().streamPartitions(), retryAfter);
+        router.get("/v1/admin/dead-letters").handler(admin).handler(deadLetters::counts);
+        router.get("/v1/admin/dead-letters/:partition").handler(admin).handler(deadLetters::list);
         router.get("/healthz").handler(health::alive);
         router.get("/readyz").handler(health::ready);
 

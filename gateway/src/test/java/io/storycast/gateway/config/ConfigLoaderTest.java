@@ -47,7 +47,8 @@ class ConfigLoaderTest {
         Path withReaders = folder.resolve("with-readers.json");
         Files.writeString(withReaders, """
                 {"producers": [{"name": "ig-stories", "key": "ig-key-0123456789abcdef", "platforms": ["instagram"]}],
-                 "readers": [{"name": "ig-trays", "key": "ig-key-0123456789abcdef", "platforms": ["instagram"]}]}
+                 "readers": [{"name": "ig-trays", "key": "ig-key-0123456789abcdef", "platforms": ["instagram"]}],
+                 "admins": [{"name": "ops", "key": "ops-key-0123456789abcdef", "platforms": ["instagram"]}]}
                 """);
 
         StorycastConfig config = loader.load(file, Map.of("STORYCAST_HTTP_PORT", "9100", "STORYCAST_INGEST_STREAM_PARTITIONS", "64"));

@@ -4,6 +4,7 @@ import io.storycast.gateway.redis.RedisKeys;
 import io.storycast.gateway.story.Platform;
 import io.storycast.gateway.testing.FanoutFixture;
 import io.storycast.gateway.testing.LeakDetectionExtension;
+import io.storycast.gateway.testing.ProblemAssertions;
 import io.storycast.gateway.testing.StoryEvents;
 import io.storycast.gateway.testing.TestGateway;
 import io.storycast.gateway.testing.TestRedis;
@@ -19,6 +20,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -151,6 +154,47 @@ class FanoutRecoveryTest {
             assertThat(letter.get("reason")).startsWith("undecodable: body json");
             assertThat(pendingIds(KEYS.storyStream(partition))).doesNotContain(entryId);
         });
+    }
+
+    @Test
+    void operatorsListTheDeadLettersWithAnAdminKey() {
+        String author = "author-" + StoryEvents.newStoryId();
+        int partition = KEYS.partitionOf(author);
+        String broken = "{\"platform\":\"facebook\",\"storyId\":\"" + StoryEvents.newStoryId() + "\"";
+        String entryId = await(redis.api().xadd(List.of(KEYS.storyStream(partition), "*", "events", broken,
+                "producer", "test"))).toString();
+        await().atMost(FanoutFixture.deadline()).untilAsserted(() -> deadLetterOf(partition, entryId));
+
+        HttpResponse<String> counts = admin("/v1/admin/dead-letters", TestGateway.ADMIN_KEY);
+        assertThat(counts.statusCode()).as(counts.body()).isEqualTo(200);
+        JsonObject total = new JsonObject(counts.body());
+        assertThat(total.getJsonArray("byPartition").getLong(partition)).isPositive();
+        assertThat(total.getLong("total")).isGreaterThanOrEqualTo(total.getJsonArray("byPartition").getLong(partition));
+
+        List<JsonObject> listed = new ArrayList<>();
+        String after = null;
+        do {
+            HttpResponse<String> page = admin("/v1/admin/dead-letters/" + partition + "?limit=2"
+                    + (after == null ? "" : "&after=" + after), TestGateway.ADMIN_KEY);
+            assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
+            JsonObject body = new JsonObject(page.body());
+            body.getJsonArray("deadLetters").forEach(letter -> listed.add((JsonObject) letter));
+            after = body.getString("next");
+        } while (after != null);
+        assertThat(listed).anySatisfy(letter -> {
+            assertThat(letter.getString("entry")).isEqualTo(entryId);
+            assertThat(letter.getString("event")).isEqualTo(broken);
+            assertThat(letter.getString("reason")).startsWith("undecodable");
+        });
+
+        ProblemAssertions.assertProblem(admin("/v1/admin/dead-letters", TestGateway.PRODUCER_KEY), 401, "unauthorized");
+        JsonObject badPartition = ProblemAssertions.assertProblem(admin("/v1/admin/dead-letters/4", TestGateway.ADMIN_KEY),
+                400, "invalid-input");
+        assertThat(badPartition.getString("field")).isEqualTo("partition");
+    }
+
+    private static HttpResponse<String> admin(String path, String key) {
+        return gateway.send(HttpRequest.newBuilder(gateway.uri(path)).header("Authorization", "Bearer " + key).GET());
     }
 
     @Test

@@ -26,6 +26,8 @@ public final class TestGateway implements AutoCloseable {
     public static final String ALL_PLATFORMS_PRODUCER_KEY = "all-platforms-producer-key-0123456789";
     /** A tray reader allowed for every platform. */
     public static final String READER_KEY = "test-reader-key-0123456789";
+    /** An operator's key, for the admin API, allowed for every platform. */
+    public static final String ADMIN_KEY = "test-admin-key-0123456789";
     /** A tray reader allowed for instagram only. */
     public static final String INSTAGRAM_READER_KEY = "instagram-reader-key-0123456789";
 
@@ -75,6 +77,8 @@ public final class TestGateway implements AutoCloseable {
         environment.put("STORYCAST_READERS", "["
                 + "{\"name\":\"trays\",\"key\":\"" + READER_KEY + "\",\"platforms\":[\"instagram\",\"facebook\",\"whatsapp\",\"messenger\"]},"
                 + "{\"name\":\"ig-trays\",\"key\":\"" + INSTAGRAM_READER_KEY + "\",\"platforms\":[\"instagram\"]}]");
+        environment.put("STORYCAST_ADMINS", "[{\"name\":\"ops\",\"key\":\"" + ADMIN_KEY
+                + "\",\"platforms\":[\"instagram\",\"facebook\",\"whatsapp\",\"messenger\"]}]");
         // Off unless a test is about the fan-out: ingest tests look at stream entries a fan-out would trim.
         environment.put("STORYCAST_FANOUT_ENABLED", "false");
         environment.put("STORYCAST_FANOUT_INSTANCES", "2");
