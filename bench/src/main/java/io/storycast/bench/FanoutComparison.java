@@ -13,8 +13,6 @@ import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 
-import java.io.File;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -26,8 +24,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * One run, one machine: the fan-out of one story to a large audience (1,000,000 followers by default)
@@ -151,31 +147,10 @@ public final class FanoutComparison {
     }
 
     private static Optional<IngestComparison.Result> redisBenchmark(int port, int keys, Path out) throws Exception {
-        Optional<File> tool = EmbeddedRedis.findOnPath("redis-benchmark");
-        if (tool.isEmpty()) {
-            System.out.println("redis-benchmark is not installed (Debian package redis-tools); its line is skipped");
-            return Optional.empty();
-        }
-        Process process = new ProcessBuilder(tool.get().toString(), "-h", "127.0.0.1", "-p", Integer.toString(port),
-                "-P", "64", "-c", "4", "-n", "3000000", "-r", Integer.toString(keys), "-q",
-                "ZADD", "{storycast:tray:rb:__rand_int__}", "1", "instagram:raw-story")
-                .redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        process.waitFor();
-        Files.writeString(out.resolve("redis-benchmark-zadd.txt"), output);
-        Matcher matcher = Pattern.compile("([0-9.]+) requests per second").matcher(output);
-        String last = null;
-        while (matcher.find()) {
-            last = matcher.group(1);
-        }
-        if (last == null) {
-            System.out.println("redis-benchmark printed no rate: " + output);
-            return Optional.empty();
-        }
-        IngestComparison.Result result = new IngestComparison.Result("raw pipelined ZADD (redis-benchmark -P 64 -c 4, random keys)",
-                "tray writes/s", Double.parseDouble(last), 0, 0);
-        System.out.printf("%-70s %,14.0f %s%n", result.name(), result.perSecond(), result.unit());
-        return Optional.of(result);
+        return RedisBenchmarkTool.run(port, out.resolve("redis-benchmark-zadd.txt"),
+                "raw pipelined ZADD (redis-benchmark -P 64 -c 4, random keys)", "tray writes/s",
+                List.of("-n", "3000000", "-r", Integer.toString(keys),
+                        "ZADD", "{storycast:tray:rb:__rand_int__}", "1", "instagram:raw-story"));
     }
 
     private static Response call(Redis redis, Request request) throws Exception {

@@ -28,4 +28,12 @@ public record IngestConfig(
         ConfigException.requireRange(maxClockSkewSeconds, 0, 86_400, "ingest.maxClockSkewSeconds");
         ConfigException.requireRange(retryAfterSeconds, 1, 3600, "ingest.retryAfterSeconds");
     }
+
+    /**
+     * @return the oldest a story can be and still live, milliseconds: the longest lifetime plus the allowed
+     *         clock skew (a story may be created that far in the future); trays drop anything older
+     */
+    public long maxStoryAgeMillis() {
+        return 1000 * (maxStoryLifetimeSeconds + maxClockSkewSeconds);
+    }
 }

@@ -74,7 +74,7 @@ public final class FanoutVerticle extends VerticleBase {
         if (index == 0) {
             // One janitor per process, beside the fan-out that fills the trays it cleans.
             TrayJanitor janitor = new TrayJanitor(redis, keys, config.trays().maxStories(),
-                    1000 * (config.ingest().maxStoryLifetimeSeconds() + config.ingest().maxClockSkewSeconds()),
+                    config.ingest().maxStoryAgeMillis(),
                     config.trays().sweepKeysPerStep(), System::currentTimeMillis);
             janitorTimer = vertx.setPeriodic(config.trays().sweepIntervalMillis(), tick -> janitor.step());
         }

@@ -25,14 +25,13 @@ record EventLoopServices(StoryIngestor ingestor, StoryStreams streams, AudienceS
     /** @param context the event loop's context, which the ingest's group commit runs on */
     static EventLoopServices create(StorycastConfig config, Context context, PipelinedRedis redis) {
         RedisKeys keys = new RedisKeys(config.redis().keyPrefix(), config.ingest().streamPartitions());
-        long maxStoryAgeMillis = 1000 * (config.ingest().maxStoryLifetimeSeconds() + config.ingest().maxClockSkewSeconds());
         return new EventLoopServices(
                 new StoryIngestor(new StoryEventDecoder(config.ingest(), System::currentTimeMillis),
                         new StoryStreamAppender(context, redis, keys)),
                 new StoryStreams(redis, keys),
                 new AudienceStore(redis, keys),
                 new CrossShareStore(redis, keys),
-                new TrayReader(redis, keys, config.trays().maxStories(), maxStoryAgeMillis, System::currentTimeMillis),
+                new TrayReader(redis, keys, config.trays().maxStories(), config.ingest().maxStoryAgeMillis(), System::currentTimeMillis),
                 new StoryRecords(redis, keys),
                 new DeadLetters(redis, keys));
     }
