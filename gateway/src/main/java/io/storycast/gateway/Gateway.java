@@ -81,7 +81,7 @@ public final class Gateway implements AutoCloseable {
         Promise<Void> created = Promise.promise();
         vertx.getOrCreateContext().runOnContext(ignored -> {
             PipelinedRedis admin = RedisClients.createPipelined(vertx, config.redis(), redisUrl);
-            new StoryStreams(admin, new RedisKeys(config.redis().keyPrefix(), config.ingest().streamPartitions()))
+            new StoryStreams(admin, RedisKeys.of(config))
                     .ensureCreated().eventually(admin::close).onComplete(created);
         });
         try {

@@ -48,7 +48,7 @@ public final class FanoutVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
-        RedisKeys keys = new RedisKeys(config.redis().keyPrefix(), config.ingest().streamPartitions());
+        RedisKeys keys = RedisKeys.of(config);
         int batch = TrayWriter.commandsFor(config.fanout().chunkSize()) + 3;
         // Room for a few stories' chunk batches at once, so small fan-outs are not queued behind one large one.
         int commandBudget = Math.max(config.redis().maxPendingCommandsPerConnection(),

@@ -4,6 +4,7 @@ import io.storycast.gateway.audience.CrossShareStore;
 import io.storycast.gateway.config.StorycastConfig;
 import io.storycast.gateway.ingest.StoryEventDecoder;
 import io.storycast.gateway.redis.RedisKeys;
+import io.storycast.gateway.trays.StoryRecords;
 import io.storycast.gateway.trays.TrayWriter;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -49,7 +50,7 @@ final class FanoutWorker {
                 new TrayWriter(keys, config.trays().maxStories()),
                 new Permits(pendingCommandBudget), config.fanout());
         this.deadLetters = new DeadLetters(redis, keys);
-        this.undeliverable = new UndeliverableEntry(redis, keys, decoder, deadLetters);
+        this.undeliverable = new UndeliverableEntry(new StoryRecords(redis, keys), decoder, deadLetters);
     }
 
     Permits storySlots() {

@@ -64,9 +64,4 @@ final class Permits {
     int available() {
         return available;
     }
-
-    /** @return true when every permit is free */
-    boolean allFree() {
-        return available == capacity;
-    }
 }

@@ -11,9 +11,7 @@ import io.storycast.gateway.trays.StoryRecord;
 import io.storycast.gateway.trays.StoryRecords;
 import io.storycast.gateway.trays.TrayWriter;
 import io.vertx.core.Future;
-import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.Request;
 
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -26,7 +24,8 @@ import java.util.Set;
 /**
  * The fan-out of one story: resolves its target platforms from the author's cross-share preference (the
  * source platform always, others as the preference and the event's {@code shareTo} allow), writes its
- * record once ({@code story-begin.lua}), then fans out to every target not yet done, in parallel. A
+ * record once ({@code story-begin.lua}), then fans out to every target not yet done, in parallel (a
+ * target that fails records why, {@link TargetFanout}). A
  * redelivered story finds the record of the earlier delivery and resumes from its progress; its targets
  * are the ones resolved the first time, so a preference changed meanwhile does not split a story.
  */
@@ -88,21 +87,10 @@ final class StoryFanout {
             TargetProgress progress = TargetProgress.of(hash, target);
             if (!progress.isDone()) {
                 targets.add(new TargetFanout(redis, keys, chunks, trays, pendingCommands, story, target, progress,
-                        config.chunkSize(), config.chunksInFlight()).run()
-                        .onFailure(failure -> recordFailure(story, target, failure)));
+                        config.chunkSize(), config.chunksInFlight()).run());
             }
         }
         return Future.all(targets).mapEmpty();
-    }
-
-    /** Best effort: the reason shows in the story's fan-out state and in a dead letter if it comes to that. */
-    private void recordFailure(StoryEvent story, Platform target, Throwable failure) {
-        String key = keys.story(story.platform(), story.storyId());
-        redis.batch(List.of(
-                Request.cmd(Command.HSET).arg(key)
-                        .arg(TargetProgress.stateField(target)).arg(TargetProgress.State.FAILED.wireName())
-                        .arg(TargetProgress.reasonField(target)).arg(String.valueOf(failure.getMessage())),
-                Request.cmd(Command.PEXPIREAT).arg(key).arg(story.expiresAtMillis())));
     }
 
     private static Map<String, String> asMap(List<String> flat) {

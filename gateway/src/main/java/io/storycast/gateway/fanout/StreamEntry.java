@@ -28,9 +28,11 @@ record StreamEntry(int partition, String id, byte[] events) {
     }
 
     /**
-     * @param entries the entries of a read: each {@code [id, [field, value, ...]]}; an entry deleted from the
-     *                stream but still pending comes as {@code null} (Redis 6.2's XAUTOCLAIM) or with no fields
-     * @param deleted receives the ids of such entries, which have nothing to fan out
+     * @param entries the entries of a read: each {@code [id, [field, value, ...]]}. An entry deleted from the
+     *                stream while pending comes with no fields, or as {@code null} from Redis 6.2's XAUTOCLAIM,
+     *                which gives no id (so it stays pending there). The fan-out's own trimming never removes a
+     *                pending entry; only a manual XDEL makes these.
+     * @param deleted receives the ids of entries without fields, which have nothing to fan out
      */
     static List<StreamEntry> parse(int partition, Response entries, List<String> deleted) {
         List<StreamEntry> parsed = new ArrayList<>(entries == null ? 0 : entries.size());
@@ -39,7 +41,7 @@ record StreamEntry(int partition, String id, byte[] events) {
         }
         for (Response entry : entries) {
             if (entry == null) {
-                continue; // Redis 6.2 gives no id for these; XAUTOCLAIM removes them from the pending list itself
+                continue; // Redis 6.2's XAUTOCLAIM names no id for a deleted entry: nothing to acknowledge
             }
             Response fields = entry.size() > 1 ? entry.get(1) : null;
             Response events = fields == null || fields.size() == 0 ? null : fields.get("events");

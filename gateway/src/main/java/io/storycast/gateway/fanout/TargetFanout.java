@@ -107,7 +107,7 @@ final class TargetFanout {
         chunks.next(target, story.authorId(), list, readCursor, chunkSize).onComplete(read -> {
             reading = false;
             if (read.failed()) {
-                finished.tryFail(read.cause());
+                fail(read.cause());
                 return;
             }
             write(read.result());
@@ -159,7 +159,7 @@ final class TargetFanout {
         redis.batch(batch).onComplete(sent -> {
             if (last) {
                 if (sent.failed()) {
-                    finished.tryFail(sent.cause());
+                    fail(sent.cause());
                 } else {
                     finished.tryComplete(!retracted(sent.result()));
                 }
@@ -168,7 +168,7 @@ final class TargetFanout {
             pendingCommands.release(commands);
             writesInFlight--;
             if (sent.failed()) {
-                finished.tryFail(sent.cause());
+                fail(sent.cause());
                 return;
             }
             if (retracted(sent.result())) {
@@ -181,6 +181,21 @@ final class TargetFanout {
             progressUnsaved = true;
             pump();
         });
+    }
+
+    /**
+     * Fails the fan-out, recording the reason as the target's state (best effort: Redis may be what
+     * failed). It shows in the story's state and, if it comes to that, in its dead letter.
+     */
+    private void fail(Throwable failure) {
+        if (!finished.tryFail(failure)) {
+            return;
+        }
+        redis.batch(List.of(
+                Request.cmd(Command.HSET).arg(storyKey)
+                        .arg(TargetProgress.stateField(target)).arg(TargetProgress.State.FAILED.wireName())
+                        .arg(TargetProgress.reasonField(target)).arg(String.valueOf(failure.getMessage())),
+                Request.cmd(Command.PEXPIREAT).arg(storyKey).arg(story.expiresAtMillis())));
     }
 
     private static boolean retracted(List<Response> replies) {

@@ -2,19 +2,14 @@ package io.storycast.gateway.fanout;
 
 import io.storycast.gateway.ingest.DecodeResult;
 import io.storycast.gateway.ingest.StoryEventDecoder;
-import io.storycast.gateway.redis.RedisKeys;
 import io.storycast.gateway.story.Platform;
 import io.storycast.gateway.story.StoryEvent;
 import io.storycast.gateway.trays.StoryRecord;
 import io.storycast.gateway.trays.StoryRecords;
 import io.vertx.core.Future;
-import io.vertx.redis.client.Command;
-import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.Request;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -23,14 +18,12 @@ import java.util.Objects;
  * Finished, retracted and expired stories are left out.
  */
 final class UndeliverableEntry {
-    private final Redis redis;
-    private final RedisKeys keys;
+    private final StoryRecords records;
     private final StoryEventDecoder decoder;
     private final DeadLetters deadLetters;
 
-    UndeliverableEntry(Redis redis, RedisKeys keys, StoryEventDecoder decoder, DeadLetters deadLetters) {
-        this.redis = Objects.requireNonNull(redis, "redis");
-        this.keys = Objects.requireNonNull(keys, "keys");
+    UndeliverableEntry(StoryRecords records, StoryEventDecoder decoder, DeadLetters deadLetters) {
+        this.records = Objects.requireNonNull(records, "records");
         this.decoder = Objects.requireNonNull(decoder, "decoder");
         this.deadLetters = Objects.requireNonNull(deadLetters, "deadLetters");
     }
@@ -58,9 +51,8 @@ final class UndeliverableEntry {
 
     /** @return why the story is unfinished, or {@code null} when it is finished or retracted */
     private Future<String> unfinishedReason(StoryEvent story, long deliveries) {
-        return redis.send(Request.cmd(Command.HGETALL).arg(keys.story(story.platform(), story.storyId())))
-                .map(reply -> {
-                    Map<String, String> hash = StoryRecords.asMap(reply);
+        return records.read(story.platform(), story.storyId())
+                .map(hash -> {
                     if (hash.containsKey(StoryRecord.RETRACTED)) {
                         return null;
                     }

@@ -7,10 +7,11 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * Answers a failed request of the audience, mute and cross-share routes: bad input 400, a key not
- * allowed for the platform 403, a {@link StoreUnavailableException} (Redis failed, timed out or its
- * pending queue is full) 503 with {@code Retry-After}, since every write of these routes is idempotent
- * and safe to retry; anything else is a bug, left to the router's failure handler (logged, 500).
+ * Answers a failed request of the routes besides ingest (audiences, mutes, cross-share, trays, story
+ * state and retraction, admin): bad input 400, a key not allowed for the platform 403, a
+ * {@link StoreUnavailableException} (Redis failed, timed out or its pending queue is full) 503 with
+ * {@code Retry-After}, since every write of these routes is idempotent and safe to retry; anything else
+ * is a bug, left to the router's failure handler (logged, 500).
  */
 final class ApiFailures {
     private ApiFailures() {

@@ -24,7 +24,7 @@ record EventLoopServices(StoryIngestor ingestor, StoryStreams streams, AudienceS
 
     /** @param context the event loop's context, which the ingest's group commit runs on */
     static EventLoopServices create(StorycastConfig config, Context context, PipelinedRedis redis) {
-        RedisKeys keys = new RedisKeys(config.redis().keyPrefix(), config.ingest().streamPartitions());
+        RedisKeys keys = RedisKeys.of(config);
         return new EventLoopServices(
                 new StoryIngestor(new StoryEventDecoder(config.ingest(), System::currentTimeMillis),
                         new StoryStreamAppender(context, redis, keys)),

@@ -1,5 +1,6 @@
 package io.storycast.gateway.redis;
 
+import io.storycast.gateway.config.StorycastConfig;
 import io.storycast.gateway.story.Audience;
 import io.storycast.gateway.story.Platform;
 
@@ -51,6 +52,11 @@ public final class RedisKeys {
             throw new IllegalArgumentException("partitions must be at least 1, was " + partitions);
         }
         this.partitions = partitions;
+    }
+
+    /** @return the key layout a configuration names: its key prefix and stream partitions */
+    public static RedisKeys of(StorycastConfig config) {
+        return new RedisKeys(config.redis().keyPrefix(), config.ingest().streamPartitions());
     }
 
     /** @return the number of stream partitions */

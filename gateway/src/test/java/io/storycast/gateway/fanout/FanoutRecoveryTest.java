@@ -41,7 +41,7 @@ import static org.awaitility.Awaitility.await;
  */
 @ExtendWith(LeakDetectionExtension.class)
 class FanoutRecoveryTest {
-    private static final RedisKeys KEYS = new RedisKeys("storycast", 4);
+    private static final RedisKeys KEYS = new RedisKeys("storycast", TestGateway.STREAM_PARTITIONS);
     private static final int MAX_DELIVERIES = 3;
 
     private static TestRedis redis;
@@ -50,19 +50,18 @@ class FanoutRecoveryTest {
 
     @BeforeAll
     static void start() {
-        redis = new TestRedis();
-        gateway = TestGateway.start(redis.url(), TestGateway.withFanout(Map.of(
+        fixture = FanoutFixture.start(Map.of(
                 "STORYCAST_FANOUT_CHUNK_SIZE", "7",
                 "STORYCAST_FANOUT_CLAIM_IDLE_MILLIS", "300",
                 "STORYCAST_FANOUT_CLAIM_INTERVAL_MILLIS", "100",
-                "STORYCAST_FANOUT_MAX_DELIVERIES", Integer.toString(MAX_DELIVERIES))));
-        fixture = new FanoutFixture(gateway, redis, KEYS);
+                "STORYCAST_FANOUT_MAX_DELIVERIES", Integer.toString(MAX_DELIVERIES)));
+        redis = fixture.redis();
+        gateway = fixture.gateway();
     }
 
     @AfterAll
     static void stop() {
-        gateway.close();
-        redis.close();
+        fixture.close();
     }
 
     private static List<String> members(String prefix, int count) {

@@ -39,16 +39,15 @@ class FanoutTest {
 
     @BeforeAll
     static void start() {
-        redis = new TestRedis();
-        gateway = TestGateway.start(redis.url(), TestGateway.withFanout(Map.of("STORYCAST_FANOUT_CHUNK_SIZE", "7",
-                "STORYCAST_FANOUT_CLAIM_INTERVAL_MILLIS", "100")));
-        fixture = new FanoutFixture(gateway, redis, new RedisKeys("storycast", 4));
+        fixture = FanoutFixture.start(Map.of("STORYCAST_FANOUT_CHUNK_SIZE", "7",
+                "STORYCAST_FANOUT_CLAIM_INTERVAL_MILLIS", "100"));
+        redis = fixture.redis();
+        gateway = fixture.gateway();
     }
 
     @AfterAll
     static void stop() {
-        gateway.close();
-        redis.close();
+        fixture.close();
     }
 
     private static String id(String name) {
@@ -201,7 +200,7 @@ class FanoutTest {
         fixture.post(story("instagram", storyId, author, "default", 1));
         fixture.awaitFanoutDone("instagram", storyId);
 
-        RedisKeys keys = new RedisKeys("storycast", 4);
+        RedisKeys keys = fixture.keys();
         await().atMost(FanoutFixture.deadline()).untilAsserted(() ->
                 assertThat(StoryStreamContents.eventsOf(redis, keys, storyId)).as("entries left in the stream").isEmpty());
     }
@@ -264,7 +263,7 @@ class FanoutTest {
         assertThat(authorized("/v1/stories/messenger/" + storyId, TestGateway.ALL_PLATFORMS_PRODUCER_KEY).delete().statusCode())
                 .isEqualTo(204);
 
-        RedisKeys keys = new RedisKeys("storycast", 4);
+        RedisKeys keys = fixture.keys();
         String stream = keys.storyStream(keys.partitionOf(author));
         await().atMost(FanoutFixture.deadline()).untilAsserted(() -> assertThat(
                 TestRedis.await(redis.api().xpending(List.of(stream, RedisKeys.FANOUT_GROUP))).get(0).toLong())

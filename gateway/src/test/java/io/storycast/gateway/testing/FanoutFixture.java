@@ -2,9 +2,9 @@ package io.storycast.gateway.testing;
 
 import io.storycast.gateway.redis.RedisKeys;
 import io.storycast.gateway.story.Platform;
+import io.storycast.gateway.trays.StoryRecords;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.redis.client.Response;
 
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -14,7 +14,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.TreeMap;
 
 import static io.storycast.gateway.testing.TestRedis.await;
@@ -22,31 +21,62 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Drives the fan-out the way its users do, through the gateway's HTTP API: preferences, audiences, mutes,
- * story posts and tray reads; and waits for the fan-out by watching what it writes (with a deadline,
- * polling, never sleeping a fixed time).
+ * A real Redis and a gateway with its fan-out on, for one test class; and the way its users drive the
+ * fan-out, through the gateway's HTTP API: preferences, audiences, mutes, story posts and tray reads. It
+ * waits for the fan-out by watching what it writes (with a deadline, polling, never sleeping a fixed time).
+ * Every call uses the test configuration's producer key that is allowed for all platforms.
  */
-public final class FanoutFixture {
+public final class FanoutFixture implements AutoCloseable {
     private static final Duration FANOUT_DEADLINE = Duration.ofSeconds(20);
+    private static final String PRODUCER_KEY = TestGateway.ALL_PLATFORMS_PRODUCER_KEY;
 
-    private final TestGateway gateway;
     private final TestRedis redis;
+    private final TestGateway gateway;
     private final RedisKeys keys;
 
-    public FanoutFixture(TestGateway gateway, TestRedis redis, RedisKeys keys) {
-        this.gateway = Objects.requireNonNull(gateway, "gateway");
-        this.redis = Objects.requireNonNull(redis, "redis");
-        this.keys = Objects.requireNonNull(keys, "keys");
+    private FanoutFixture(TestRedis redis, TestGateway gateway) {
+        this.redis = redis;
+        this.gateway = gateway;
+        this.keys = new RedisKeys("storycast", TestGateway.STREAM_PARTITIONS);
     }
 
-    /** @return a producer key allowed for every platform (the test configuration's) */
-    public static String producerKeyFor(String platform) {
-        return TestGateway.ALL_PLATFORMS_PRODUCER_KEY;
+    /**
+     * Starts a Redis and a gateway with the fan-out on; close it in {@code @AfterAll}.
+     *
+     * @param overrides extra {@code STORYCAST_*} settings
+     */
+    public static FanoutFixture start(Map<String, String> overrides) {
+        TestRedis redis = new TestRedis();
+        try {
+            return new FanoutFixture(redis, TestGateway.start(redis.url(), TestGateway.withFanout(overrides)));
+        } catch (RuntimeException e) {
+            redis.close();
+            throw e;
+        }
+    }
+
+    public TestRedis redis() {
+        return redis;
+    }
+
+    public TestGateway gateway() {
+        return gateway;
+    }
+
+    /** @return the key layout of the test configuration */
+    public RedisKeys keys() {
+        return keys;
+    }
+
+    @Override
+    public void close() {
+        gateway.close();
+        redis.close();
     }
 
     public void crossShare(String authorId, JsonObject preference) {
         HttpResponse<String> response = gateway.send(HttpRequest.newBuilder(gateway.uri("/v1/authors/" + authorId + "/cross-share"))
-                .header("Authorization", "Bearer " + TestGateway.ALL_PLATFORMS_PRODUCER_KEY)
+                .header("Authorization", "Bearer " + PRODUCER_KEY)
                 .header("Content-Type", "application/json")
                 .PUT(HttpRequest.BodyPublishers.ofString(preference.encode())));
         assertThat(response.statusCode()).as(response.body()).isBetween(200, 204);
@@ -54,7 +84,7 @@ public final class FanoutFixture {
 
     public void audience(String platform, String authorId, String list, List<String> members) {
         HttpResponse<String> response = gateway.send(HttpRequest.newBuilder(gateway.uri("/v1/audiences/" + platform + "/" + authorId + "/" + list))
-                .header("Authorization", "Bearer " + producerKeyFor(platform))
+                .header("Authorization", "Bearer " + PRODUCER_KEY)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(new JsonArray(List.copyOf(members)).encode())));
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
@@ -62,7 +92,7 @@ public final class FanoutFixture {
 
     public void mute(String platform, String subscriberId, String authorId) {
         HttpResponse<String> response = gateway.send(HttpRequest.newBuilder(gateway.uri("/v1/mutes/" + platform + "/" + subscriberId + "/" + authorId))
-                .header("Authorization", "Bearer " + producerKeyFor(platform))
+                .header("Authorization", "Bearer " + PRODUCER_KEY)
                 .PUT(HttpRequest.BodyPublishers.noBody()));
         assertThat(response.statusCode()).as(response.body()).isEqualTo(204);
     }
@@ -82,7 +112,7 @@ public final class FanoutFixture {
     /** Posts one event with the producer key of its platform and expects it accepted. */
     public void post(JsonObject event) {
         HttpResponse<String> response = gateway.send(HttpRequest.newBuilder(gateway.uri("/v1/stories"))
-                .header("Authorization", "Bearer " + producerKeyFor(event.getString("platform")))
+                .header("Authorization", "Bearer " + PRODUCER_KEY)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(event.encode())));
         assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
@@ -115,16 +145,7 @@ public final class FanoutFixture {
 
     /** @return the story's hash (record and fan-out progress) as Redis holds it */
     public Map<String, String> storyHash(String platform, String storyId) {
-        Response reply = await(redis.api().hgetall(keys.story(Platform.fromWireName(platform), storyId)));
-        Map<String, String> hash = new TreeMap<>();
-        if (reply.isMap()) {
-            reply.getKeys().forEach(key -> hash.put(key, reply.get(key).toString()));
-        } else {
-            for (int i = 0; i + 1 < reply.size(); i += 2) {
-                hash.put(reply.get(i).toString(), reply.get(i + 1).toString());
-            }
-        }
-        return hash;
+        return new TreeMap<>(StoryRecords.asMap(await(redis.api().hgetall(keys.story(Platform.fromWireName(platform), storyId)))));
     }
 
     public static Duration deadline() {

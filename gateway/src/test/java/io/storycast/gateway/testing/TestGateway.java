@@ -20,6 +20,8 @@ import java.util.Map;
 public final class TestGateway implements AutoCloseable {
     /** The producer key of the test configuration; allowed for instagram and facebook only. */
     public static final String PRODUCER_KEY = "test-producer-key-0123456789";
+    /** The stream partitions of the test configuration. */
+    public static final int STREAM_PARTITIONS = 4;
     /** A second producer, allowed for whatsapp only. */
     public static final String WHATSAPP_PRODUCER_KEY = "whatsapp-producer-key-0123456789";
     /** A producer allowed for every platform, for tests that set up several platforms' audiences. */
@@ -67,7 +69,7 @@ public final class TestGateway implements AutoCloseable {
         environment.put("STORYCAST_HTTP_INSTANCES", "2");
         environment.put("STORYCAST_REDIS_URL", redisUrl);
         environment.put("STORYCAST_REDIS_COMMAND_TIMEOUT_MILLIS", "500");
-        environment.put("STORYCAST_INGEST_STREAM_PARTITIONS", "4");
+        environment.put("STORYCAST_INGEST_STREAM_PARTITIONS", Integer.toString(STREAM_PARTITIONS));
         environment.put("STORYCAST_SHUTDOWN_DRAIN_TIMEOUT_SECONDS", "5");
         environment.put("STORYCAST_PRODUCERS", "["
                 + "{\"name\":\"meta-stories\",\"key\":\"" + PRODUCER_KEY + "\",\"platforms\":[\"instagram\",\"facebook\"]},"

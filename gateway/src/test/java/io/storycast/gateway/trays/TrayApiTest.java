@@ -30,7 +30,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @ExtendWith(LeakDetectionExtension.class)
 class TrayApiTest {
     private static final int MAX_STORIES = 6;
-    private static final RedisKeys KEYS = new RedisKeys("storycast", 4);
+    private static final RedisKeys KEYS = new RedisKeys("storycast", TestGateway.STREAM_PARTITIONS);
 
     private static TestRedis redis;
     private static TestGateway gateway;
@@ -38,18 +38,17 @@ class TrayApiTest {
 
     @BeforeAll
     static void start() {
-        redis = new TestRedis();
-        gateway = TestGateway.start(redis.url(), TestGateway.withFanout(Map.of(
+        fixture = FanoutFixture.start(Map.of(
                 "STORYCAST_TRAYS_MAX_STORIES", Integer.toString(MAX_STORIES),
                 "STORYCAST_TRAYS_MAX_PAGE_SIZE", "50",
-                "STORYCAST_TRAYS_SWEEP_INTERVAL_MILLIS", "50")));
-        fixture = new FanoutFixture(gateway, redis, KEYS);
+                "STORYCAST_TRAYS_SWEEP_INTERVAL_MILLIS", "50"));
+        redis = fixture.redis();
+        gateway = fixture.gateway();
     }
 
     @AfterAll
     static void stop() {
-        gateway.close();
-        redis.close();
+        fixture.close();
     }
 
     /** Posts stories by different authors the subscriber follows; returns their ids, oldest first. */
