@@ -1,9 +1,11 @@
 package io.storycast.gateway.audience;
 
+import io.storycast.gateway.redis.LuaScript;
 import io.storycast.gateway.redis.RedisKeys;
 import io.storycast.gateway.redis.StoreUnavailableException;
 import io.storycast.gateway.story.Audience;
 import io.storycast.gateway.story.Platform;
+import io.storycast.gateway.trays.OutboxLinks;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
@@ -17,31 +19,69 @@ import java.util.Objects;
 /**
  * Authors' audiences and mutes in Redis. An audience is a sorted set whose scores are all 0, so its
  * members are ordered by id: a page or a fan-out chunk continues after the last id it saw, which stays
- * valid while members come and go. Adding and removing are idempotent.
+ * valid while members come and go. Adding and removing are idempotent, and keep the members' links to the
+ * audience's outbox ({@link OutboxLinks}) complete once it has one.
  */
 public final class AudienceStore {
+    private static final LuaScript CHANGE = LuaScript.load(AudienceStore.class, "audience-change.lua");
+    /** Link writes per batch: well within a connection's waiting slots. */
+    private static final int LINKS_PER_BATCH = 256;
+
     private final Redis redis;
     private final RedisKeys keys;
+    private final OutboxLinks links;
 
     public AudienceStore(Redis redis, RedisKeys keys) {
         this.redis = Objects.requireNonNull(redis, "redis");
         this.keys = Objects.requireNonNull(keys, "keys");
+        this.links = new OutboxLinks(keys);
     }
 
-    /** @return how many of {@code members} were not members before (one command) */
+    /**
+     * Adds members; when the audience goes through its outbox (hybrid fan-out), also links their trays to it.
+     *
+     * @return how many of {@code members} were not members before
+     */
     public Future<Long> add(Platform platform, String authorId, Audience list, List<String> members) {
-        Request zadd = Request.cmd(Command.ZADD).arg(keys.audience(platform, authorId, list));
-        for (String member : members) {
-            zadd.arg(0).arg(member);
-        }
-        return send(zadd).map(Response::toLong);
+        return change(true, platform, authorId, list, members);
     }
 
-    /** @return how many of {@code members} were members (one command) */
+    /**
+     * Removes members, and their trays' links to the audience's outbox if it has one.
+     *
+     * @return how many of {@code members} were members
+     */
     public Future<Long> remove(Platform platform, String authorId, Audience list, List<String> members) {
-        Request zrem = Request.cmd(Command.ZREM).arg(keys.audience(platform, authorId, list));
-        members.forEach(zrem::arg);
-        return send(zrem).map(Response::toLong);
+        return change(false, platform, authorId, list, members);
+    }
+
+    /**
+     * One script changes the audience and answers whether its members are linked to an outbox; then the
+     * links of every member named (not only those that changed: a retried request repairs links a failed
+     * one left out) are changed in batches of at most {@link #LINKS_PER_BATCH}.
+     */
+    private Future<Long> change(boolean add, Platform platform, String authorId, Audience list, List<String> members) {
+        Future<Response> changed = CHANGE.call(redis, request -> {
+            request.arg(2).arg(keys.audience(platform, authorId, list)).arg(keys.outboxLinkState(platform, authorId, list))
+                    .arg(add ? "add" : "remove");
+            members.forEach(request::arg);
+        });
+        return StoreUnavailableException.onFailure(changed.compose(reply -> {
+            long count = reply.get(0).toLong();
+            if (reply.get(1).toInteger() == 0) {
+                return Future.succeededFuture(count);
+            }
+            Future<Void> linked = Future.succeededFuture();
+            for (int from = 0; from < members.size(); from += LINKS_PER_BATCH) {
+                List<String> slice = members.subList(from, Math.min(members.size(), from + LINKS_PER_BATCH));
+                linked = linked.compose(done -> {
+                    List<Request> batch = new ArrayList<>(slice.size());
+                    links.addChanges(batch, add, platform, slice, list, authorId);
+                    return redis.batch(batch).mapEmpty();
+                });
+            }
+            return linked.map(count);
+        }));
     }
 
     /** @return the number of members */

@@ -24,6 +24,9 @@ package io.storycast.gateway.config;
  *                            entries it works on, 10 ms to half of {@code claimIdleMillis}; default 5000
  * @param maxDeliveries       deliveries of an entry before its unfinished stories go to the dead-letter
  *                            stream, 1 to 100; default 5
+ * @param outboxThreshold     the hybrid fan-out: a story whose audience on a platform has more members than
+ *                            this is written once into the author's outbox, which the members' tray reads
+ *                            merge, instead of into every member's tray; 1 to 10^12; default 10000
  * @param consumerName        this process's consumer name in the group; empty means host name and process
  *                            id, so every process gets its own; default ""
  */
@@ -38,6 +41,7 @@ public record FanoutConfig(
         long claimIdleMillis,
         long claimIntervalMillis,
         int maxDeliveries,
+        long outboxThreshold,
         String consumerName) {
 
     void validate(RedisConfig redis) {
@@ -52,6 +56,7 @@ public record FanoutConfig(
         // Each look also tells Redis the worker still holds its entries, so it must come well within the idle time.
         ConfigException.requireRange(claimIntervalMillis, 10, claimIdleMillis / 2, "fanout.claimIntervalMillis");
         ConfigException.requireRange(maxDeliveries, 1, 100, "fanout.maxDeliveries");
+        ConfigException.requireRange(outboxThreshold, 1, 1_000_000_000_000L, "fanout.outboxThreshold");
         ConfigException.require(consumerName != null && consumerName.matches("[A-Za-z0-9_.:-]{0,64}"),
                 "fanout.consumerName", "must be 0 to 64 of A-Z a-z 0-9 _ . : -");
     }

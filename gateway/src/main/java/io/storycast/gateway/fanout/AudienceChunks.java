@@ -13,7 +13,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Reads an audience chunk by chunk, in member order, without the subscribers who muted the author: one
+ * Reads an audience chunk by chunk, in member order, without the subscribers who muted the author (or with
+ * them, to link every member to an outbox): one
  * call of {@code audience-chunk.lua} per chunk (its header documents the protocol).
  */
 final class AudienceChunks {
@@ -40,13 +41,15 @@ final class AudienceChunks {
     /**
      * @param after the {@link Chunk#last} of the previous chunk, or {@code null} for the first chunk
      * @param size  most members to read, at least 1
+     * @param skipMuted whether to leave out the members who muted the author
      */
-    Future<Chunk> next(Platform platform, String authorId, Audience list, String after, int size) {
+    Future<Chunk> next(Platform platform, String authorId, Audience list, String after, int size, boolean skipMuted) {
         return SCRIPT.call(redis, request -> request.arg(2)
                         .arg(keys.audience(platform, authorId, list))
                         .arg(keys.mutedBy(platform, authorId))
                         .arg(after == null ? "" : after)
-                        .arg(size))
+                        .arg(size)
+                        .arg(skipMuted ? 1 : 0))
                 .map(AudienceChunks::chunk);
     }
 

@@ -17,8 +17,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One fan-out event loop: consumes the partitions {@code p} with {@code p % instances == index}, each
- * through a {@link PartitionConsumer} with its own blocking-read connection, and writes through one
- * pipelined connection. Instance 0 also runs the process's {@link TrayJanitor}. Stopping it stops reading and lets the stories in flight finish (up to the drain
+ * through a {@link PartitionConsumer} with its own blocking-read connection, and writes through two
+ * pipelined connections, the express and the bulk {@link FanoutLane}. Instance 0 also runs the process's {@link TrayJanitor}. Stopping it stops reading and lets the stories in flight finish (up to the drain
  * timeout); what is left stays pending and is taken over by another consumer.
  */
 public final class FanoutVerticle extends VerticleBase {
@@ -49,15 +49,24 @@ public final class FanoutVerticle extends VerticleBase {
     @Override
     public Future<?> start() {
         RedisKeys keys = RedisKeys.of(config);
-        int batch = TrayWriter.commandsFor(config.fanout().chunkSize()) + 3;
-        // Room for a few stories' chunk batches at once, so small fan-outs are not queued behind one large one.
-        int commandBudget = Math.max(config.redis().maxPendingCommandsPerConnection(),
-                4 * config.fanout().chunksInFlight() * batch);
-        // Besides the batches: per story at most one chunk read per platform, its record and its acknowledgement.
+        int chunkSize = config.fanout().chunkSize();
+        int chunksInFlight = config.fanout().chunksInFlight();
+        int batch = TrayWriter.commandsFor(chunkSize) + 3;
+        // Room for many small stories' batches at once; and for two large fan-outs' chunks in flight.
+        int expressBudget = Math.max(config.redis().maxPendingCommandsPerConnection(), 4 * chunksInFlight * batch);
+        int bulkBudget = 2 * chunksInFlight * batch;
+        // Besides the batches, per story: its record, route, first chunk read and acknowledgement on the
+        // express connection; a chunk read per platform on the bulk one.
         int slack = 8 * config.fanout().maxStoriesInFlight() + 256;
-        PipelinedRedis redis = RedisClients.createPipelined(vertx, config.redis(), redisUrl, commandBudget + slack);
+        PipelinedRedis redis = RedisClients.createPipelined(vertx, config.redis(), redisUrl, expressBudget + slack);
+        PipelinedRedis bulkRedis = RedisClients.createPipelined(vertx, config.redis(), redisUrl, bulkBudget + slack);
         connections.add(redis);
-        worker = new FanoutWorker(redis, keys, config, commandBudget);
+        connections.add(bulkRedis);
+        FanoutLane express = new FanoutLane(redis, new Permits(expressBudget), new AudienceChunks(redis, keys),
+                chunkSize, chunksInFlight);
+        FanoutLane bulk = new FanoutLane(bulkRedis, new Permits(bulkBudget), new AudienceChunks(bulkRedis, keys),
+                chunkSize, chunksInFlight);
+        worker = new FanoutWorker(keys, config, express, bulk);
         StoryStreams streams = new StoryStreams(redis, keys);
         List<Integer> owned = new ArrayList<>();
         for (int partition = index; partition < keys.partitions(); partition += instances) {

@@ -21,7 +21,7 @@ import java.util.Set;
 
 /**
  * What one fan-out event loop shares between its partition consumers and its claimer: the story slots
- * ({@code fanout.maxStoriesInFlight}), the bound on unanswered commands, the entries in flight (so the
+ * ({@code fanout.maxStoriesInFlight}), its two {@link FanoutLane}s, the entries in flight (so the
  * claimer neither takes over an entry this worker is still working on nor lets another process take it),
  * and the acknowledgement of finished entries.
  *
@@ -40,15 +40,19 @@ final class FanoutWorker {
     private final Set<String> entriesInFlight = new HashSet<>();
     private Promise<Void> drained;
 
-    /** @param pendingCommandBudget unanswered commands this worker's batches may hold on {@code redis} */
-    FanoutWorker(Redis redis, RedisKeys keys, StorycastConfig config, int pendingCommandBudget) {
-        this.redis = Objects.requireNonNull(redis, "redis");
+    /**
+     * @param express the lane of small audiences; its connection carries every other command of the worker
+     * @param bulk    the lane of audiences larger than one chunk
+     */
+    FanoutWorker(RedisKeys keys, StorycastConfig config, FanoutLane express, FanoutLane bulk) {
+        this.redis = express.redis();
         this.keys = Objects.requireNonNull(keys, "keys");
         this.storySlots = new Permits(config.fanout().maxStoriesInFlight());
         this.decoder = new StoryEventDecoder(config.ingest(), System::currentTimeMillis);
-        this.stories = new StoryFanout(redis, keys, new CrossShareStore(redis, keys),
-                new TrayWriter(keys, config.trays().maxStories()),
-                new Permits(pendingCommandBudget), config.fanout());
+        OutboxRoute routes = new OutboxRoute(redis, keys, config.fanout().outboxThreshold(),
+                config.trays().maxStories(), config.ingest().maxStoryAgeMillis(), System::currentTimeMillis);
+        this.stories = new StoryFanout(keys, new CrossShareStore(redis, keys), routes,
+                new TrayWriter(keys, config.trays().maxStories()), express, bulk);
         this.deadLetters = new DeadLetters(redis, keys);
         this.undeliverable = new UndeliverableEntry(new StoryRecords(redis, keys), decoder, deadLetters);
     }

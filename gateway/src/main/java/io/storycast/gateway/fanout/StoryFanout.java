@@ -2,16 +2,16 @@ package io.storycast.gateway.fanout;
 
 import io.storycast.gateway.audience.CrossShare;
 import io.storycast.gateway.audience.CrossShareStore;
-import io.storycast.gateway.config.FanoutConfig;
 import io.storycast.gateway.redis.LuaScript;
 import io.storycast.gateway.redis.RedisKeys;
+import io.storycast.gateway.story.Audience;
 import io.storycast.gateway.story.Platform;
 import io.storycast.gateway.story.StoryEvent;
 import io.storycast.gateway.trays.StoryRecord;
+import io.storycast.gateway.trays.OutboxLinks;
 import io.storycast.gateway.trays.StoryRecords;
 import io.storycast.gateway.trays.TrayWriter;
 import io.vertx.core.Future;
-import io.vertx.redis.client.Redis;
 
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -24,31 +24,37 @@ import java.util.Set;
 /**
  * The fan-out of one story: resolves its target platforms from the author's cross-share preference (the
  * source platform always, others as the preference and the event's {@code shareTo} allow), writes its
- * record once ({@code story-begin.lua}), then fans out to every target not yet done, in parallel (a
- * target that fails records why, {@link TargetFanout}). A
- * redelivered story finds the record of the earlier delivery and resumes from its progress; its targets
- * are the ones resolved the first time, so a preference changed meanwhile does not split a story.
+ * record once ({@code story-begin.lua}), then fans out to every target not yet done, in parallel. Per
+ * target it first chooses the route ({@link OutboxRoute}: a push into the trays, or the audience's
+ * outbox for a large audience) and the lane (express for an audience that fits in one chunk, bulk
+ * otherwise); a target that fails records why ({@link TargetFanout}). A redelivered story finds the
+ * record of the earlier delivery and resumes from its progress; its targets and routes are the ones
+ * chosen the first time, so a preference or audience changed meanwhile does not split a story.
  */
 final class StoryFanout {
     private static final LuaScript BEGIN = LuaScript.load(StoryFanout.class, "story-begin.lua");
 
-    private final Redis redis;
     private final RedisKeys keys;
     private final CrossShareStore crossShares;
-    private final AudienceChunks chunks;
+    private final OutboxRoute routes;
+    private final OutboxLinks links;
     private final TrayWriter trays;
-    private final Permits pendingCommands;
-    private final FanoutConfig config;
+    private final FanoutLane express;
+    private final FanoutLane bulk;
 
-    StoryFanout(Redis redis, RedisKeys keys, CrossShareStore crossShares, TrayWriter trays, Permits pendingCommands,
-                FanoutConfig config) {
-        this.redis = Objects.requireNonNull(redis, "redis");
+    /**
+     * @param express the lane of small audiences, whose connection also carries every story's own commands
+     * @param bulk    the lane of audiences larger than a chunk
+     */
+    StoryFanout(RedisKeys keys, CrossShareStore crossShares, OutboxRoute routes, TrayWriter trays,
+                FanoutLane express, FanoutLane bulk) {
         this.keys = Objects.requireNonNull(keys, "keys");
         this.crossShares = Objects.requireNonNull(crossShares, "crossShares");
-        this.chunks = new AudienceChunks(redis, keys);
+        this.routes = Objects.requireNonNull(routes, "routes");
+        this.links = new OutboxLinks(keys);
         this.trays = Objects.requireNonNull(trays, "trays");
-        this.pendingCommands = Objects.requireNonNull(pendingCommands, "pendingCommands");
-        this.config = Objects.requireNonNull(config, "config");
+        this.express = Objects.requireNonNull(express, "express");
+        this.bulk = Objects.requireNonNull(bulk, "bulk");
     }
 
     /**
@@ -72,7 +78,7 @@ final class StoryFanout {
     /** @return the story hash as an earlier delivery left it, or as this call wrote it */
     private Future<Map<String, String>> begin(StoryEvent story, String entry, Set<Platform> targets) {
         List<String> fields = StoryRecord.initialFields(story, entry, targets);
-        return BEGIN.call(redis, request -> {
+        return BEGIN.call(express.redis(), request -> {
             request.arg(1).arg(keys.story(story.platform(), story.storyId())).arg(story.expiresAtMillis());
             fields.forEach(request::arg);
         }).map(reply -> reply.size() == 0 ? asMap(fields) : StoryRecords.asMap(reply));
@@ -86,11 +92,29 @@ final class StoryFanout {
         for (Platform target : StoryRecord.parseTargets(hash.get(StoryRecord.TARGETS))) {
             TargetProgress progress = TargetProgress.of(hash, target);
             if (!progress.isDone()) {
-                targets.add(new TargetFanout(redis, keys, chunks, trays, pendingCommands, story, target, progress,
-                        config.chunkSize(), config.chunksInFlight()).run());
+                // The privacy rule: only the source platform uses the story's own list (close friends stay there).
+                Audience list = target == story.platform() ? story.audience() : Audience.DEFAULT;
+                targets.add(routes.decide(story, target, list, progress.route()).compose(decision ->
+                        new TargetFanout(laneFor(decision), keys, story, plan(story, target, list, decision), progress)
+                                .run()));
             }
         }
         return Future.all(targets).mapEmpty();
+    }
+
+    private FanoutLane laneFor(OutboxRoute.Decision decision) {
+        boolean scansOneChunk = decision.audienceSize() < express.chunkSize();
+        return scansOneChunk || (decision.route() == TargetProgress.Route.OUTBOX && decision.linked()) ? express : bulk;
+    }
+
+    private TargetFanout.Plan plan(StoryEvent story, Platform target, Audience list, OutboxRoute.Decision decision) {
+        if (decision.route() == TargetProgress.Route.PUSH) {
+            return new TargetFanout.Plan(target, list, decision.route(), new ChunkWrites.TrayWrites(trays, target,
+                    RedisKeys.trayMember(story.platform(), story.storyId()), story.createdAtMillis(),
+                    story.storyId().hashCode()), true);
+        }
+        return new TargetFanout.Plan(target, list, decision.route(),
+                new ChunkWrites.LinkWrites(links, keys, target, list, story.authorId()), !decision.linked());
     }
 
     private static Map<String, String> asMap(List<String> flat) {

@@ -5,11 +5,9 @@ import io.storycast.gateway.story.Audience;
 import io.storycast.gateway.story.Platform;
 import io.storycast.gateway.story.StoryEvent;
 import io.storycast.gateway.trays.StoryRecord;
-import io.storycast.gateway.trays.TrayWriter;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.redis.client.Command;
-import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 
@@ -18,12 +16,14 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The fan-out of one story to one platform: reads the audience chunk by chunk and writes each chunk's
- * trays in one pipelined batch. Up to {@code chunksInFlight} batches await Redis while the next chunk is
- * read, so Redis is not idle while the gateway builds a batch.
+ * The fan-out of one story to one platform: reads the audience chunk by chunk and writes each chunk in one
+ * pipelined batch ({@link ChunkWrites}: the story into the trays, or the trays' links to the audience's
+ * outbox). Up to {@code chunksInFlight} batches await Redis while the next chunk is read, so Redis is not
+ * idle while the gateway builds a batch. A story routed to an outbox whose audience is already linked
+ * scans nothing: its one write was the route's.
  *
- * <p>Progress ({@link TargetProgress}: cursor, writes so far, state) is stored only for chunks whose every
- * tray write succeeded: it rides in the next batch, and the last chunk's in a final one. So a redelivered
+ * <p>Progress ({@link TargetProgress}: route, cursor, writes so far, state) is stored only for chunks whose
+ * every write succeeded: it rides in the next batch, and the last chunk's in a final one. So a redelivered
  * story resumes after the last chunk known to be written, and a write that fails (a full Redis, a tray
  * key of the wrong type) fails again on every delivery until the story is dead-lettered, instead of
  * being skipped. Every batch also re-arms the story hash's expiry (a progress write must not revive an
@@ -33,16 +33,10 @@ import java.util.Objects;
  * <p>Not thread-safe: runs on its worker's event loop.
  */
 final class TargetFanout {
-    private final Redis redis;
-    private final AudienceChunks chunks;
-    private final TrayWriter trays;
-    private final Permits pendingCommands;
+    private final FanoutLane lane;
     private final StoryEvent story;
     private final String storyKey;
-    private final Platform target;
-    private final Audience list;
-    private final int chunkSize;
-    private final int chunksInFlight;
+    private final Plan plan;
     private final Promise<Boolean> finished = Promise.promise();
 
     /** Where the next chunk starts and how many writes the chunks read so far hold. */
@@ -58,27 +52,34 @@ final class TargetFanout {
     private int writesInFlight;
 
     /**
-     * @param pendingCommands the worker's bound on unanswered commands: a batch waits for permits for all
-     *                        its commands, so the connection's queue never overflows
-     * @param progress        where an earlier delivery got to
+     * What to fan out to one platform.
+     *
+     * @param target        the platform
+     * @param list          the audience list there (the story's own on its source platform, else default)
+     * @param route         push or outbox, recorded with the progress
+     * @param writes        what each chunk writes
+     * @param scansAudience false when nothing is left to write but the progress
      */
-    TargetFanout(Redis redis, RedisKeys keys, AudienceChunks chunks, TrayWriter trays, Permits pendingCommands,
-                 StoryEvent story, Platform target, TargetProgress progress, int chunkSize, int chunksInFlight) {
-        this.redis = Objects.requireNonNull(redis, "redis");
-        this.chunks = Objects.requireNonNull(chunks, "chunks");
-        this.trays = Objects.requireNonNull(trays, "trays");
-        this.pendingCommands = Objects.requireNonNull(pendingCommands, "pendingCommands");
+    record Plan(Platform target, Audience list, TargetProgress.Route route, ChunkWrites writes, boolean scansAudience) {
+        Plan {
+            Objects.requireNonNull(target, "target");
+            Objects.requireNonNull(list, "list");
+            Objects.requireNonNull(route, "route");
+            Objects.requireNonNull(writes, "writes");
+        }
+    }
+
+    /** @param progress where an earlier delivery got to */
+    TargetFanout(FanoutLane lane, RedisKeys keys, StoryEvent story, Plan plan, TargetProgress progress) {
+        this.lane = Objects.requireNonNull(lane, "lane");
         this.story = Objects.requireNonNull(story, "story");
-        this.target = Objects.requireNonNull(target, "target");
+        this.plan = Objects.requireNonNull(plan, "plan");
         this.storyKey = keys.story(story.platform(), story.storyId());
-        // The privacy rule: only the source platform uses the story's own list (close friends stay there).
-        this.list = target == story.platform() ? story.audience() : Audience.DEFAULT;
         this.readCursor = progress.cursor();
         this.readWritten = progress.written();
         this.writtenCursor = progress.cursor();
         this.writtenCount = progress.written();
-        this.chunkSize = chunkSize;
-        this.chunksInFlight = chunksInFlight;
+        this.exhausted = !plan.scansAudience();
     }
 
     /** @return true once every chunk is written, false when the story was retracted part-way */
@@ -94,17 +95,19 @@ final class TargetFanout {
         if (exhausted) {
             if (writesInFlight == 0) {
                 writesInFlight = -1; // the final batch, sent once
-                List<Request> batch = new ArrayList<>(3);
+                List<Request> batch = new ArrayList<>(4);
+                plan.writes().addCompletion(batch);
                 addProgress(batch, TargetProgress.State.DONE);
                 send(batch, null, 0, true);
             }
             return;
         }
-        if (reading || writesInFlight >= chunksInFlight) {
+        if (reading || writesInFlight >= lane.chunksInFlight()) {
             return;
         }
         reading = true;
-        chunks.next(target, story.authorId(), list, readCursor, chunkSize).onComplete(read -> {
+        lane.chunks().next(plan.target(), story.authorId(), plan.list(), readCursor, lane.chunkSize(),
+                plan.writes().skipsMutedSubscribers()).onComplete(read -> {
             reading = false;
             if (read.failed()) {
                 fail(read.cause());
@@ -116,14 +119,13 @@ final class TargetFanout {
     }
 
     private void write(AudienceChunks.Chunk chunk) {
-        exhausted = chunk.scanned() < chunkSize;
+        exhausted = chunk.scanned() < lane.chunkSize();
         if (chunk.last() != null) {
             readCursor = chunk.last();
         }
         readWritten += chunk.subscribers().size();
-        List<Request> batch = new ArrayList<>(TrayWriter.commandsFor(chunk.subscribers().size()) + 3);
-        trays.addWrites(batch, target, chunk.subscribers(), RedisKeys.trayMember(story.platform(), story.storyId()),
-                story.createdAtMillis(), story.storyId().hashCode() + chunkNumber++);
+        List<Request> batch = new ArrayList<>(plan.writes().commandsFor(chunk.subscribers().size()) + 3);
+        plan.writes().addWrites(batch, chunk.subscribers(), chunkNumber++);
         if (progressUnsaved) {
             addProgress(batch, TargetProgress.State.IN_PROGRESS);
         }
@@ -131,12 +133,14 @@ final class TargetFanout {
         String cursorAfter = readCursor;
         long writtenAfter = readWritten;
         int commands = batch.size() + 2;
-        pendingCommands.whenAvailable(commands, () -> send(batch, cursorAfter, writtenAfter, false));
+        lane.pendingCommands().whenAvailable(commands, () -> send(batch, cursorAfter, writtenAfter, false));
     }
 
     private void addProgress(List<Request> batch, TargetProgress.State state) {
+        Platform target = plan.target();
         Request progress = Request.cmd(Command.HSET).arg(storyKey)
                 .arg(TargetProgress.stateField(target)).arg(state.wireName())
+                .arg(TargetProgress.routeField(target)).arg(plan.route().wireName())
                 .arg(TargetProgress.writtenField(target)).arg(writtenCount);
         if (writtenCursor != null) {
             progress.arg(TargetProgress.cursorField(target)).arg(writtenCursor);
@@ -156,7 +160,7 @@ final class TargetFanout {
         batch.add(Request.cmd(Command.PEXPIREAT).arg(storyKey).arg(story.expiresAtMillis()));
         batch.add(Request.cmd(Command.HEXISTS).arg(storyKey).arg(StoryRecord.RETRACTED));
         int commands = batch.size();
-        redis.batch(batch).onComplete(sent -> {
+        lane.redis().batch(batch).onComplete(sent -> {
             if (last) {
                 if (sent.failed()) {
                     fail(sent.cause());
@@ -165,7 +169,7 @@ final class TargetFanout {
                 }
                 return;
             }
-            pendingCommands.release(commands);
+            lane.pendingCommands().release(commands);
             writesInFlight--;
             if (sent.failed()) {
                 fail(sent.cause());
@@ -191,10 +195,10 @@ final class TargetFanout {
         if (!finished.tryFail(failure)) {
             return;
         }
-        redis.batch(List.of(
+        lane.redis().batch(List.of(
                 Request.cmd(Command.HSET).arg(storyKey)
-                        .arg(TargetProgress.stateField(target)).arg(TargetProgress.State.FAILED.wireName())
-                        .arg(TargetProgress.reasonField(target)).arg(String.valueOf(failure.getMessage())),
+                        .arg(TargetProgress.stateField(plan.target())).arg(TargetProgress.State.FAILED.wireName())
+                        .arg(TargetProgress.reasonField(plan.target())).arg(String.valueOf(failure.getMessage())),
                 Request.cmd(Command.PEXPIREAT).arg(storyKey).arg(story.expiresAtMillis())));
     }
 

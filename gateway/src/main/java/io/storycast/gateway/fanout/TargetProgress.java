@@ -8,16 +8,18 @@ import java.util.Objects;
 /**
  * The fan-out progress of one story on one target platform, kept in the story's hash beside its record
  * so a redelivered story resumes after the last chunk written instead of starting over. Fields, per
- * target: {@code state:<platform>}, {@code written:<platform>} (tray writes so far),
+ * target: {@code state:<platform>}, {@code route:<platform>} (push or outbox), {@code written:<platform>}
+ * (writes so far: tray writes, or links when an outbox's audience is being linked),
  * {@code cursor:<platform>} (the last audience member of the last chunk written) and
  * {@code reason:<platform>} (why the last attempt failed).
  *
  * @param state   where the fan-out stands
- * @param written tray writes done so far, at least 0
+ * @param route   the way the story goes to the platform, or {@code null} before the first progress write
+ * @param written writes done so far, at least 0
  * @param cursor  the audience member after which the next chunk starts, or {@code null} to start at the first
  * @param reason  why the last attempt failed, or {@code null}
  */
-public record TargetProgress(State state, long written, String cursor, String reason) {
+public record TargetProgress(State state, Route route, long written, String cursor, String reason) {
 
     /** Where a story's fan-out to one platform stands. */
     public enum State {
@@ -43,7 +45,34 @@ public record TargetProgress(State state, long written, String cursor, String re
         }
     }
 
-    public static final TargetProgress PENDING = new TargetProgress(State.PENDING, 0, null, null);
+    /**
+     * The way a story goes to a platform (the hybrid fan-out): pushed into every member's tray, or written
+     * once into the author's outbox, which the members' tray reads merge.
+     */
+    public enum Route {
+        PUSH("push"), OUTBOX("outbox");
+
+        private final String wireName;
+
+        Route(String wireName) {
+            this.wireName = wireName;
+        }
+
+        public String wireName() {
+            return wireName;
+        }
+
+        static Route fromWireName(String name) {
+            for (Route route : values()) {
+                if (route.wireName.equals(name)) {
+                    return route;
+                }
+            }
+            return null;
+        }
+    }
+
+    public static final TargetProgress PENDING = new TargetProgress(State.PENDING, null, 0, null, null);
 
     public TargetProgress {
         Objects.requireNonNull(state, "state");
@@ -51,6 +80,10 @@ public record TargetProgress(State state, long written, String cursor, String re
 
     public static String stateField(Platform target) {
         return "state:" + target.wireName();
+    }
+
+    public static String routeField(Platform target) {
+        return "route:" + target.wireName();
     }
 
     public static String writtenField(Platform target) {
@@ -72,7 +105,8 @@ public record TargetProgress(State state, long written, String cursor, String re
             return PENDING;
         }
         String written = storyHash.get(writtenField(target));
-        return new TargetProgress(State.fromWireName(state), written == null ? 0 : Long.parseLong(written),
+        return new TargetProgress(State.fromWireName(state), Route.fromWireName(storyHash.get(routeField(target))),
+                written == null ? 0 : Long.parseLong(written),
                 storyHash.get(cursorField(target)), storyHash.get(reasonField(target)));
     }
 

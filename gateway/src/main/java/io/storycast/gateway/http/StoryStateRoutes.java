@@ -71,6 +71,9 @@ final class StoryStateRoutes {
         for (Platform target : StoryRecord.parseTargets(hash.get(StoryRecord.TARGETS))) {
             TargetProgress progress = TargetProgress.of(hash, target);
             JsonObject state = new JsonObject().put("state", progress.state().wireName()).put("written", progress.written());
+            if (progress.route() != null) {
+                state.put("route", progress.route().wireName());
+            }
             if (progress.reason() != null && !progress.isDone()) {
                 state.put("reason", progress.reason());
             }

@@ -23,12 +23,18 @@ import java.util.zip.CRC32C;
  *                                            default audience on instagram
  * {storycast:aud:instagram:a1}:close_friends sorted set: the author's close friends on instagram
  * {storycast:aud:instagram:a1}:muted         set: the subscribers who muted the author on instagram
+ * {storycast:aud:instagram:a1}:outbox:default         sorted set: the stories of a large audience (hybrid
+ *                                                     fan-out), member and score as in trays
+ * {storycast:aud:instagram:a1}:outbox-links:default   string: "linking" while the fan-out links the
+ *                                                     audience's members to the outbox, then "linked"
  * {storycast:p3}:dead-letters                stream: stories the fan-out gave up on, with the reason
  * {storycast:story:instagram:s1}             hash: the story record (author, times, media, caption) and its
  *                                            fan-out state per target platform; expires with the story
  * {storycast:tray:facebook:u7}               sorted set: the subscriber's tray on facebook; member
  *                                            "&lt;source platform&gt;:&lt;storyId&gt;", score createdAt (epoch ms);
  *                                            no expiry: reads and the tray janitor remove dead stories
+ * {storycast:tray:facebook:u7}:outbox-links  set: the outboxes the subscriber's tray merges, members
+ *                                            "&lt;list&gt;:&lt;authorId&gt;" (e.g. "default:a1")
  * </pre>
  *
  * <p>An author's audiences and mutes on one platform share a hash tag, so the fan-out reads a chunk of
@@ -123,6 +129,27 @@ public final class RedisKeys {
         return audienceTag(platform, authorId) + ":muted";
     }
 
+    /**
+     * @return the sorted set of the stories an author posts to a large audience (the pull half of the hybrid
+     *         fan-out); in the slot of the audience, so one script checks a reader's membership and reads it
+     */
+    public String outbox(Platform platform, String authorId, Audience list) {
+        return audienceTag(platform, authorId) + ":outbox:" + list.wireName();
+    }
+
+    /**
+     * @return the string that says whether an audience's members are linked to its outbox: absent (never
+     *         large), {@code linking} or {@code linked}; while it exists, the audience API links new members
+     */
+    public String outboxLinkState(Platform platform, String authorId, Audience list) {
+        return audienceTag(platform, authorId) + ":outbox-links:" + list.wireName();
+    }
+
+    /** @return the set of the outboxes a subscriber's tray on a platform merges; in the slot of the tray */
+    public String outboxLinks(Platform platform, String subscriberId) {
+        return tray(platform, subscriberId) + ":outbox-links";
+    }
+
     /** @return the hash holding a story's record and fan-out state, in a slot of its own */
     public String story(Platform source, String storyId) {
         return "{" + prefix + ":story:" + source.wireName() + ":" + storyId + "}";
@@ -133,9 +160,12 @@ public final class RedisKeys {
         return "{" + prefix + ":tray:" + platform.wireName() + ":" + subscriberId + "}";
     }
 
-    /** @return a {@code SCAN MATCH} pattern matching every tray key (braces are literal in Redis patterns) */
+    /**
+     * @return a {@code SCAN MATCH} pattern matching every tray key and nothing else: a tray key is all hash
+     *         tag, so it ends with the brace (braces are literal in Redis patterns)
+     */
     public String trayPattern() {
-        return "{" + prefix + ":tray:*";
+        return "{" + prefix + ":tray:*}";
     }
 
     /** @return a story's member in trays: {@code "<source platform>:<storyId>"} */

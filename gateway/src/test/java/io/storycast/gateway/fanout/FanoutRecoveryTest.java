@@ -54,7 +54,9 @@ class FanoutRecoveryTest {
                 "STORYCAST_FANOUT_CHUNK_SIZE", "7",
                 "STORYCAST_FANOUT_CLAIM_IDLE_MILLIS", "300",
                 "STORYCAST_FANOUT_CLAIM_INTERVAL_MILLIS", "100",
-                "STORYCAST_FANOUT_MAX_DELIVERIES", Integer.toString(MAX_DELIVERIES)));
+                "STORYCAST_FANOUT_MAX_DELIVERIES", Integer.toString(MAX_DELIVERIES),
+                // The large audiences here are pushed into every tray: that is what must survive the faults.
+                "STORYCAST_FANOUT_OUTBOX_THRESHOLD", "1000000"));
         redis = fixture.redis();
         gateway = fixture.gateway();
     }

@@ -222,8 +222,8 @@ class FanoutTest {
         assertThat(state.getJsonObject("media")).isEqualTo(new JsonObject().put("id", "media-" + storyId).put("kind", "image"));
         assertThat(state.getString("retractedAt")).isNull();
         assertThat(state.getJsonObject("fanout")).isEqualTo(new JsonObject()
-                .put("instagram", new JsonObject().put("state", "done").put("written", 2))
-                .put("facebook", new JsonObject().put("state", "done").put("written", 1)));
+                .put("instagram", new JsonObject().put("state", "done").put("written", 2).put("route", "push"))
+                .put("facebook", new JsonObject().put("state", "done").put("written", 1).put("route", "push")));
     }
 
     @Test

@@ -90,10 +90,26 @@ public final class FanoutFixture implements AutoCloseable {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
     }
 
+    /** Removes members from an audience through the bulk API. */
+    public void removeFromAudience(String platform, String authorId, String list, List<String> members) {
+        HttpResponse<String> response = gateway.send(HttpRequest.newBuilder(gateway.uri("/v1/audiences/" + platform + "/" + authorId + "/" + list + "/remove"))
+                .header("Authorization", "Bearer " + PRODUCER_KEY)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(new JsonArray(List.copyOf(members)).encode())));
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    }
+
     public void mute(String platform, String subscriberId, String authorId) {
         HttpResponse<String> response = gateway.send(HttpRequest.newBuilder(gateway.uri("/v1/mutes/" + platform + "/" + subscriberId + "/" + authorId))
                 .header("Authorization", "Bearer " + PRODUCER_KEY)
                 .PUT(HttpRequest.BodyPublishers.noBody()));
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(204);
+    }
+
+    public void unmute(String platform, String subscriberId, String authorId) {
+        HttpResponse<String> response = gateway.send(HttpRequest.newBuilder(gateway.uri("/v1/mutes/" + platform + "/" + subscriberId + "/" + authorId))
+                .header("Authorization", "Bearer " + PRODUCER_KEY)
+                .DELETE());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(204);
     }
 
@@ -123,6 +139,38 @@ public final class FanoutFixture implements AutoCloseable {
         HttpResponse<String> response = gateway.getTray(platform, subscriberId, "limit=50");
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         return new JsonObject(response.body()).getJsonArray("stories");
+    }
+
+    /**
+     * Reads a whole tray page by page, following each page's {@code next} cursor.
+     *
+     * @param pageSize stories per page
+     * @return the story ids, newest first, as {@code "<sourcePlatform>:<storyId>"}
+     */
+    public List<String> wholeTray(String platform, String subscriberId, int pageSize) {
+        List<String> stories = new ArrayList<>();
+        String cursor = null;
+        for (int page = 0; page < 1000; page++) {
+            HttpResponse<String> response = gateway.getTray(platform, subscriberId,
+                    "limit=" + pageSize + (cursor == null ? "" : "&cursor=" + cursor));
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+            JsonObject body = new JsonObject(response.body());
+            body.getJsonArray("stories").forEach(story -> stories.add(((JsonObject) story).getString("sourcePlatform")
+                    + ":" + ((JsonObject) story).getString("storyId")));
+            cursor = body.getString("next");
+            if (cursor == null) {
+                return stories;
+            }
+        }
+        throw new AssertionError("tray " + platform + "/" + subscriberId + " did not end within 1000 pages");
+    }
+
+    /** @return the story's state as {@code GET /v1/stories/{platform}/{storyId}} answers it */
+    public JsonObject storyState(String platform, String storyId) {
+        HttpResponse<String> response = gateway.send(HttpRequest.newBuilder(gateway.uri("/v1/stories/" + platform + "/" + storyId))
+                .header("Authorization", "Bearer " + PRODUCER_KEY).GET());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return new JsonObject(response.body());
     }
 
     /** @return the story ids in a tray, newest first */
