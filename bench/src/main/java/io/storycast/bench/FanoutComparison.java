@@ -137,15 +137,22 @@ public final class FanoutComparison {
     }
 
     private static void seedAudience(Redis redis, int followers) throws Exception {
-        String audience = "{storycast:aud:instagram:" + AUTHOR + "}:default";
+        seedAudience(redis, AUTHOR, "u", followers);
+    }
+
+    /** Seeds an author's instagram followers {@code <prefix>0000000...} straight into Redis. */
+    static void seedAudience(Redis redis, String author, String memberPrefix, int followers) throws Exception {
+        String audience = "{storycast:aud:instagram:" + author + "}:default";
         for (int from = 0; from < followers; from += 10_000) {
             Request zadd = Request.cmd(Command.ZADD).arg(audience);
             for (int i = from; i < Math.min(followers, from + 10_000); i++) {
-                zadd.arg(0).arg(String.format("u%07d", i));
+                zadd.arg(0).arg(String.format("%s%07d", memberPrefix, i));
             }
             call(redis, zadd);
         }
-        System.out.printf("seeded %,d followers of %s%n", followers, AUTHOR);
+        if (followers >= 10_000) {
+            System.out.printf("seeded %,d followers of %s%n", followers, author);
+        }
     }
 
     private static Optional<IngestComparison.Result> redisBenchmark(int port, int keys, Path out) throws Exception {
@@ -155,7 +162,7 @@ public final class FanoutComparison {
                         "ZADD", "{storycast:tray:rb:__rand_int__}", "1", "instagram:raw-story"));
     }
 
-    private static Response call(Redis redis, Request request) throws Exception {
+    static Response call(Redis redis, Request request) throws Exception {
         return redis.send(request).await(60, TimeUnit.SECONDS);
     }
 }

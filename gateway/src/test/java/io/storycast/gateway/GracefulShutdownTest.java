@@ -1,6 +1,7 @@
 package io.storycast.gateway;
 
 import io.storycast.gateway.redis.RedisKeys;
+import io.storycast.gateway.testing.ForkedGateway;
 import io.storycast.gateway.testing.StoryEvents;
 import io.storycast.gateway.testing.TestGateway;
 import io.storycast.gateway.testing.StoryStreamContents;
@@ -10,15 +11,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -29,8 +26,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -39,7 +34,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * concurrent producers and gets SIGTERM mid-stream. Every story it acknowledged must be in Redis.
  */
 class GracefulShutdownTest {
-    private static final Pattern LISTENING = Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)");
     /** When SIGTERM was sent (System.nanoTime), 0 before. */
     private final java.util.concurrent.atomic.AtomicLong stopSentNanos = new java.util.concurrent.atomic.AtomicLong();
     /** Requests sent before SIGTERM that got an HTTP answer after it. */
@@ -58,11 +52,10 @@ class GracefulShutdownTest {
 
     @Test
     void losesNoAcknowledgedEventWhenStoppedUnderLoad() throws Exception {
-        Process process = startGatewayProcess();
-        List<String> log = java.util.Collections.synchronizedList(new ArrayList<>());
-        try {
-            Thread logReader = readLog(process, log);
-            int port = awaitListeningPort(log);
+        try (ForkedGateway gateway = ForkedGateway.start("gateway process", redis.url(),
+                Map.of("STORYCAST_SHUTDOWN_DRAIN_TIMEOUT_SECONDS", "10"))) {
+            Process process = gateway.process();
+            int port = gateway.port();
             Set<String> acknowledged = ConcurrentHashMap.newKeySet();
             AtomicInteger refusedOrCut = new AtomicInteger();
             CountDownLatch enoughAccepted = new CountDownLatch(300);
@@ -79,8 +72,8 @@ class GracefulShutdownTest {
             assertThat(process.toHandle().destroy()).isTrue();
 
             assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("the gateway exits after draining").isTrue();
-            logReader.join(10_000);
-            assertThat(String.join("\n", log)).contains("stopping: draining in-flight requests").contains("stopped");
+            gateway.awaitLogEnd();
+            assertThat(String.join("\n", gateway.log())).contains("stopping: draining in-flight requests").contains("stopped");
             for (Thread producer : producers) {
                 producer.join(30_000);
                 assertThat(producer.isAlive()).isFalse();
@@ -93,56 +86,6 @@ class GracefulShutdownTest {
             // Draining: requests already in flight when SIGTERM arrived were answered, not cut off.
             assertThat(answeredAfterStop.get()).as("in-flight requests answered after SIGTERM").isPositive();
             assertThat(refusedOrCut.get()).as("every producer was turned away once the gateway stopped").isEqualTo(producers.size());
-        } finally {
-            process.destroyForcibly();
-        }
-    }
-
-    private static Process startGatewayProcess() throws IOException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder builder = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                StorycastGateway.class.getName()).redirectErrorStream(true);
-        builder.environment().putAll(TestGateway.environment(redis.url(), Map.of("STORYCAST_SHUTDOWN_DRAIN_TIMEOUT_SECONDS", "10")));
-        return builder.start();
-    }
-
-    /** Copies the gateway's log into {@code log} (and to this test's output) until the process ends. */
-    private static Thread readLog(Process process, List<String> log) {
-        Thread reader = new Thread(() -> {
-            try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-                    System.out.println("[gateway process] " + line);
-                    synchronized (log) {
-                        log.add(line);
-                        log.notifyAll();
-                    }
-                }
-            } catch (IOException e) {
-                log.add("log reader failed: " + e);
-            }
-        });
-        reader.setDaemon(true);
-        reader.start();
-        return reader;
-    }
-
-    /** Waits (on the log, not on a clock) until the gateway says which port it listens on. */
-    private static int awaitListeningPort(List<String> log) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        synchronized (log) {
-            while (true) {
-                for (String line : log) {
-                    Matcher matcher = LISTENING.matcher(line);
-                    if (matcher.find()) {
-                        return Integer.parseInt(matcher.group(1));
-                    }
-                }
-                long remainingMillis = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-                if (remainingMillis <= 0) {
-                    throw new AssertionError("the gateway did not start listening:\n" + String.join("\n", log));
-                }
-                log.wait(remainingMillis);
-            }
         }
     }
 

@@ -63,9 +63,9 @@ public final class FanoutVerticle extends VerticleBase {
         connections.add(redis);
         connections.add(bulkRedis);
         FanoutLane express = new FanoutLane(redis, new Permits(expressBudget), new AudienceChunks(redis, keys),
-                chunkSize, chunksInFlight);
+                chunkSize, chunksInFlight, vertx, () -> 0);
         FanoutLane bulk = new FanoutLane(bulkRedis, new Permits(bulkBudget), new AudienceChunks(bulkRedis, keys),
-                chunkSize, chunksInFlight);
+                chunkSize, chunksInFlight, vertx, redis::outstandingRequests);
         worker = new FanoutWorker(keys, config, express, bulk);
         StoryStreams streams = new StoryStreams(redis, keys);
         List<Integer> owned = new ArrayList<>();

@@ -133,7 +133,8 @@ final class TargetFanout {
         String cursorAfter = readCursor;
         long writtenAfter = readWritten;
         int commands = batch.size() + 2;
-        lane.pendingCommands().whenAvailable(commands, () -> send(batch, cursorAfter, writtenAfter, false));
+        lane.pendingCommands().whenAvailable(commands,
+                () -> lane.whenPriorityWorkIdle(() -> send(batch, cursorAfter, writtenAfter, false)));
     }
 
     private void addProgress(List<Request> batch, TargetProgress.State state) {
@@ -144,6 +145,10 @@ final class TargetFanout {
                 .arg(TargetProgress.writtenField(target)).arg(writtenCount);
         if (writtenCursor != null) {
             progress.arg(TargetProgress.cursorField(target)).arg(writtenCursor);
+        }
+        if (state == TargetProgress.State.DONE) {
+            // Every write before this batch was confirmed by now: the end of the fan-out's latency.
+            progress.arg(TargetProgress.finishedAtField(target)).arg(System.currentTimeMillis());
         }
         batch.add(progress);
         progressUnsaved = false;

@@ -10,8 +10,8 @@ import java.util.Objects;
  * so a redelivered story resumes after the last chunk written instead of starting over. Fields, per
  * target: {@code state:<platform>}, {@code route:<platform>} (push or outbox), {@code written:<platform>}
  * (writes so far: tray writes, or links when an outbox's audience is being linked),
- * {@code cursor:<platform>} (the last audience member of the last chunk written) and
- * {@code reason:<platform>} (why the last attempt failed).
+ * {@code cursor:<platform>} (the last audience member of the last chunk written),
+ * {@code reason:<platform>} (why the last attempt failed) and {@code finishedAt:<platform>} (when it was done).
  *
  * @param state   where the fan-out stands
  * @param route   the way the story goes to the platform, or {@code null} before the first progress write
@@ -92,6 +92,11 @@ public record TargetProgress(State state, Route route, long written, String curs
 
     public static String cursorField(Platform target) {
         return "cursor:" + target.wireName();
+    }
+
+    /** When the last write of the platform's fan-out was confirmed, epoch ms; written with the state done. */
+    public static String finishedAtField(Platform target) {
+        return "finishedAt:" + target.wireName();
     }
 
     public static String reasonField(Platform target) {

@@ -74,6 +74,10 @@ final class StoryStateRoutes {
             if (progress.route() != null) {
                 state.put("route", progress.route().wireName());
             }
+            String finishedAt = hash.get(TargetProgress.finishedAtField(target));
+            if (finishedAt != null && progress.isDone()) {
+                state.put("finishedAt", instant(finishedAt));
+            }
             if (progress.reason() != null && !progress.isDone()) {
                 state.put("reason", progress.reason());
             }

@@ -36,6 +36,7 @@ public final class PipelinedRedis implements Redis {
     private Future<RedisConnection> connection;
     private long lastFailedConnectNanos;
     private boolean closed;
+    private int outstandingRequests;
 
     /**
      * @param connector              makes connections (a client built by {@link RedisClients})
@@ -89,9 +90,19 @@ public final class PipelinedRedis implements Redis {
                 : bounded(opened.batch(requests)));
     }
 
+    /**
+     * @return the commands and batches sent on this client and not answered yet (a batch counts once); lets
+     *         a lower-priority sender hold back while this one waits for Redis
+     */
+    public int outstandingRequests() {
+        return outstandingRequests;
+    }
+
     /** Bounds an answer by the command timeout; a timeout drops the connection it was sent on. */
     private <T> Future<T> bounded(Future<T> answer) {
         Future<RedisConnection> sentOn = connection;
+        outstandingRequests++;
+        answer.onComplete(done -> outstandingRequests--);
         return answer.timeout(commandTimeoutMillis, TimeUnit.MILLISECONDS)
                 .onFailure(failure -> {
                     if (failure instanceof TimeoutException) {

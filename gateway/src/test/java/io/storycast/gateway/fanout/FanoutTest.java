@@ -17,6 +17,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -212,6 +214,7 @@ class FanoutTest {
         fixture.audience("instagram", author, "default", subscribers("follower", 2));
         fixture.audience("facebook", author, "default", subscribers("friend", 1));
         String storyId = id("story");
+        Instant postedAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         fixture.post(story("instagram", storyId, author, "default", 1));
         fixture.awaitFanoutDone("instagram", storyId);
 
@@ -221,7 +224,12 @@ class FanoutTest {
         assertThat(state.getString("authorId")).isEqualTo(author);
         assertThat(state.getJsonObject("media")).isEqualTo(new JsonObject().put("id", "media-" + storyId).put("kind", "image"));
         assertThat(state.getString("retractedAt")).isNull();
-        assertThat(state.getJsonObject("fanout")).isEqualTo(new JsonObject()
+        JsonObject fanout = state.getJsonObject("fanout");
+        for (String target : List.of("instagram", "facebook")) {
+            Instant finishedAt = Instant.parse((String) fanout.getJsonObject(target).remove("finishedAt"));
+            assertThat(finishedAt).isBetween(postedAt, Instant.now());
+        }
+        assertThat(fanout).isEqualTo(new JsonObject()
                 .put("instagram", new JsonObject().put("state", "done").put("written", 2).put("route", "push"))
                 .put("facebook", new JsonObject().put("state", "done").put("written", 1).put("route", "push")));
     }
