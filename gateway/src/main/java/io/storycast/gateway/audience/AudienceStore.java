@@ -77,11 +77,36 @@ public final class AudienceStore {
                 linked = linked.compose(done -> {
                     List<Request> batch = new ArrayList<>(slice.size());
                     links.addChanges(batch, add, platform, slice, list, authorId);
-                    return redis.batch(batch).mapEmpty();
+                    return redis.batch(batch).compose(sent -> add ? Future.succeededFuture()
+                            : relinkReadded(platform, authorId, list, slice));
                 });
             }
             return linked.map(count);
         }));
+    }
+
+    /**
+     * Links again those of {@code removed} who are members after all: an add on another connection may have
+     * re-added and linked one between this removal's script and its unlink. Adds link after they add, so a
+     * check made after the unlink sees every add whose link the unlink may have removed.
+     */
+    private Future<Void> relinkReadded(Platform platform, String authorId, Audience list, List<String> removed) {
+        Request scores = Request.cmd(Command.ZMSCORE).arg(keys.audience(platform, authorId, list));
+        removed.forEach(scores::arg);
+        return redis.send(scores).compose(reply -> {
+            List<String> members = new ArrayList<>();
+            for (int i = 0; i < removed.size(); i++) {
+                if (reply.get(i) != null) {
+                    members.add(removed.get(i));
+                }
+            }
+            if (members.isEmpty()) {
+                return Future.succeededFuture();
+            }
+            List<Request> batch = new ArrayList<>(members.size());
+            links.addChanges(batch, true, platform, members, list, authorId);
+            return redis.batch(batch).mapEmpty();
+        });
     }
 
     /** @return the number of members */

@@ -11,6 +11,7 @@ import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -38,6 +39,7 @@ final class TargetFanout {
     private final String storyKey;
     private final Plan plan;
     private final Promise<Boolean> finished = Promise.promise();
+    private final ArrayDeque<Runnable> heldSends = new ArrayDeque<>();
 
     /** Where the next chunk starts and how many writes the chunks read so far hold. */
     private String readCursor;
@@ -133,8 +135,24 @@ final class TargetFanout {
         String cursorAfter = readCursor;
         long writtenAfter = readWritten;
         int commands = batch.size() + 2;
-        lane.pendingCommands().whenAvailable(commands,
-                () -> lane.whenPriorityWorkIdle(() -> send(batch, cursorAfter, writtenAfter, false)));
+        lane.pendingCommands().whenAvailable(commands, () -> sendInOrder(() -> send(batch, cursorAfter, writtenAfter, false)));
+    }
+
+    /**
+     * Sends chunk batches in chunk order, even while a lane holds them back for the express lane: a later
+     * chunk sent before an earlier one would store a cursor past a chunk not yet written.
+     */
+    private void sendInOrder(Runnable send) {
+        heldSends.add(send);
+        if (heldSends.size() == 1) {
+            lane.whenPriorityWorkIdle(this::sendHeld);
+        }
+    }
+
+    private void sendHeld() {
+        while (!heldSends.isEmpty()) {
+            heldSends.poll().run();
+        }
     }
 
     private void addProgress(List<Request> batch, TargetProgress.State state) {

@@ -110,8 +110,13 @@ public record TargetProgress(State state, Route route, long written, String curs
             return PENDING;
         }
         String written = storyHash.get(writtenField(target));
-        return new TargetProgress(State.fromWireName(state), Route.fromWireName(storyHash.get(routeField(target))),
-                written == null ? 0 : Long.parseLong(written),
+        String cursor = storyHash.get(cursorField(target));
+        long writtenSoFar = written == null ? 0 : Long.parseLong(written);
+        Route route = Route.fromWireName(storyHash.get(routeField(target)));
+        if (route == null && (cursor != null || writtenSoFar > 0)) {
+            route = Route.PUSH; // progress from before routes were recorded was always a push
+        }
+        return new TargetProgress(State.fromWireName(state), route, writtenSoFar,
                 storyHash.get(cursorField(target)), storyHash.get(reasonField(target)));
     }
 

@@ -64,25 +64,56 @@ final class OutboxReader {
         }
         return Future.all(pages).map(all -> {
             Request unlink = Request.cmd(Command.SREM).arg(keys.outboxLinks(platform, subscriberId));
-            boolean anyGone = false;
+            List<String> gone = new ArrayList<>();
             for (int i = 0; i < links.size(); i++) {
                 Response page = all.resultAt(i);
                 if (page == null || page.get(0).toInteger() == 0) {
                     unlink.arg(links.get(i));
-                    anyGone = true;
+                    gone.add(links.get(i));
                     continue;
                 }
                 for (int j = 1; j + 1 < page.size(); j += 2) {
                     String story = page.get(j).toString();
                     long score = (long) Double.parseDouble(page.get(j + 1).toString());
+                    if (after != null && score == after.score() && story.compareTo(after.member()) >= 0) {
+                        continue; // at or before the cursor, in the order sorted sets use
+                    }
                     candidates.putIfAbsent(story, new TrayCursor(score, story));
                     outboxOf.putIfAbsent(story, outboxes.get(i));
                 }
             }
-            if (anyGone) {
-                redis.send(unlink); // best effort: the next read tries again
+            if (!gone.isEmpty()) {
+                // Best effort: the next read tries again. Then repair a race with a re-add in between.
+                redis.send(unlink).onSuccess(done -> relinkMembers(platform, subscriberId, gone));
             }
             return null;
+        });
+    }
+
+    /**
+     * Links again the outboxes of {@code unlinked} whose audience has the subscriber after all: a re-add may
+     * have linked it between the membership check and the unlink. The audience API links after it adds, so
+     * a check made after the unlink sees every add whose link the unlink may have removed.
+     */
+    private void relinkMembers(Platform platform, String subscriberId, List<String> unlinked) {
+        List<Request> checks = new ArrayList<>();
+        List<String> removed = new ArrayList<>();
+        for (String link : unlinked) {
+            OutboxLinks.Link parsed = OutboxLinks.parse(link);
+            if (parsed != null) {
+                removed.add(link);
+                checks.add(Request.cmd(Command.ZSCORE).arg(keys.audience(platform, parsed.authorId(), parsed.list()))
+                        .arg(subscriberId));
+            }
+        }
+        List<Future<Response>> scores = new ArrayList<>(checks.size());
+        checks.forEach(check -> scores.add(redis.send(check)));
+        Future.all(scores).onSuccess(all -> {
+            for (int i = 0; i < removed.size(); i++) {
+                if (all.resultAt(i) != null) {
+                    redis.send(Request.cmd(Command.SADD).arg(keys.outboxLinks(platform, subscriberId)).arg(removed.get(i)));
+                }
+            }
         });
     }
 }

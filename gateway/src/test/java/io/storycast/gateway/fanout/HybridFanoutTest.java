@@ -71,6 +71,7 @@ class HybridFanoutTest {
         stories.add(story("facebook", "fb-public", "celeb", "default", 30));
         stories.add(story("instagram", "ig-public-2", "celeb", "default", 20));
         stories.add(story("instagram", "ig-same-time", "small", "default", 20));
+        stories.add(story("instagram", "ig-public-3", "celeb", "default", 20));
         for (FanoutFixture side : List.of(pushOnly, hybrid)) {
             side.crossShare("celeb", new JsonObject().put("instagram", new JsonArray().add("facebook"))
                     .put("facebook", new JsonArray().add("instagram")));
@@ -87,11 +88,12 @@ class HybridFanoutTest {
         Map<String, List<String>> merged = trays(hybrid);
         assertThat(merged).isEqualTo(pushed);
         // Stories of the same time: the greater member first, as everywhere in a tray.
-        assertThat(pushed.get("instagram/f1")).containsExactly("instagram:ig-same-time", "instagram:ig-public-2",
+        assertThat(pushed.get("instagram/f1")).containsExactly("instagram:ig-same-time", "instagram:ig-public-3",
+                "instagram:ig-public-2",
                 "facebook:fb-public", "instagram:ig-close", "instagram:ig-small", "instagram:ig-public-1");
         assertThat(pushed.get("instagram/f29")).as("f29 muted the celebrity on instagram")
                 .containsExactly("instagram:ig-same-time", "instagram:ig-small");
-        assertThat(pushed.get("facebook/f12")).containsExactly("instagram:ig-public-2", "facebook:fb-public",
+        assertThat(pushed.get("facebook/f12")).containsExactly("instagram:ig-public-3", "instagram:ig-public-2", "facebook:fb-public",
                 "instagram:ig-public-1");
         assertThat(pushed.get("facebook/f2")).isEmpty();
 
