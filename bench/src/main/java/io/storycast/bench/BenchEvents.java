@@ -1,10 +1,18 @@
 package io.storycast.bench;
 
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 
-/** A realistic story event (about 300 bytes of JSON), created a second ago. */
+/** A realistic story event (about 300 bytes of JSON), created a second ago, and how the benchmarks post one. */
 final class BenchEvents {
+    /** The key of the default configuration's development producer, which every benchmark gateway runs with. */
+    static final String PRODUCER_KEY = "storycast-dev-key";
+
     private BenchEvents() {
     }
 
@@ -13,5 +21,13 @@ final class BenchEvents {
                 + "\",\"createdAt\":\"" + Instant.now().minusSeconds(1).truncatedTo(ChronoUnit.MILLIS)
                 + "\",\"audience\":\"default\",\"media\":{\"id\":\"media-" + storyId + "\",\"kind\":\"image\"},"
                 + "\"caption\":\"a story for the benchmark\",\"shareTo\":[\"facebook\",\"whatsapp\"]}";
+    }
+
+    /** Posts one event to {@code /v1/stories}; answers the status code (202 when accepted). */
+    static Future<Integer> post(HttpClient http, String event) {
+        return http.request(HttpMethod.POST, "/v1/stories")
+                .compose(request -> request.putHeader("Authorization", "Bearer " + PRODUCER_KEY)
+                        .putHeader("Content-Type", "application/json").send(event))
+                .map(HttpClientResponse::statusCode);
     }
 }

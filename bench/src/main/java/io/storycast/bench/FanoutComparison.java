@@ -5,8 +5,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisOptions;
@@ -15,9 +13,7 @@ import io.vertx.redis.client.Response;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.time.LocalDate;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -31,8 +27,8 @@ import java.util.concurrent.TimeUnit;
  * the Vert.x client sending batches of ZADD to random tray-like keys (the same client the gateway uses),
  * and {@code redis-benchmark -P 64} when installed; plus, for scale, the same batches with a PEXPIRE per key
  * (what a tray write would cost if it renewed an expiry, which the design avoids). The gateway runs as its fat jar in its own JVM; the audience is seeded straight into
- * Redis (seeding is not measured); each story's fan-out is timed from its 202 to the moment its record
- * says every chunk is written.
+ * Redis (seeding is not measured); each story's fan-out is timed by {@link LargeFanout}, from its post to
+ * the {@code finishedAt} its record gets when the last tray write is confirmed.
  *
  * <pre>java -cp bench/target/benchmarks.jar io.storycast.bench.FanoutComparison [--followers 1000000]
  *      [--stories 2] [--seconds 10] [--chunk-size 1000] [--gateway-jar gateway/target/storycast-gateway.jar]
@@ -91,33 +87,12 @@ public final class FanoutComparison {
 
     private static IngestComparison.Result fanOutOneStory(HttpClient http, Redis redis, RedisCounters cpu, String storyId,
                                                           int followers) throws Exception {
-        String event = new JsonObject().put("platform", "instagram").put("storyId", storyId).put("authorId", AUTHOR)
-                .put("createdAt", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString()).put("audience", "default")
-                .put("media", new JsonObject().put("id", "m-" + storyId).put("kind", "image")).encode();
         RedisCounters.Snapshot before = cpu.read();
-        long started = System.nanoTime();
-        int status = http.request(HttpMethod.POST, "/v1/stories")
-                .compose(request -> request.putHeader("Authorization", "Bearer storycast-dev-key")
-                        .putHeader("Content-Type", "application/json").send(event))
-                .map(response -> response.statusCode()).await(30, TimeUnit.SECONDS);
-        if (status != 202) {
-            throw new IllegalStateException("the story was not accepted: " + status);
-        }
-        String storyKey = "{storycast:story:instagram:" + storyId + "}";
-        Response state;
-        do {
-            Thread.sleep(10); // the benchmark's sampling interval, not a synchronisation: it bounds the timing error
-            state = call(redis, Request.cmd(Command.HMGET).arg(storyKey).arg("state:instagram").arg("written:instagram"));
-        } while (state.get(0) == null || !"done".equals(state.get(0).toString()));
-        double elapsedSeconds = (System.nanoTime() - started) / 1e9;
-        long written = state.get(1).toLong();
-        if (written != followers) {
-            throw new IllegalStateException("the fan-out wrote " + written + " trays, not " + followers);
-        }
+        LargeFanout.Result fanout = LargeFanout.start(http, redis, AUTHOR, storyId).awaitDone(followers);
         RedisCounters.Snapshot after = cpu.read();
         IngestComparison.Result result = new IngestComparison.Result(String.format(
-                "gateway fan-out of one story to %,d followers (%.2f s)", followers, elapsedSeconds),
-                "tray writes/s", written / elapsedSeconds, after.cpuMicrosPerEvent(before, written), 0);
+                "gateway fan-out of one story to %,d followers (%.2f s)", followers, fanout.seconds()),
+                "tray writes/s", fanout.writesPerSecond(), after.cpuMicrosPerEvent(before, followers), 0);
         System.out.printf("%-70s %,14.0f %s  (Redis CPU %.2f us/write)%n", result.name(), result.perSecond(),
                 result.unit(), result.redisMicrosPerEvent());
         return result;

@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.stream.IntStream;
 
 /**
@@ -77,7 +78,7 @@ public final class FanoutLatency {
                     environment, out.resolve("gateway.log"))) {
                 HttpClient http = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1")
                         .setDefaultPort(gateway.port()), new PoolOptions().setHttp1MaxSize(64));
-                OpenStoryLoad load = new OpenStoryLoad(vertx, http, "storycast-dev-key");
+                OpenStoryLoad load = new OpenStoryLoad(vertx, http);
                 FanoutFinish finish = new FanoutFinish(redis);
 
                 // Warm-up: the JIT compiles the ingest and fan-out paths (a cold gateway is 10x slower at first).
@@ -86,11 +87,13 @@ public final class FanoutLatency {
                         : finish.latencies(load.run("steady", smallAuthors, rate, seconds, () -> true));
                 Histogram baseline = finish.latencies(load.run("lane-baseline", smallAuthors, laneRate, seconds, () -> true));
 
-                LargeFanout large = LargeFanout.start(vertx, http, redis, CELEBRITY, "celebrity-story");
+                LargeFanout large = LargeFanout.start(http, redis, CELEBRITY, "celebrity-story");
                 Histogram beside = finish.latencies(load.run("beside-large", smallAuthors, laneRate, 120, large::running));
                 LargeFanout.Result largeResult = large.awaitDone(celebrityFollowers);
 
-                lines.add(String.format("| steady, %.0f stories/s | %s |", rate, FanoutFinish.summary(steady)));
+                if (rate > 0) {
+                    lines.add(String.format("| steady, %.0f stories/s | %s |", rate, FanoutFinish.summary(steady)));
+                }
                 lines.add(String.format("| lane baseline, %.0f stories/s | %s |", laneRate, FanoutFinish.summary(baseline)));
                 lines.add(String.format("| beside a %,d-follower fan-out (%.1f s, %,.0f tray writes/s), %.0f stories/s | %s |",
                         celebrityFollowers, largeResult.seconds(), largeResult.writesPerSecond(), laneRate,
@@ -135,7 +138,7 @@ public final class FanoutLatency {
                     slice.forEach(story -> reads.add(Request.cmd(Command.HGET)
                             .arg("{storycast:story:instagram:" + story.storyId() + "}").arg("finishedAt:instagram")));
                     List<Response> finished = redis.batch(reads).await();
-                    if (finished.stream().allMatch(java.util.Objects::nonNull)) {
+                    if (finished.stream().allMatch(Objects::nonNull)) {
                         for (int i = 0; i < slice.size(); i++) {
                             double latencyMillis = finished.get(i).toLong() - slice.get(i).intendedEpochMillis();
                             histogram.recordValue(Math.max(0, Math.round(latencyMillis * 1000)));

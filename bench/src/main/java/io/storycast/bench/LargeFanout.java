@@ -1,21 +1,17 @@
 package io.storycast.bench;
 
-import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.concurrent.TimeUnit;
 
 /**
  * One story of a large audience, posted and then watched until its fan-out is done, so a load can run
- * beside it for exactly as long as it runs.
+ * beside it for exactly as long as it runs. Its duration runs from just before the post to the
+ * {@code finishedAt} its record gets when the last tray write is confirmed (epoch ms).
  */
 final class LargeFanout {
     /** The fan-out's duration, from the post to its {@code finishedAt}, and its tray writes per second. */
@@ -36,15 +32,10 @@ final class LargeFanout {
         this.watcher.setDaemon(true);
     }
 
-    static LargeFanout start(Vertx vertx, HttpClient http, Redis redis, String authorId, String storyId) throws Exception {
-        String event = new JsonObject().put("platform", "instagram").put("storyId", storyId).put("authorId", authorId)
-                .put("createdAt", Instant.now().truncatedTo(ChronoUnit.MILLIS).toString()).put("audience", "default")
-                .put("media", new JsonObject().put("id", "m-" + storyId).put("kind", "image")).encode();
+    static LargeFanout start(HttpClient http, Redis redis, String authorId, String storyId) throws Exception {
+        String event = BenchEvents.event(storyId, authorId);
         long postedAt = System.currentTimeMillis();
-        int status = http.request(HttpMethod.POST, "/v1/stories")
-                .compose(request -> request.putHeader("Authorization", "Bearer storycast-dev-key")
-                        .putHeader("Content-Type", "application/json").send(event))
-                .map(response -> response.statusCode()).await(30, TimeUnit.SECONDS);
+        int status = BenchEvents.post(http, event).await(30, TimeUnit.SECONDS);
         if (status != 202) {
             throw new IllegalStateException("the large story was not accepted: " + status);
         }

@@ -3,11 +3,7 @@ package io.storycast.bench;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.json.JsonObject;
 
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -28,12 +24,10 @@ final class OpenStoryLoad {
 
     private final Vertx vertx;
     private final HttpClient http;
-    private final String producerKey;
 
-    OpenStoryLoad(Vertx vertx, HttpClient http, String producerKey) {
+    OpenStoryLoad(Vertx vertx, HttpClient http) {
         this.vertx = Objects.requireNonNull(vertx, "vertx");
         this.http = Objects.requireNonNull(http, "http");
-        this.producerKey = Objects.requireNonNull(producerKey, "producerKey");
     }
 
     /**
@@ -63,7 +57,7 @@ final class OpenStoryLoad {
                         baseEpochMillis + intendedNanos / 1e6);
                 sent.add(story);
                 outstanding[0]++;
-                post(story).onComplete(answer -> {
+                BenchEvents.post(http, BenchEvents.event(story.storyId(), story.authorId())).onComplete(answer -> {
                     outstanding[0]--;
                     if (answer.failed() || answer.result() != 202) {
                         finished.tryFail(answer.failed() ? answer.cause().toString() : "answered " + answer.result());
@@ -86,16 +80,5 @@ final class OpenStoryLoad {
             vertx.cancelTimer(timer);
         }
         return sent;
-    }
-
-    private io.vertx.core.Future<Integer> post(SentStory story) {
-        String event = new JsonObject().put("platform", "instagram").put("storyId", story.storyId())
-                .put("authorId", story.authorId())
-                .put("createdAt", Instant.now().truncatedTo(ChronoUnit.MILLIS).toString()).put("audience", "default")
-                .put("media", new JsonObject().put("id", "m-" + story.storyId()).put("kind", "image")).encode();
-        return http.request(HttpMethod.POST, "/v1/stories")
-                .compose(request -> request.putHeader("Authorization", "Bearer " + producerKey)
-                        .putHeader("Content-Type", "application/json").send(event))
-                .map(response -> response.statusCode());
     }
 }

@@ -1,11 +1,9 @@
 package io.storycast.gateway.fanout;
 
-import io.storycast.gateway.redis.RedisKeys;
 import io.storycast.gateway.story.Audience;
 import io.storycast.gateway.story.Platform;
 import io.storycast.gateway.trays.OutboxLinks;
 import io.storycast.gateway.trays.TrayWriter;
-import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 
 import java.util.List;
@@ -74,11 +72,9 @@ sealed interface ChunkWrites permits ChunkWrites.TrayWrites, ChunkWrites.LinkWri
      * Links every member's tray to the outbox, muted or not (a tray read checks mutes, so an unmute shows
      * the author's stories again), then marks the audience linked so later stories skip this.
      */
-    record LinkWrites(OutboxLinks links, RedisKeys keys, Platform target, Audience list, String authorId)
-            implements ChunkWrites {
+    record LinkWrites(OutboxLinks links, Platform target, Audience list, String authorId) implements ChunkWrites {
         public LinkWrites {
             Objects.requireNonNull(links, "links");
-            Objects.requireNonNull(keys, "keys");
             Objects.requireNonNull(target, "target");
             Objects.requireNonNull(list, "list");
             Objects.requireNonNull(authorId, "authorId");
@@ -101,7 +97,7 @@ sealed interface ChunkWrites permits ChunkWrites.TrayWrites, ChunkWrites.LinkWri
 
         @Override
         public void addCompletion(List<Request> batch) {
-            batch.add(Request.cmd(Command.SET).arg(keys.outboxLinkState(target, authorId, list)).arg("linked"));
+            links.addLinked(batch, target, list, authorId);
         }
     }
 }

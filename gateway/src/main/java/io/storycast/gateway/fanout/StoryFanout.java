@@ -114,7 +114,7 @@ final class StoryFanout {
                     story.storyId().hashCode()), true);
         }
         return new TargetFanout.Plan(target, list, decision.route(),
-                new ChunkWrites.LinkWrites(links, keys, target, list, story.authorId()), !decision.linked());
+                new ChunkWrites.LinkWrites(links, target, list, story.authorId()), !decision.linked());
     }
 
     private static Map<String, String> asMap(List<String> flat) {

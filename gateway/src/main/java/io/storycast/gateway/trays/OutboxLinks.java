@@ -59,4 +59,9 @@ public final class OutboxLinks {
             batch.add(Request.cmd(command).arg(keys.outboxLinks(platform, subscriber)).arg(member));
         }
     }
+
+    /** Appends the write that marks an audience's members all linked, so later stories skip the linking. */
+    public void addLinked(List<Request> batch, Platform platform, Audience list, String authorId) {
+        batch.add(Request.cmd(Command.SET).arg(keys.outboxLinkState(platform, authorId, list)).arg("linked"));
+    }
 }

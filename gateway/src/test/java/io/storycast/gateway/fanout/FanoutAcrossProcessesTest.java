@@ -9,6 +9,7 @@ import io.storycast.gateway.testing.TestGateway;
 import io.storycast.gateway.testing.TestRedis;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Response;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -73,7 +74,7 @@ class FanoutAcrossProcessesTest {
             for (int a = 0; a < SMALL_AUTHORS; a++) {
                 post(a % 2 == 0 ? first : second, story("whatsapp", "small-story-" + a, "small-author-" + a, "default", 1));
             }
-            org.awaitility.Awaitility.await().atMost(DEADLINE).pollInterval(Duration.ofMillis(2)).until(() ->
+            Awaitility.await().atMost(DEADLINE).pollInterval(Duration.ofMillis(2)).until(() ->
                     Long.parseLong(hash("large-story").getOrDefault("written:whatsapp", "0")) > 0);
             String holder = consumerHolding(KEYS.partitionOf("large-author"));
             ForkedGateway victim = holder.startsWith("gw-a") ? first : second;
@@ -82,18 +83,18 @@ class FanoutAcrossProcessesTest {
             victim.kill();
             long writtenAtTheKill = Long.parseLong(hash("large-story").get("written:whatsapp"));
 
-            org.awaitility.Awaitility.await().atMost(DEADLINE).untilAsserted(() ->
+            Awaitility.await().atMost(DEADLINE).untilAsserted(() ->
                     assertThat(hash("large-story")).containsEntry("state:whatsapp", "done"));
             assertThat(writtenAtTheKill).as("the kill came in the middle of the fan-out").isLessThan(LARGE);
             assertThat(missingFrom(large, "large-story")).as("trays without the large story").isZero();
             for (int a = 0; a < SMALL_AUTHORS; a++) {
                 String storyId = "small-story-" + a;
-                org.awaitility.Awaitility.await().atMost(DEADLINE).untilAsserted(() ->
+                Awaitility.await().atMost(DEADLINE).untilAsserted(() ->
                         assertThat(hash(storyId)).containsEntry("state:whatsapp", "done"));
                 assertThat(missingFrom(smallAudience(a), storyId)).as("trays without %s", storyId).isZero();
             }
             assertThat(trayStoryIds(survivor, "fan-00000")).as("a story written twice shows once").containsExactly("large-story");
-            org.awaitility.Awaitility.await().atMost(DEADLINE).untilAsserted(() -> {
+            Awaitility.await().atMost(DEADLINE).untilAsserted(() -> {
                 for (int partition = 0; partition < KEYS.partitions(); partition++) {
                     assertThat(pending(partition)).as("entries still pending on partition %d", partition).isZero();
                 }

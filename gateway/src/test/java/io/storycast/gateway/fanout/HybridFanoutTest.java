@@ -97,13 +97,31 @@ class HybridFanoutTest {
                 "instagram:ig-public-1");
         assertThat(pushed.get("facebook/f2")).isEmpty();
 
-        JsonObject state = hybrid.storyState("instagram", "ig-public-1").getJsonObject("fanout");
-        assertThat(state.getJsonObject("instagram").getString("route")).isEqualTo("outbox");
-        assertThat(state.getJsonObject("facebook").getString("route")).isEqualTo("outbox");
-        assertThat(hybrid.storyState("instagram", "ig-close").getJsonObject("fanout")
-                .getJsonObject("instagram").getString("route")).isEqualTo("push");
-        assertThat(pushOnly.storyState("instagram", "ig-public-1").getJsonObject("fanout")
-                .getJsonObject("instagram").getString("route")).isEqualTo("push");
+        assertThat(route(hybrid, "ig-public-1", "instagram")).isEqualTo("outbox");
+        assertThat(route(hybrid, "ig-public-1", "facebook")).isEqualTo("outbox");
+        assertThat(route(hybrid, "ig-close", "instagram")).isEqualTo("push");
+        assertThat(route(pushOnly, "ig-public-1", "instagram")).isEqualTo("push");
+    }
+
+    /**
+     * Gives an instagram author {@link #LARGE} followers {@code <memberPrefix>1...}, posts the stories (one
+     * minute apart, the last newest) and waits until each went to the outbox.
+     */
+    private static void postToLargeAudience(String authorId, String memberPrefix, String... storyIds) {
+        hybrid.audience("instagram", authorId, "default",
+                IntStream.rangeClosed(1, LARGE).mapToObj(i -> memberPrefix + i).toList());
+        for (int i = 0; i < storyIds.length; i++) {
+            hybrid.post(story("instagram", storyIds[i], authorId, "default", 5 + storyIds.length - i));
+        }
+        for (String storyId : storyIds) {
+            hybrid.awaitFanoutDone("instagram", storyId);
+            assertThat(route(hybrid, storyId, "instagram")).as("route of %s", storyId).isEqualTo("outbox");
+        }
+    }
+
+    /** @return the route an instagram story took to {@code target}, as its state shows it */
+    private static String route(FanoutFixture side, String storyId, String target) {
+        return side.storyState("instagram", storyId).getJsonObject("fanout").getJsonObject(target).getString("route");
     }
 
     /** @return every tray of the data set, read whole in pages of 2 (so pages cut across tray and outboxes) */
@@ -119,10 +137,7 @@ class HybridFanoutTest {
 
     @Test
     void memberWhoJoinsALinkedAudienceLaterSeesItsOutboxAndOneWhoLeavesDoesNot() {
-        List<String> members = IntStream.rangeClosed(1, LARGE).mapToObj(i -> "joiner-base-" + i).toList();
-        hybrid.audience("instagram", "celeb-join", "default", members);
-        hybrid.post(story("instagram", "join-1", "celeb-join", "default", 5));
-        hybrid.awaitFanoutDone("instagram", "join-1");
+        postToLargeAudience("celeb-join", "joiner-base-", "join-1");
 
         hybrid.audience("instagram", "celeb-join", "default", List.of("late-joiner"));
         hybrid.removeFromAudience("instagram", "celeb-join", "default", List.of("joiner-base-1"));
@@ -134,10 +149,7 @@ class HybridFanoutTest {
 
     @Test
     void muteAndUnmuteApplyToOutboxStoriesWhenTheTrayIsRead() {
-        List<String> members = IntStream.rangeClosed(1, LARGE).mapToObj(i -> "muter-" + i).toList();
-        hybrid.audience("instagram", "celeb-mute", "default", members);
-        hybrid.post(story("instagram", "mute-1", "celeb-mute", "default", 5));
-        hybrid.awaitFanoutDone("instagram", "mute-1");
+        postToLargeAudience("celeb-mute", "muter-", "mute-1");
         assertThat(hybrid.trayStoryIds("instagram", "muter-1")).containsExactly("mute-1");
 
         hybrid.mute("instagram", "muter-1", "celeb-mute");
@@ -148,12 +160,7 @@ class HybridFanoutTest {
 
     @Test
     void retractedOutboxStoryIsNeverShownAgain() {
-        List<String> members = IntStream.rangeClosed(1, LARGE).mapToObj(i -> "retract-reader-" + i).toList();
-        hybrid.audience("instagram", "celeb-retract", "default", members);
-        hybrid.post(story("instagram", "retract-1", "celeb-retract", "default", 6));
-        hybrid.post(story("instagram", "retract-2", "celeb-retract", "default", 5));
-        hybrid.awaitFanoutDone("instagram", "retract-1");
-        hybrid.awaitFanoutDone("instagram", "retract-2");
+        postToLargeAudience("celeb-retract", "retract-reader-", "retract-1", "retract-2");
         assertThat(hybrid.trayStoryIds("instagram", "retract-reader-7")).containsExactly("retract-2", "retract-1");
 
         HttpResponse<String> deleted = hybrid.gateway().send(HttpRequest.newBuilder(
@@ -176,10 +183,8 @@ class HybridFanoutTest {
         hybrid.post(story("instagram", "rising-outbox", "rising", "default", 8));
         hybrid.awaitFanoutDone("instagram", "rising-outbox");
 
-        assertThat(hybrid.storyState("instagram", "rising-pushed").getJsonObject("fanout")
-                .getJsonObject("instagram").getString("route")).isEqualTo("push");
-        assertThat(hybrid.storyState("instagram", "rising-outbox").getJsonObject("fanout")
-                .getJsonObject("instagram").getString("route")).isEqualTo("outbox");
+        assertThat(route(hybrid, "rising-pushed", "instagram")).isEqualTo("push");
+        assertThat(route(hybrid, "rising-outbox", "instagram")).isEqualTo("outbox");
         assertThat(hybrid.trayStoryIds("instagram", "fan-1")).containsExactly("rising-outbox", "rising-pushed");
         assertThat(hybrid.trayStoryIds("instagram", "fan-30")).containsExactly("rising-outbox");
     }
