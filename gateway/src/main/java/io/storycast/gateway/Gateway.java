@@ -1,6 +1,7 @@
 package io.storycast.gateway;
 
 import io.storycast.gateway.auth.ApiKeyRegistry;
+import io.storycast.gateway.config.RedisConfig;
 import io.storycast.gateway.config.StorycastConfig;
 import io.storycast.gateway.fanout.FanoutVerticle;
 import io.storycast.gateway.http.GatewayHttpVerticle;
@@ -8,6 +9,8 @@ import io.storycast.gateway.http.InFlightLimiter;
 import io.storycast.gateway.http.Readiness;
 import io.storycast.gateway.http.SharedHttpState;
 import io.storycast.gateway.redis.EmbeddedRedis;
+import io.storycast.gateway.redis.EmbeddedRedisCluster;
+import io.storycast.gateway.redis.LocalRedis;
 import io.storycast.gateway.redis.PipelinedRedis;
 import io.storycast.gateway.redis.RedisClients;
 import io.storycast.gateway.redis.RedisKeys;
@@ -35,14 +38,14 @@ public final class Gateway implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
 
     private final StorycastConfig config;
-    private final EmbeddedRedis embeddedRedis;
+    private final LocalRedis embeddedRedis;
     private final String redisUrl;
     private final Vertx vertx;
     private final Readiness readiness = new Readiness();
     private int port;
     private boolean closed;
 
-    private Gateway(StorycastConfig config, EmbeddedRedis embeddedRedis, String redisUrl) {
+    private Gateway(StorycastConfig config, LocalRedis embeddedRedis, String redisUrl) {
         this.config = config;
         this.embeddedRedis = embeddedRedis;
         this.redisUrl = redisUrl;
@@ -56,14 +59,11 @@ public final class Gateway implements AutoCloseable {
      */
     public static Gateway start(StorycastConfig config) {
         Objects.requireNonNull(config, "config");
-        EmbeddedRedis embedded = null;
+        LocalRedis embedded = null;
         String url = config.redis().url();
         if (url == null) {
-            Path dataDir = Path.of(config.redis().embedded().dataDir());
-            embedded = EmbeddedRedis.start(dataDir, config.redis().embedded().appendFsync());
+            embedded = startEmbeddedRedis(config.redis());
             url = embedded.url();
-            LOG.info("no redis.url configured: started an embedded Redis at {} with its append-only file in {}",
-                    url, dataDir.toAbsolutePath());
         }
         Gateway gateway = new Gateway(config, embedded, url);
         try {
@@ -73,6 +73,21 @@ public final class Gateway implements AutoCloseable {
             throw e;
         }
         return gateway;
+    }
+
+    private static LocalRedis startEmbeddedRedis(RedisConfig config) {
+        Path dataDir = Path.of(config.embedded().dataDir());
+        if (config.cluster()) {
+            LocalRedis cluster = EmbeddedRedisCluster.start(dataDir, config.embedded().appendFsync(),
+                    config.embedded().clusterMasters());
+            LOG.info("no redis.url configured: started an embedded Redis Cluster of {} masters at {} with its data in {}",
+                    config.embedded().clusterMasters(), cluster.url(), dataDir.toAbsolutePath());
+            return cluster;
+        }
+        LocalRedis server = EmbeddedRedis.start(dataDir, config.embedded().appendFsync());
+        LOG.info("no redis.url configured: started an embedded Redis at {} with its append-only file in {}",
+                server.url(), dataDir.toAbsolutePath());
+        return server;
     }
 
     private void deploy() {
@@ -112,8 +127,8 @@ public final class Gateway implements AutoCloseable {
                     config.ingest().streamPartitions(), consumer, workers - 1);
         }
         readiness.markStarted();
-        LOG.info("Storycast gateway listening on http://{}:{} (HTTP/1.1 and h2c) with {} event loops, Redis at {}",
-                config.http().host(), port, instances, redisUrl);
+        LOG.info("Storycast gateway listening on http://{}:{} (HTTP/1.1 and h2c) with {} event loops, Redis {} at {}",
+                config.http().host(), port, instances, config.redis().mode(), redisUrl);
         if (config.usesDevelopmentKey()) {
             LOG.warn("a producer, tray reader or admin uses the documented development key '{}': configure producers, "
                     + "readers and admins with real keys before "

@@ -1,13 +1,18 @@
 package io.storycast.gateway;
 
 import io.storycast.gateway.config.ConfigLoader;
+import io.storycast.gateway.config.RedisConfig;
 import io.storycast.gateway.config.StorycastConfig;
 import io.storycast.gateway.redis.RedisKeys;
 import io.storycast.gateway.testing.StoryEvents;
 import io.storycast.gateway.testing.TestRedis;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Command;
 import io.vertx.redis.client.RedisAPI;
+import io.vertx.redis.client.RedisClientType;
+import io.vertx.redis.client.RedisOptions;
+import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,11 +56,54 @@ class EmbeddedRedisDefaultTest {
         }
     }
 
+    @Test
+    void startsAnEmbeddedRedisClusterInClusterModeAndKeepsItAcrossRestarts(@TempDir Path folder) throws Exception {
+        Map<String, String> environment = Map.of(
+                "STORYCAST_HTTP_PORT", "0",
+                "STORYCAST_REDIS_MODE", "cluster",
+                "STORYCAST_REDIS_EMBEDDED_DATA_DIR", folder.resolve("cluster").toString());
+        StorycastConfig config = new ConfigLoader().load(null, environment);
+        String event = StoryEvents.valid().encode();
+        HttpClient http = HttpClient.newHttpClient();
+
+        String firstUrl;
+        try (Gateway gateway = Gateway.start(config)) {
+            firstUrl = gateway.redisUrl();
+            assertThat(RedisConfig.seedUrls(firstUrl)).as("one seed per master").hasSize(3);
+            assertThat(clusterInfo(firstUrl)).contains("cluster_state:ok", "cluster_known_nodes:3", "cluster_size:3");
+            assertFanoutGroupOnEveryPartition(firstUrl, config.ingest().streamPartitions());
+            assertThat(post(http, gateway.port(), event).statusCode()).isEqualTo(202);
+        }
+
+        try (Gateway gateway = Gateway.start(config)) {
+            assertThat(gateway.redisUrl()).as("the same nodes, on the ports kept in the folder").isEqualTo(firstUrl);
+            HttpResponse<String> retry = post(http, gateway.port(), event);
+            assertThat(retry.statusCode()).as("the dedupe marker survived the restart: " + retry.body()).isEqualTo(200);
+            assertThat(retry.body()).contains("\"duplicate\"");
+        }
+    }
+
+    private static String clusterInfo(String seedUrls) {
+        Vertx vertx = Vertx.vertx();
+        try {
+            Redis node = Redis.createClient(vertx, RedisConfig.seedUrls(seedUrls).get(0));
+            return TestRedis.await(node.send(Request.cmd(Command.CLUSTER).arg("INFO"))).toString();
+        } finally {
+            vertx.close().await();
+        }
+    }
+
     /** Checked before any request, so it is start-up (not /readyz) that created the groups. */
     private static void assertFanoutGroupOnEveryPartition(String redisUrl, int partitions) {
         Vertx vertx = Vertx.vertx();
         try {
-            RedisAPI redis = RedisAPI.api(Redis.createClient(vertx, redisUrl));
+            RedisOptions options = new RedisOptions();
+            List<String> seeds = RedisConfig.seedUrls(redisUrl);
+            if (seeds.size() > 1) {
+                options.setType(RedisClientType.CLUSTER);
+            }
+            seeds.forEach(options::addConnectionString);
+            RedisAPI redis = RedisAPI.api(Redis.createClient(vertx, options));
             RedisKeys keys = new RedisKeys("storycast", partitions);
             for (int partition = 0; partition < partitions; partition++) {
                 Response groups = TestRedis.await(redis.xinfo(List.of("GROUPS", keys.storyStream(partition))));

@@ -1,6 +1,8 @@
 package io.storycast.gateway.fanout;
 
 import io.storycast.gateway.config.StorycastConfig;
+import io.storycast.gateway.redis.ClusterMasters;
+import io.storycast.gateway.redis.KeySpaceNodes;
 import io.storycast.gateway.redis.PipelinedRedis;
 import io.storycast.gateway.redis.RedisClients;
 import io.storycast.gateway.redis.RedisKeys;
@@ -33,6 +35,7 @@ public final class FanoutVerticle extends VerticleBase {
     private FanoutWorker worker;
     private long claimTimer = -1;
     private long janitorTimer = -1;
+    private KeySpaceNodes janitorNodes;
 
     /**
      * @param index     this instance's number, {@code 0 <= index < instances}
@@ -82,7 +85,9 @@ public final class FanoutVerticle extends VerticleBase {
         }
         if (index == 0) {
             // One janitor per process, beside the fan-out that fills the trays it cleans.
-            TrayJanitor janitor = new TrayJanitor(redis, keys, config.trays().maxStories(),
+            janitorNodes = config.redis().cluster() ? new ClusterMasters(vertx, config.redis(), redis, redisUrl)
+                    : KeySpaceNodes.standalone(redis);
+            TrayJanitor janitor = new TrayJanitor(janitorNodes, keys, config.trays().maxStories(),
                     config.ingest().maxStoryAgeMillis(),
                     config.trays().sweepKeysPerStep(), System::currentTimeMillis);
             janitorTimer = vertx.setPeriodic(config.trays().sweepIntervalMillis(), tick -> janitor.step());
@@ -103,6 +108,7 @@ public final class FanoutVerticle extends VerticleBase {
         return worker.drain()
                 .timeout(config.shutdown().drainTimeoutSeconds(), TimeUnit.SECONDS)
                 .recover(timeout -> Future.succeededFuture())
+                .eventually(() -> janitorNodes == null ? Future.succeededFuture() : janitorNodes.close())
                 .eventually(() -> Future.all(connections.stream().map(PipelinedRedis::close).toList()));
     }
 }

@@ -4,6 +4,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.embedded.RedisServer;
 import redis.embedded.core.ExecutableProvider;
+import redis.embedded.core.RedisServerBuilder;
 
 import java.io.File;
 import java.io.IOException;
@@ -12,6 +13,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -21,18 +23,20 @@ import java.util.Optional;
  * {@code embedded-redis} jar (Redis 6.2). It writes an append-only file into its data folder, so a
  * restart on the same folder keeps every acknowledged event.
  */
-public final class EmbeddedRedis implements AutoCloseable {
+public final class EmbeddedRedis implements LocalRedis {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedRedis.class);
 
     private final Path dataDir;
     private final String appendFsync;
     private final int port;
+    private final List<String> extraSettings;
     private RedisServer server;
 
-    private EmbeddedRedis(Path dataDir, String appendFsync, int port) {
-        this.dataDir = dataDir;
-        this.appendFsync = appendFsync;
+    private EmbeddedRedis(Path dataDir, String appendFsync, int port, List<String> extraSettings) {
+        this.dataDir = Objects.requireNonNull(dataDir, "dataDir");
+        this.appendFsync = Objects.requireNonNull(appendFsync, "appendFsync");
         this.port = port;
+        this.extraSettings = List.copyOf(extraSettings);
     }
 
     /**
@@ -47,8 +51,23 @@ public final class EmbeddedRedis implements AutoCloseable {
 
     /** Starts a server on a given loopback port, e.g. to bring a stopped one back at the same address. */
     public static EmbeddedRedis startOnPort(Path dataDir, String appendFsync, int port) {
-        EmbeddedRedis redis = new EmbeddedRedis(Objects.requireNonNull(dataDir, "dataDir"),
-                Objects.requireNonNull(appendFsync, "appendFsync"), port);
+        EmbeddedRedis redis = new EmbeddedRedis(dataDir, appendFsync, port, List.of());
+        redis.start();
+        return redis;
+    }
+
+    /**
+     * Starts a server in cluster mode, not yet part of a cluster ({@link EmbeddedRedisCluster} joins them).
+     * Its cluster state ({@code nodes.conf}) lives in its data folder, so a restart on the same folder and
+     * port rejoins the same cluster.
+     *
+     * @param nodeTimeoutMillis how long a node may be unreachable before the cluster counts it as failed
+     */
+    static EmbeddedRedis startClusterNode(Path dataDir, String appendFsync, int port, long nodeTimeoutMillis) {
+        EmbeddedRedis redis = new EmbeddedRedis(dataDir, appendFsync, port, List.of(
+                "cluster-enabled yes",
+                "cluster-config-file nodes.conf",
+                "cluster-node-timeout " + nodeTimeoutMillis));
         redis.start();
         return redis;
     }
@@ -58,19 +77,20 @@ public final class EmbeddedRedis implements AutoCloseable {
         return port;
     }
 
-    /** @return the URL to configure a client with */
+    @Override
     public String url() {
         return "redis://127.0.0.1:" + port;
     }
 
     /** Starts the process again after {@link #stop()}, on the same port and data folder. */
+    @Override
     public synchronized void start() {
         if (server != null && server.isActive()) {
             return;
         }
         try {
             Files.createDirectories(dataDir);
-            server = RedisServer.newRedisServer()
+            RedisServerBuilder builder = RedisServer.newRedisServer()
                     .executableProvider(executable())
                     .bind("127.0.0.1")
                     .port(port)
@@ -80,8 +100,9 @@ public final class EmbeddedRedis implements AutoCloseable {
                     .setting("save \"\"")
                     // dedupe bucket hashes hold many fields: free them off the main thread when they expire
                     .setting("lazyfree-lazy-expire yes")
-                    .setting("protected-mode yes")
-                    .build();
+                    .setting("protected-mode yes");
+            extraSettings.forEach(builder::setting);
+            server = builder.build();
             server.start();
         } catch (IOException e) {
             throw new UncheckedIOException("could not start the embedded Redis on port " + port, e);
@@ -89,6 +110,7 @@ public final class EmbeddedRedis implements AutoCloseable {
     }
 
     /** Stops the process (SIGTERM: Redis flushes its append-only file first). */
+    @Override
     public synchronized void stop() {
         if (server == null) {
             return;
@@ -100,11 +122,6 @@ public final class EmbeddedRedis implements AutoCloseable {
         } finally {
             server = null;
         }
-    }
-
-    @Override
-    public void close() {
-        stop();
     }
 
     private static ExecutableProvider executable() throws IOException {
@@ -130,7 +147,7 @@ public final class EmbeddedRedis implements AutoCloseable {
         return Optional.empty();
     }
 
-    private static int freeLoopbackPort() {
+    static int freeLoopbackPort() {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         } catch (IOException e) {

@@ -26,14 +26,20 @@ import java.util.concurrent.TimeoutException;
  *       trying again; a connect that completes after its timeout is closed, not leaked.</li>
  * </ul>
  *
+ * <p>On a Redis Cluster ({@code cluster} true) the connection is the cluster client's: one socket per
+ * master, each command routed by its key's slot, and each batch split per node.
+ *
  * <p>Not thread-safe: create and use it on one event loop (one per verticle).
  */
 public final class PipelinedRedis implements Redis {
     private final Redis connector;
     private final long commandTimeoutMillis;
     private final long reconnectBackoffMillis;
+    private final boolean cluster;
 
     private Future<RedisConnection> connection;
+    /** In cluster mode, the answer of the latest batch: the next one completes after it. */
+    private Future<List<Response>> latestClusterBatch;
     private long lastFailedConnectNanos;
     private boolean closed;
     private int outstandingRequests;
@@ -44,6 +50,15 @@ public final class PipelinedRedis implements Redis {
      * @param reconnectBackoffMillis after a failed connect, how long commands fail without trying again
      */
     public PipelinedRedis(Redis connector, long commandTimeoutMillis, long reconnectBackoffMillis) {
+        this(connector, commandTimeoutMillis, reconnectBackoffMillis, false);
+    }
+
+    /**
+     * @param cluster whether {@code connector} is a Redis Cluster client: batches are then split per node
+     *                ({@link ClusterBatches})
+     */
+    public PipelinedRedis(Redis connector, long commandTimeoutMillis, long reconnectBackoffMillis, boolean cluster) {
+        this.cluster = cluster;
         this.connector = Objects.requireNonNull(connector, "connector");
         if (commandTimeoutMillis < 1) {
             throw new IllegalArgumentException("commandTimeoutMillis must be at least 1, was " + commandTimeoutMillis);
@@ -83,11 +98,26 @@ public final class PipelinedRedis implements Redis {
                 : bounded(opened.send(request)));
     }
 
+    /**
+     * Sends the commands in one pipelined write. On a standalone server they run in order and batches
+     * complete in the order sent. In cluster mode the batch is split per node and the nodes' parts run
+     * independently, but batches still complete in the order sent (a batch's answer waits for the one
+     * before), so a caller may take the latest completed batch as the newest written.
+     */
     @Override
     public Future<List<Response>> batch(List<Request> requests) {
-        return connect().compose(opened -> opened.pendingQueueFull()
-                ? Future.failedFuture(new RedisBackpressureException())
-                : bounded(opened.batch(requests)));
+        return connect().compose(opened -> {
+            if (opened.pendingQueueFull()) {
+                return Future.failedFuture(new RedisBackpressureException());
+            }
+            if (!cluster) {
+                return bounded(opened.batch(requests));
+            }
+            Future<List<Response>> answer = bounded(ClusterBatches.send(opened, requests));
+            Future<List<Response>> before = latestClusterBatch;
+            latestClusterBatch = before == null ? answer : before.transform(ignored -> answer);
+            return latestClusterBatch;
+        });
     }
 
     /**
@@ -111,14 +141,16 @@ public final class PipelinedRedis implements Redis {
                 });
     }
 
-    /** Drops a broken or stalled connection so the next command opens a new one. */
+    /**
+     * Drops a broken or stalled connection so the next command opens a new one. Only the current connection
+     * is closed: one that is not current was closed when it stopped being so, and a cluster connection
+     * reports the end of each of its node sockets, so one break may be reported several times.
+     */
     private void forget(Future<RedisConnection> broken) {
-        if (broken == null) {
+        if (broken == null || connection != broken) {
             return;
         }
-        if (connection == broken) {
-            connection = null;
-        }
+        connection = null;
         broken.onSuccess(RedisConnection::close);
     }
 

@@ -4,10 +4,13 @@ import io.storycast.gateway.config.RedisConfig;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisClientType;
 import io.vertx.redis.client.RedisOptions;
+import io.vertx.redis.client.RedisReplicas;
 
 /**
- * Builds Redis clients from the configuration: a bounded number of unanswered commands per connection
+ * Builds Redis clients from the configuration (a standalone server, or a Redis Cluster from its seed
+ * nodes): a bounded number of unanswered commands per connection
  * (failing fast when full) and a connect timeout equal to the command timeout, so a dead server is
  * noticed within the same bound.
  */
@@ -37,7 +40,7 @@ public final class RedisClients {
      */
     public static PipelinedRedis createPipelined(Vertx vertx, RedisConfig config, String url, int maxPendingCommands) {
         return new PipelinedRedis(create(vertx, config, url, maxPendingCommands), config.commandTimeoutMillis(),
-                RECONNECT_BACKOFF_MILLIS);
+                RECONNECT_BACKOFF_MILLIS, config.cluster());
     }
 
     /** The connection factory behind {@link PipelinedRedis}. */
@@ -46,13 +49,19 @@ public final class RedisClients {
     }
 
     private static Redis create(Vertx vertx, RedisConfig config, String url, int maxPendingCommands) {
-        RedisOptions options = new RedisOptions()
-                .setConnectionString(url)
-                .setMaxWaitingHandlers(maxPendingCommands)
-                .setNetClientOptions(new NetClientOptions()
-                        .setConnectTimeout(config.commandTimeoutMillis())
-                        .setTcpNoDelay(true)
-                        .setTcpKeepAlive(true));
+        RedisOptions options = new RedisOptions().setMaxWaitingHandlers(maxPendingCommands);
+        if (config.cluster()) {
+            // Every seed is tried for the slot map; commands go to masters only, so a read sees every
+            // acknowledged write (a replica may lag).
+            options.setType(RedisClientType.CLUSTER).setUseReplicas(RedisReplicas.NEVER);
+            RedisConfig.seedUrls(url).forEach(options::addConnectionString);
+        } else {
+            options.setConnectionString(url);
+        }
+        options.setNetClientOptions(new NetClientOptions()
+                .setConnectTimeout(config.commandTimeoutMillis())
+                .setTcpNoDelay(true)
+                .setTcpKeepAlive(true));
         return Redis.createClient(vertx, options);
     }
 }

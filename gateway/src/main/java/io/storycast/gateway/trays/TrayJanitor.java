@@ -1,5 +1,6 @@
 package io.storycast.gateway.trays;
 
+import io.storycast.gateway.redis.KeySpaceNodes;
 import io.storycast.gateway.redis.RedisKeys;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
@@ -17,30 +18,36 @@ import java.util.function.LongSupplier;
  * can outlive (older than the longest lifetime plus the clock skew) and the stories past the cap. A tray
  * left empty is deleted by Redis. This is what makes a tray nobody reads or writes any more go away, so
  * the write path stays one command per subscriber with no expiry to renew. Each step costs one
- * {@code SCAN} and two commands per tray found, in one pipelined batch; a full walk over {@code n} trays
- * takes about {@code n / trays.sweepKeysPerStep} steps.
+ * {@code SCAN} and two commands per tray found, in one pipelined batch on the server scanned; a full walk
+ * over {@code n} trays takes about {@code n / trays.sweepKeysPerStep} steps. On a Redis Cluster a walk
+ * visits the masters one after the other ({@link KeySpaceNodes}), and the next walk asks for the masters
+ * again.
  *
  * <p>Not thread-safe: one instance per process, on one event loop.
  */
 public final class TrayJanitor {
-    private final Redis redis;
+    private final KeySpaceNodes nodes;
     private final String pattern;
     private final int maxStories;
     private final long maxStoryAgeMillis;
     private final int keysPerStep;
     private final LongSupplier clockMillis;
+    /** The servers of the walk under way, or null when the next step starts a new walk. */
+    private List<Redis> walk;
+    private int node;
     private String cursor = "0";
     private boolean stepping;
 
     /**
+     * @param nodes             the servers to walk
      * @param maxStories        a tray's cap
      * @param maxStoryAgeMillis the oldest a story can be and still live, milliseconds
      * @param keysPerStep       the {@code COUNT} hint of each {@code SCAN} step, at least 1
      * @param clockMillis       now, epoch ms
      */
-    public TrayJanitor(Redis redis, RedisKeys keys, int maxStories, long maxStoryAgeMillis, int keysPerStep,
+    public TrayJanitor(KeySpaceNodes nodes, RedisKeys keys, int maxStories, long maxStoryAgeMillis, int keysPerStep,
                        LongSupplier clockMillis) {
-        this.redis = Objects.requireNonNull(redis, "redis");
+        this.nodes = Objects.requireNonNull(nodes, "nodes");
         this.pattern = keys.trayPattern();
         this.maxStories = maxStories;
         this.maxStoryAgeMillis = maxStoryAgeMillis;
@@ -48,19 +55,35 @@ public final class TrayJanitor {
         this.clockMillis = Objects.requireNonNull(clockMillis, "clockMillis");
     }
 
-    /** @return the number of trays this step cleaned; none while the previous step is still running */
+    /**
+     * @return the number of trays this step cleaned; none while the previous step is still running. A
+     *         failed step starts the walk over (the masters may have changed).
+     */
     public Future<Integer> step() {
         if (stepping) {
             return Future.succeededFuture(0);
         }
         stepping = true;
-        return redis.send(Request.cmd(Command.SCAN).arg(cursor).arg("MATCH").arg(pattern).arg("COUNT").arg(keysPerStep))
-                .compose(this::clean)
+        Future<List<Redis>> servers = walk != null ? Future.succeededFuture(walk) : nodes.current().onSuccess(found -> {
+            walk = found;
+            node = 0;
+            cursor = "0";
+        });
+        return servers.compose(found -> found.isEmpty() ? Future.succeededFuture(0) : scan(found.get(node)))
+                .onFailure(failure -> walk = null)
                 .onComplete(done -> stepping = false);
     }
 
-    private Future<Integer> clean(Response scan) {
+    private Future<Integer> scan(Redis server) {
+        return server.send(Request.cmd(Command.SCAN).arg(cursor).arg("MATCH").arg(pattern).arg("COUNT").arg(keysPerStep))
+                .compose(scan -> clean(server, scan));
+    }
+
+    private Future<Integer> clean(Redis server, Response scan) {
         cursor = scan.get(0).toString();
+        if ("0".equals(cursor) && ++node == walk.size()) {
+            walk = null; // this server's walk is over, and it was the last one
+        }
         Response found = scan.get(1);
         if (found.size() == 0) {
             return Future.succeededFuture(0);
@@ -71,6 +94,6 @@ public final class TrayJanitor {
             batch.add(Request.cmd(Command.ZREMRANGEBYSCORE).arg(key.toString()).arg("-inf").arg(oldest));
             batch.add(Request.cmd(Command.ZREMRANGEBYRANK).arg(key.toString()).arg(0).arg(-maxStories - 1));
         }
-        return redis.batch(batch).map(replies -> found.size());
+        return server.batch(batch).map(replies -> found.size());
     }
 }

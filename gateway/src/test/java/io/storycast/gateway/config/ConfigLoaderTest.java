@@ -136,6 +136,24 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void readsAClusterOfSeveralSeedsAndRefusesSeveralServersOutsideClusterMode() {
+        StorycastConfig cluster = loader.load(null, Map.of("STORYCAST_REDIS_MODE", "cluster",
+                "STORYCAST_REDIS_URL", "redis://10.0.0.5:7000, redis://10.0.0.6:7000"));
+        assertThat(cluster.redis().cluster()).isTrue();
+        assertThat(RedisConfig.seedUrls(cluster.redis().url())).containsExactly("redis://10.0.0.5:7000", "redis://10.0.0.6:7000");
+
+        assertThatThrownBy(() -> loader.load(null, Map.of("STORYCAST_REDIS_URL", "redis://10.0.0.5:7000,redis://10.0.0.6:7000")))
+                .hasMessageContaining("'redis.url'").hasMessageContaining("redis.mode cluster");
+        assertThatThrownBy(() -> loader.load(null, Map.of("STORYCAST_REDIS_MODE", "cluster",
+                "STORYCAST_REDIS_URL", "redis://10.0.0.5:7000/2")))
+                .hasMessageContaining("'redis.url'").hasMessageContaining("database");
+        assertThatThrownBy(() -> loader.load(null, Map.of("STORYCAST_REDIS_MODE", "sentinel")))
+                .hasMessageContaining("'redis.mode'");
+        assertThatThrownBy(() -> loader.load(null, Map.of("STORYCAST_REDIS_EMBEDDED_CLUSTER_MASTERS", "0")))
+                .hasMessageContaining("'redis.embedded.clusterMasters'");
+    }
+
+    @Test
     void reportsStorycastVariablesThatMatchNoKey() {
         loader.load(null, Map.of("STORYCAST_HTTP_PROT", "1", "STORYCAST_HTTP_PORT", "1", "STORYCAST_LOG_LEVEL", "DEBUG"));
 

@@ -246,7 +246,7 @@ class FanoutRecoveryTest {
     private static List<Response> onOneConnection(List<Request> requests) {
         Vertx vertx = Vertx.vertx();
         try {
-            RedisConnection connection = await(Redis.createClient(vertx, redis.url()).connect());
+            RedisConnection connection = await(redis.newClient(vertx).connect());
             List<Response> replies = await(connection.batch(requests));
             connection.close();
             return replies;

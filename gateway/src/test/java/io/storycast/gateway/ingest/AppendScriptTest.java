@@ -32,7 +32,7 @@ class AppendScriptTest {
     void start() {
         redis = new TestRedis();
         vertx = Vertx.vertx();
-        client = Redis.createClient(vertx, redis.url());
+        client = redis.newClient(vertx);
     }
 
     @AfterEach

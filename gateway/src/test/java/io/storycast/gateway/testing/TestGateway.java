@@ -68,6 +68,7 @@ public final class TestGateway implements AutoCloseable {
         environment.put("STORYCAST_HTTP_PORT", "0");
         environment.put("STORYCAST_HTTP_INSTANCES", "2");
         environment.put("STORYCAST_REDIS_URL", redisUrl);
+        environment.put("STORYCAST_REDIS_MODE", TestRedis.configuredMode());
         environment.put("STORYCAST_REDIS_COMMAND_TIMEOUT_MILLIS", "500");
         environment.put("STORYCAST_INGEST_STREAM_PARTITIONS", Integer.toString(STREAM_PARTITIONS));
         environment.put("STORYCAST_SHUTDOWN_DRAIN_TIMEOUT_SECONDS", "5");

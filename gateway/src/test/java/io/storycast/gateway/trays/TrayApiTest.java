@@ -122,17 +122,24 @@ class TrayApiTest {
     }
 
     @Test
-    void theJanitorEmptiesAndDeletesATrayWhoseStoriesAreAllPastTheirLifetime() {
-        String abandoned = KEYS.tray(Platform.FACEBOOK, "gone-" + StoryEvents.newStoryId());
+    void theJanitorEmptiesAndDeletesTraysWhoseStoriesAreAllPastTheirLifetime() {
+        // Twelve trays: on a Redis Cluster they land on every master, so the janitor must walk each.
         long twoDaysAgo = System.currentTimeMillis() - 2 * 86_400_000L;
-        await(redis.api().zadd(List.of(abandoned, Long.toString(twoDaysAgo), "instagram:old-1",
-                Long.toString(twoDaysAgo + 1), "instagram:old-2")));
+        List<String> abandoned = new ArrayList<>();
+        for (int tray = 0; tray < 12; tray++) {
+            String key = KEYS.tray(Platform.FACEBOOK, "gone-" + tray + "-" + StoryEvents.newStoryId());
+            await(redis.api().zadd(List.of(key, Long.toString(twoDaysAgo), "instagram:old-1",
+                    Long.toString(twoDaysAgo + 1), "instagram:old-2")));
+            abandoned.add(key);
+        }
         String live = KEYS.tray(Platform.FACEBOOK, "live-" + StoryEvents.newStoryId());
         await(redis.api().zadd(List.of(live, Long.toString(twoDaysAgo), "instagram:old-3",
                 Long.toString(System.currentTimeMillis()), "instagram:new-1")));
 
         org.awaitility.Awaitility.await().atMost(FanoutFixture.deadline()).untilAsserted(() -> {
-            assertThat(await(redis.api().exists(List.of(abandoned))).toInteger()).as("abandoned tray").isZero();
+            for (String key : abandoned) {
+                assertThat(await(redis.api().exists(List.of(key))).toInteger()).as("abandoned tray " + key).isZero();
+            }
             assertThat(await(redis.api().zrange(List.of(live, "0", "-1"))).stream().map(Object::toString).toList())
                     .containsExactly("instagram:new-1");
         });
