@@ -7,6 +7,7 @@ import io.vertx.core.http.HttpMethod;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 
 /** A realistic story event (about 300 bytes of JSON), created a second ago, and how the benchmarks post one. */
 final class BenchEvents {
@@ -28,6 +29,14 @@ final class BenchEvents {
         return http.request(HttpMethod.POST, "/v1/stories")
                 .compose(request -> request.putHeader("Authorization", "Bearer " + PRODUCER_KEY)
                         .putHeader("Content-Type", "application/json").send(event))
+                .map(HttpClientResponse::statusCode);
+    }
+
+    /** Posts events as one NDJSON request; answers the status code (200 when every line was taken). */
+    static Future<Integer> postBatch(HttpClient http, List<String> events) {
+        return http.request(HttpMethod.POST, "/v1/stories")
+                .compose(request -> request.putHeader("Authorization", "Bearer " + PRODUCER_KEY)
+                        .putHeader("Content-Type", "application/x-ndjson").send(String.join("\n", events) + "\n"))
                 .map(HttpClientResponse::statusCode);
     }
 }

@@ -34,10 +34,11 @@ import java.util.stream.IntStream;
  * (goal: at most 2); absolute times depend on the machine.
  *
  * <pre>java -cp bench/target/benchmarks.jar io.storycast.bench.FanoutLatency [--rate 2000] [--lane-rate 200]
- *      [--seconds 10] [--authors 500] [--followers 100] [--celebrity-followers 1000000]
+ *      [--seconds 10] [--batch-millis 0] [--authors 500] [--followers 100] [--celebrity-followers 1000000]
  *      [--gateway-env STORYCAST_X=1,STORYCAST_Y=2] [--gateway-jar gateway/target/storycast-gateway.jar]
  *      [--out target/fanout-latency]</pre>
- * {@code --rate 0} skips the steady phase.
+ * {@code --rate 0} skips the steady phase. {@code --batch-millis N} posts the stories due within each N ms
+ * as one NDJSON request, as a batching producer does (default 0: one request per story).
  */
 public final class FanoutLatency {
     private static final String CELEBRITY = "celebrity-1";
@@ -47,6 +48,7 @@ public final class FanoutLatency {
         double rate = Double.parseDouble(options.getOrDefault("rate", "2000"));
         double laneRate = Double.parseDouble(options.getOrDefault("lane-rate", "200"));
         double seconds = Double.parseDouble(options.getOrDefault("seconds", "10"));
+        long batchMillis = Long.parseLong(options.getOrDefault("batch-millis", "0"));
         int authors = Integer.parseInt(options.getOrDefault("authors", "500"));
         int followers = Integer.parseInt(options.getOrDefault("followers", "100"));
         int celebrityFollowers = Integer.parseInt(options.getOrDefault("celebrity-followers", "1000000"));
@@ -78,13 +80,17 @@ public final class FanoutLatency {
                     environment, out.resolve("gateway.log"))) {
                 HttpClient http = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1")
                         .setDefaultPort(gateway.port()), new PoolOptions().setHttp1MaxSize(64));
-                OpenStoryLoad load = new OpenStoryLoad(vertx, http);
+                OpenStoryLoad load = new OpenStoryLoad(vertx, http, batchMillis);
                 FanoutFinish finish = new FanoutFinish(redis);
 
                 // Warm-up: the JIT compiles the ingest and fan-out paths (a cold gateway is 10x slower at first).
                 load.run("warm-up", smallAuthors, 500, 10, () -> true);
+                FanoutComparison.call(redis, Request.cmd(Command.CONFIG).arg("RESETSTAT"));
                 Histogram steady = rate <= 0 ? new Histogram(3)
                         : finish.latencies(load.run("steady", smallAuthors, rate, seconds, () -> true));
+                // Where Redis's time went in the steady phase: calls and microseconds per command.
+                Files.writeString(out.resolve("redis-commandstats-steady.txt"), redis.send(Request.cmd(Command.INFO)
+                        .arg("commandstats")).await().toString());
                 Histogram baseline = finish.latencies(load.run("lane-baseline", smallAuthors, laneRate, seconds, () -> true));
 
                 LargeFanout large = LargeFanout.start(http, redis, CELEBRITY, "celebrity-story");
