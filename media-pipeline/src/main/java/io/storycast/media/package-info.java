@@ -1,8 +1,6 @@
 /**
- * Story media: platform profiles, probing and limits, the FFmpeg transcoder and the rendition store.
- * It knows nothing of Vert.x routes; the gateway's media routes adapt it.
- *
- * <p>Not built yet: this module exists so the reactor has its final shape. The media pipeline issue
- * fills it.
+ * Story media: platform profiles ({@code profile}), type and header checks before any decoding
+ * ({@code probe}), and the in-process FFmpeg transcoder over off-heap buffers ({@code ffmpeg}). It knows
+ * nothing of Vert.x routes; the gateway's media routes adapt it.
  */
 package io.storycast.media;

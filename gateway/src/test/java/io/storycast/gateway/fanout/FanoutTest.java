@@ -2,7 +2,7 @@ package io.storycast.gateway.fanout;
 
 import io.storycast.gateway.redis.RedisKeys;
 import io.storycast.gateway.testing.FanoutFixture;
-import io.storycast.gateway.testing.LeakDetectionExtension;
+import io.storycast.testing.LeakDetectionExtension;
 import io.storycast.gateway.testing.StoryEvents;
 import io.storycast.gateway.testing.StoryStreamContents;
 import io.storycast.gateway.testing.TestGateway;

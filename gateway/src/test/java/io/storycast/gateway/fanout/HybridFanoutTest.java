@@ -1,7 +1,7 @@
 package io.storycast.gateway.fanout;
 
 import io.storycast.gateway.testing.FanoutFixture;
-import io.storycast.gateway.testing.LeakDetectionExtension;
+import io.storycast.testing.LeakDetectionExtension;
 import io.storycast.gateway.testing.TestGateway;
 import io.storycast.gateway.testing.TestRedis;
 import io.storycast.gateway.story.Audience;

@@ -1,4 +1,4 @@
-package io.storycast.gateway.testing;
+package io.storycast.testing;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
