@@ -73,8 +73,7 @@ class ImageTranscoderTest {
     void makesEveryPlatformsRenditionsFromOneJpegAtTheProfilesSizes() throws Exception {
         ByteBuf photo = input(TestImages.redBlueJpeg(4000, 3000));
 
-        Map<String, List<Rendition>> made = transcoder.transcode(photo, allPlatforms(), MediaLimits.DEFAULTS);
-        try {
+        transcoded(photo, allPlatforms(), MediaLimits.DEFAULTS, made -> {
             assertThat(made.keySet()).containsExactlyInAnyOrder("instagram", "facebook", "whatsapp", "messenger");
             made.forEach((platform, renditions) -> {
                 PlatformProfile profile = PROFILES.of(platform).orElseThrow();
@@ -93,21 +92,14 @@ class ImageTranscoderTest {
             });
             assertThat(ByteBufUtil.equals(made.get("instagram").get(0).bytes(), made.get("facebook").get(0).bytes()))
                     .as("the same rendition is encoded once and shared").isTrue();
-        } finally {
-            releaseAll(made);
-        }
+        });
     }
 
     @Test
     void pngAndWebpSourcesAreAcceptedToo() throws Exception {
         for (ByteBuf source : List.of(input(TestImages.redBluePng(640, 480)), input(TestImages.redBlueWebp(640, 480)))) {
-            Map<String, List<Rendition>> made = transcoder.transcode(source, Map.of("instagram",
-                    PROFILES.of("instagram").orElseThrow().images()), MediaLimits.DEFAULTS);
-            try {
-                decoded(made.get("instagram").get(0), frame -> assertThat(frame.width()).isEqualTo(1080));
-            } finally {
-                releaseAll(made);
-            }
+            transcoded(source, Map.of("instagram", PROFILES.of("instagram").orElseThrow().images()), MediaLimits.DEFAULTS,
+                    made -> decoded(made.get("instagram").get(0), frame -> assertThat(frame.width()).isEqualTo(1080)));
         }
     }
 
@@ -117,15 +109,12 @@ class ImageTranscoderTest {
         ByteBuf photo = input(TestImages.withExifAndXmp(TestImages.redBlueJpeg(400, 200), 6));
         ImageRendition padded = new ImageRendition("story", 1080, 1920, "jpeg", 90, Fit.PAD, 0, "test");
 
-        Map<String, List<Rendition>> made = transcoder.transcode(photo, Map.of("instagram", List.of(padded)), MediaLimits.DEFAULTS);
-        try {
+        transcoded(photo, Map.of("instagram", List.of(padded)), MediaLimits.DEFAULTS, made -> {
             decoded(made.get("instagram").get(0), frame -> {
                 assertThat(chroma(frame, 540, 300)).as("top: red (V above U)").matches(uv -> uv[1] > uv[0] + 60);
                 assertThat(chroma(frame, 540, 1600)).as("bottom: blue (U above V)").matches(uv -> uv[0] > uv[1] + 60);
             });
-        } finally {
-            releaseAll(made);
-        }
+        });
     }
 
     @Test
@@ -134,15 +123,12 @@ class ImageTranscoderTest {
         ImageRendition cover = new ImageRendition("cover", 540, 960, "jpeg", 90, Fit.COVER, 0, "test");
         ImageRendition pad = new ImageRendition("pad", 540, 960, "jpeg", 90, Fit.PAD, 0, "test");
 
-        Map<String, List<Rendition>> made = transcoder.transcode(wide, Map.of("p", List.of(cover, pad)), MediaLimits.DEFAULTS);
-        try {
+        transcoded(wide, Map.of("p", List.of(cover, pad)), MediaLimits.DEFAULTS, made -> {
             decoded(made.get("p").get(0), frame -> assertThat(chroma(frame, 270, 40)).as("cover fills the top edge")
                     .matches(uv -> Math.abs(uv[0] - uv[1]) > 60));
             decoded(made.get("p").get(1), frame -> assertThat(chroma(frame, 270, 40)).as("pad leaves the top edge black")
                     .matches(uv -> Math.abs(uv[0] - 128) < 8 && Math.abs(uv[1] - 128) < 8));
-        } finally {
-            releaseAll(made);
-        }
+        });
     }
 
     @Test
@@ -150,8 +136,7 @@ class ImageTranscoderTest {
         ByteBuf photo = input(TestImages.withExifAndXmp(TestImages.redBlueJpeg(800, 600), 1));
         assertThat(photo.toString(StandardCharsets.ISO_8859_1)).as("the source does carry them").contains("Exif", "xmpmeta");
 
-        Map<String, List<Rendition>> made = transcoder.transcode(photo, allPlatforms(), MediaLimits.DEFAULTS);
-        try {
+        transcoded(photo, allPlatforms(), MediaLimits.DEFAULTS, made -> {
             made.values().forEach(renditions -> renditions.forEach(rendition -> {
                 String bytes = rendition.bytes().toString(StandardCharsets.ISO_8859_1);
                 assertThat(bytes).doesNotContain("Exif", "xmpmeta", "GPS", "48,51");
@@ -159,9 +144,7 @@ class ImageTranscoderTest {
                     assertThat(markers(rendition.bytes())).as("JPEG segments").doesNotContain(0xE1);
                 }
             }));
-        } finally {
-            releaseAll(made);
-        }
+        });
     }
 
     @Test
@@ -173,12 +156,8 @@ class ImageTranscoderTest {
         releaseAll(free);
         ImageRendition bounded = new ImageRendition("story", 720, 1280, "jpeg", 95, Fit.COVER, atProfileQuality / 2, "test");
 
-        Map<String, List<Rendition>> capped = transcoder.transcode(noise, Map.of("p", List.of(bounded)), MediaLimits.DEFAULTS);
-        try {
-            assertThat(capped.get("p").get(0).bytes().readableBytes()).isLessThanOrEqualTo(atProfileQuality / 2);
-        } finally {
-            releaseAll(capped);
-        }
+        transcoded(noise, Map.of("p", List.of(bounded)), MediaLimits.DEFAULTS, capped ->
+                assertThat(capped.get("p").get(0).bytes().readableBytes()).isLessThanOrEqualTo(atProfileQuality / 2));
     }
 
     @Test
@@ -257,6 +236,17 @@ class ImageTranscoderTest {
             return e.problem();
         } finally {
             upload.release();
+        }
+    }
+
+    /** Transcodes, hands every platform's renditions to {@code check}, then releases them whatever happened. */
+    private void transcoded(ByteBuf upload, Map<String, List<ImageRendition>> byPlatform, MediaLimits limits,
+                            Consumer<Map<String, List<Rendition>>> check) throws MediaRejectedException {
+        Map<String, List<Rendition>> made = transcoder.transcode(upload, byPlatform, limits);
+        try {
+            check.accept(made);
+        } finally {
+            releaseAll(made);
         }
     }
 
