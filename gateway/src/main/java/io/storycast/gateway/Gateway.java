@@ -1,6 +1,7 @@
 package io.storycast.gateway;
 
 import io.storycast.gateway.auth.ApiKeyRegistry;
+import io.storycast.gateway.config.MediaConfig;
 import io.storycast.gateway.config.RedisConfig;
 import io.storycast.gateway.config.StorycastConfig;
 import io.storycast.gateway.fanout.FanoutVerticle;
@@ -8,6 +9,11 @@ import io.storycast.gateway.http.GatewayHttpVerticle;
 import io.storycast.gateway.http.InFlightLimiter;
 import io.storycast.gateway.http.Readiness;
 import io.storycast.gateway.http.SharedHttpState;
+import io.storycast.gateway.media.FileRenditionStore;
+import io.storycast.gateway.media.MediaJobs;
+import io.storycast.gateway.media.MediaTranscoding;
+import io.storycast.gateway.media.RenditionStore;
+import io.storycast.gateway.media.SharedMedia;
 import io.storycast.gateway.redis.EmbeddedRedis;
 import io.storycast.gateway.redis.EmbeddedRedisCluster;
 import io.storycast.gateway.redis.LocalRedis;
@@ -15,6 +21,9 @@ import io.storycast.gateway.redis.PipelinedRedis;
 import io.storycast.gateway.redis.RedisClients;
 import io.storycast.gateway.redis.RedisKeys;
 import io.storycast.gateway.redis.StoryStreams;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.storycast.media.ffmpeg.ImageTranscoder;
+import io.storycast.media.profile.PlatformProfiles;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -42,6 +51,7 @@ public final class Gateway implements AutoCloseable {
     private final String redisUrl;
     private final Vertx vertx;
     private final Readiness readiness = new Readiness();
+    private SharedMedia media;
     private int port;
     private boolean closed;
 
@@ -73,6 +83,23 @@ public final class Gateway implements AutoCloseable {
             throw e;
         }
         return gateway;
+    }
+
+    /** The media jobs, store and transcoder every HTTP event loop shares; the jobs close with Vert.x. */
+    private SharedMedia sharedMedia() {
+        MediaConfig media = config.media();
+        PlatformProfiles profiles = media.profilesFile() == null ? PlatformProfiles.shipped()
+                : PlatformProfiles.load(Path.of(media.profilesFile()));
+        RenditionStore store;
+        try {
+            store = new FileRenditionStore(Path.of(media.storeDir()));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot create media.storeDir " + media.storeDir() + ": " + e.getMessage(), e);
+        }
+        MediaJobs jobs = new MediaJobs(vertx, media.resolvedWorkers(), media.maxJobs(), media.jobTimeoutSeconds() * 1000L);
+        this.media = new SharedMedia(jobs, new MediaTranscoding(new ImageTranscoder(PooledByteBufAllocator.DEFAULT), profiles,
+                store, media.limits()), store, media.limits());
+        return this.media;
     }
 
     private static LocalRedis startEmbeddedRedis(RedisConfig config) {
@@ -108,7 +135,7 @@ public final class Gateway implements AutoCloseable {
 
         SharedHttpState shared = new SharedHttpState(new ApiKeyRegistry(config.producers()),
                 new ApiKeyRegistry(config.readers()), new ApiKeyRegistry(config.admins()),
-                new InFlightLimiter(config.http().maxInFlightRequests()), readiness);
+                new InFlightLimiter(config.http().maxInFlightRequests()), readiness, sharedMedia());
         int instances = config.http().resolvedInstances();
         // One deployment of N instances on one port: Vert.x binds the socket once and spreads connections
         // over the instances. Port 0 must become a real port first: Vert.x would give each instance its own
@@ -159,6 +186,14 @@ public final class Gateway implements AutoCloseable {
         closed = true;
         readiness.markDraining();
         LOG.info("stopping: draining in-flight requests for up to {} s", config.shutdown().drainTimeoutSeconds());
+        try {
+            if (media != null && !media.jobs().awaitIdle(config.shutdown().drainTimeoutSeconds() * 1000L)) {
+                LOG.warn("media jobs still running after {} s; their records stay 'processing'",
+                        config.shutdown().drainTimeoutSeconds());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         try {
             vertx.close().await(config.shutdown().drainTimeoutSeconds() + 10L, TimeUnit.SECONDS);
         } catch (Exception e) {

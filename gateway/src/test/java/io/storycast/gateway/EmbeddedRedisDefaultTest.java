@@ -35,7 +35,8 @@ class EmbeddedRedisDefaultTest {
     void startsAnEmbeddedRedisWhenNoneIsConfiguredAndKeepsAcceptedStoriesAcrossRestarts(@TempDir Path folder) throws Exception {
         Map<String, String> environment = Map.of(
                 "STORYCAST_HTTP_PORT", "0",
-                "STORYCAST_REDIS_EMBEDDED_DATA_DIR", folder.resolve("redis").toString());
+                "STORYCAST_REDIS_EMBEDDED_DATA_DIR", folder.resolve("redis").toString(),
+                "STORYCAST_MEDIA_STORE_DIR", folder.resolve("media").toString());
         StorycastConfig config = new ConfigLoader().load(null, environment);
         String event = StoryEvents.valid().encode();
         HttpClient http = HttpClient.newHttpClient();
@@ -61,7 +62,8 @@ class EmbeddedRedisDefaultTest {
         Map<String, String> environment = Map.of(
                 "STORYCAST_HTTP_PORT", "0",
                 "STORYCAST_REDIS_MODE", "cluster",
-                "STORYCAST_REDIS_EMBEDDED_DATA_DIR", folder.resolve("cluster").toString());
+                "STORYCAST_REDIS_EMBEDDED_DATA_DIR", folder.resolve("cluster").toString(),
+                "STORYCAST_MEDIA_STORE_DIR", folder.resolve("media").toString());
         StorycastConfig config = new ConfigLoader().load(null, environment);
         String event = StoryEvents.valid().encode();
         HttpClient http = HttpClient.newHttpClient();

@@ -16,6 +16,7 @@ import java.util.Set;
  * @param audience  the audience, mute and cross-share APIs
  * @param fanout    the fan-out workers
  * @param trays     subscribers' story trays
+ * @param media     story media uploads and transcoding
  * @param shutdown  graceful shutdown
  * @param producers the producers allowed to post stories, each with its key and platforms
  * @param readers   the services allowed to read trays, each with its key and platforms
@@ -29,6 +30,7 @@ public record StorycastConfig(
         AudienceConfig audience,
         FanoutConfig fanout,
         TraysConfig trays,
+        MediaConfig media,
         ShutdownConfig shutdown,
         List<ApiKeyConfig> producers,
         List<ApiKeyConfig> readers,
@@ -55,6 +57,7 @@ public record StorycastConfig(
         ConfigException.require(audience != null, "audience", "is required");
         ConfigException.require(fanout != null, "fanout", "is required");
         ConfigException.require(trays != null, "trays", "is required");
+        ConfigException.require(media != null, "media", "is required");
         ConfigException.require(shutdown != null, "shutdown", "is required");
         http.validate();
         redis.validate();
@@ -62,6 +65,7 @@ public record StorycastConfig(
         audience.validate();
         fanout.validate(redis);
         trays.validate();
+        media.validate();
         shutdown.validate();
         ConfigException.require(!producers.isEmpty(), "producers", "must name at least one producer");
         validateKeys("producers", producers);

@@ -6,6 +6,7 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.SecurityPolicyHandler;
 
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -19,7 +20,7 @@ final class ApiKeyAuthHandler implements SecurityPolicyHandler {
     static final String CLIENT = "storycast.client";
     private static final String BEARER = "Bearer ";
 
-    private final ApiKeyRegistry clients;
+    private final List<ApiKeyRegistry> registries;
     private final String keyName;
 
     /**
@@ -27,7 +28,12 @@ final class ApiKeyAuthHandler implements SecurityPolicyHandler {
      * @param keyName what the key is called in messages, e.g. {@code "producer key"}
      */
     ApiKeyAuthHandler(ApiKeyRegistry clients, String keyName) {
-        this.clients = Objects.requireNonNull(clients, "clients");
+        this(List.of(clients), keyName);
+    }
+
+    /** @param registries the registries whose keys this handler accepts, looked up in order */
+    ApiKeyAuthHandler(List<ApiKeyRegistry> registries, String keyName) {
+        this.registries = List.copyOf(registries);
         this.keyName = Objects.requireNonNull(keyName, "keyName");
     }
 
@@ -38,7 +44,11 @@ final class ApiKeyAuthHandler implements SecurityPolicyHandler {
             unauthorized(context, "send the " + keyName + " as 'Authorization: Bearer <key>'");
             return;
         }
-        ApiClient client = clients.find(authorization.substring(BEARER.length()).trim());
+        String key = authorization.substring(BEARER.length()).trim();
+        ApiClient client = null;
+        for (int i = 0; i < registries.size() && client == null; i++) {
+            client = registries.get(i).find(key);
+        }
         if (client == null) {
             unauthorized(context, "the " + keyName + " is not known");
             return;

@@ -4,6 +4,7 @@ import io.storycast.gateway.audience.AudienceStore;
 import io.storycast.gateway.audience.CrossShareStore;
 import io.storycast.gateway.config.StorycastConfig;
 import io.storycast.gateway.fanout.DeadLetters;
+import io.storycast.gateway.media.MediaRecords;
 import io.storycast.gateway.ingest.StoryEventDecoder;
 import io.storycast.gateway.ingest.StoryIngestor;
 import io.storycast.gateway.ingest.StoryStreamAppender;
@@ -20,7 +21,7 @@ import io.vertx.core.Context;
  */
 record EventLoopServices(StoryIngestor ingestor, StoryStreams streams, AudienceStore audiences,
                          CrossShareStore crossShares, TrayReader trays, StoryRecords storyRecords,
-                         DeadLetters deadLetters) {
+                         DeadLetters deadLetters, MediaRecords media) {
 
     /** @param context the event loop's context, which the ingest's group commit runs on */
     static EventLoopServices create(StorycastConfig config, Context context, PipelinedRedis redis) {
@@ -33,6 +34,7 @@ record EventLoopServices(StoryIngestor ingestor, StoryStreams streams, AudienceS
                 new CrossShareStore(redis, keys),
                 new TrayReader(redis, keys, config.trays().maxStories(), config.ingest().maxStoryAgeMillis(), System::currentTimeMillis),
                 new StoryRecords(redis, keys),
-                new DeadLetters(redis, keys));
+                new DeadLetters(redis, keys),
+                new MediaRecords(redis, keys, 2L * config.ingest().maxStoryLifetimeSeconds() * 1000));
     }
 }

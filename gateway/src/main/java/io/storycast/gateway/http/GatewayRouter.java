@@ -9,6 +9,8 @@ import io.vertx.ext.web.handler.BodyHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.List;
+
 /**
  * Assembles the routes. The ingest route is a pipeline of small handlers, cheapest refusal first:
  * in-flight bound (429) → content type (415) → producer key (401) → bounded body read (413) → ingest.
@@ -49,6 +51,7 @@ public final class GatewayRouter {
         AdminRoutes deadLetters = new AdminRoutes(services.deadLetters(), config.ingest().streamPartitions(), retryAfter);
         router.get("/v1/admin/dead-letters").handler(admin).handler(deadLetters::counts);
         router.get("/v1/admin/dead-letters/:partition").handler(admin).handler(deadLetters::list);
+        addMediaRoutes(router, shared, services, auth, retryAfter);
         router.get("/healthz").handler(health::alive);
         router.get("/readyz").handler(health::ready);
 
@@ -90,6 +93,18 @@ public final class GatewayRouter {
         String mute = "/v1/mutes/:platform/:subscriberId/:authorId";
         router.put(mute).handler(auth).handler(context -> audience.mute(context, true));
         router.delete(mute).handler(auth).handler(context -> audience.mute(context, false));
+    }
+
+    /** Producers upload; producers and tray readers read the status and the renditions of their platforms. */
+    private static void addMediaRoutes(Router router, SharedHttpState shared, EventLoopServices services,
+                                       ApiKeyAuthHandler producers, int retryAfter) {
+        MediaUploadRoutes upload = new MediaUploadRoutes(shared.media(), services.media(), retryAfter);
+        MediaReadRoutes read = new MediaReadRoutes(services.media(), shared.media().store(), retryAfter);
+        ApiKeyAuthHandler producersOrReaders = new ApiKeyAuthHandler(List.of(shared.producers(), shared.readers()),
+                "producer or reader key");
+        router.put("/v1/media/:mediaId").handler(producers).handler(upload::put);
+        router.get("/v1/media/:mediaId").handler(producersOrReaders).handler(read::status);
+        router.get("/v1/media/:mediaId/:platform/:rendition").handler(producersOrReaders).handler(read::bytes);
     }
 
     private static void failure(RoutingContext context, StorycastConfig config) {

@@ -2,15 +2,18 @@ package io.storycast.gateway.http;
 
 import io.storycast.gateway.auth.ApiKeyRegistry;
 
+import io.storycast.gateway.media.SharedMedia;
+
 import java.util.Objects;
 
 /**
  * What every HTTP event loop of a process shares: who may call (producer, reader and admin keys), the process-wide
- * bound on requests in flight, and readiness.
+ * bound on requests in flight, readiness, and the media jobs and store.
  */
 public record SharedHttpState(ApiKeyRegistry producers, ApiKeyRegistry readers, ApiKeyRegistry admins,
-                              InFlightLimiter inFlight, Readiness readiness) {
+                              InFlightLimiter inFlight, Readiness readiness, SharedMedia media) {
     public SharedHttpState {
+        Objects.requireNonNull(media, "media");
         Objects.requireNonNull(producers, "producers");
         Objects.requireNonNull(readers, "readers");
         Objects.requireNonNull(admins, "admins");

@@ -30,6 +30,8 @@ import java.util.zip.CRC32C;
  * {storycast:p3}:dead-letters                stream: stories the fan-out gave up on, with the reason
  * {storycast:story:instagram:s1}             hash: the story record (author, times, media, caption) and its
  *                                            fan-out state per target platform; expires with the story
+ * {storycast:media:m1}                      hash: an upload's status (processing, ready, failed), kind, its
+ *                                            renditions as JSON, or the problem that failed it
  * {storycast:tray:facebook:u7}               sorted set: the subscriber's tray on facebook; member
  *                                            "&lt;source platform&gt;:&lt;storyId&gt;", score createdAt (epoch ms);
  *                                            no expiry: reads and the tray janitor remove dead stories
@@ -153,6 +155,11 @@ public final class RedisKeys {
     /** @return the hash holding a story's record and fan-out state, in a slot of its own */
     public String story(Platform source, String storyId) {
         return "{" + prefix + ":story:" + source.wireName() + ":" + storyId + "}";
+    }
+
+    /** @return the hash holding an uploaded media's status and renditions, in a slot of its own */
+    public String media(String mediaId) {
+        return "{" + prefix + ":media:" + mediaId + "}";
     }
 
     /** @return the sorted set of a subscriber's tray on a platform, in a slot of its own */

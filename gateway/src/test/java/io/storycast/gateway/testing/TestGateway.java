@@ -5,7 +5,10 @@ import io.storycast.gateway.config.ConfigLoader;
 import io.storycast.gateway.config.StorycastConfig;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -32,6 +35,9 @@ public final class TestGateway implements AutoCloseable {
     public static final String ADMIN_KEY = "test-admin-key-0123456789";
     /** A tray reader allowed for instagram only. */
     public static final String INSTAGRAM_READER_KEY = "instagram-reader-key-0123456789";
+
+    /** One rendition store for the test JVM's gateways (content-addressed, so sharing it is harmless). */
+    private static final Path MEDIA_STORE = temporaryFolder("storycast-test-media");
 
     private final Gateway gateway;
     private final HttpClient http = HttpClient.newBuilder()
@@ -69,6 +75,7 @@ public final class TestGateway implements AutoCloseable {
         environment.put("STORYCAST_HTTP_INSTANCES", "2");
         environment.put("STORYCAST_REDIS_URL", redisUrl);
         environment.put("STORYCAST_REDIS_MODE", TestRedis.configuredMode());
+        environment.put("STORYCAST_MEDIA_STORE_DIR", MEDIA_STORE.toString());
         environment.put("STORYCAST_REDIS_COMMAND_TIMEOUT_MILLIS", "500");
         environment.put("STORYCAST_INGEST_STREAM_PARTITIONS", Integer.toString(STREAM_PARTITIONS));
         environment.put("STORYCAST_SHUTDOWN_DRAIN_TIMEOUT_SECONDS", "5");
@@ -87,6 +94,16 @@ public final class TestGateway implements AutoCloseable {
         environment.put("STORYCAST_FANOUT_INSTANCES", "2");
         environment.putAll(overrides);
         return environment;
+    }
+
+    private static Path temporaryFolder(String prefix) {
+        try {
+            Path folder = Files.createTempDirectory(prefix);
+            folder.toFile().deleteOnExit();
+            return folder;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public int port() {

@@ -7,8 +7,8 @@ import io.storycast.media.MediaProblem;
 import io.storycast.media.MediaRejectedException;
 import io.storycast.media.Rendition;
 import io.storycast.media.probe.ExifOrientation;
-import io.storycast.media.probe.ImageHeader;
 import io.storycast.media.probe.SourceFormat;
+import io.storycast.media.probe.UploadCheck;
 import io.storycast.media.profile.ImageRendition;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
 
@@ -92,22 +92,10 @@ public final class ImageTranscoder {
         }
     }
 
-    /** The checks that need no decoder: bytes, type by magic bytes, pixels by header. */
     private static SourceFormat checkedFormat(ByteBuf upload, MediaLimits limits) throws MediaRejectedException {
-        if (upload.readableBytes() > limits.maxUploadBytes()) {
-            throw new MediaRejectedException(MediaProblem.TOO_MANY_BYTES, "the upload has " + upload.readableBytes()
-                    + " bytes; the limit is " + limits.maxUploadBytes());
-        }
-        SourceFormat format = SourceFormat.sniff(upload).orElseThrow(() -> new MediaRejectedException(
-                MediaProblem.UNSUPPORTED_TYPE, "the bytes are not a JPEG, PNG, WebP or MP4 file"));
+        SourceFormat format = UploadCheck.check(upload, limits);
         if (format.isVideo()) {
             throw new MediaRejectedException(MediaProblem.UNSUPPORTED_TYPE, "the upload is a video, not an image");
-        }
-        ImageHeader header = ImageHeader.read(format, upload).orElseThrow(() -> new MediaRejectedException(
-                MediaProblem.CORRUPT, "the " + format.name() + " header is cut short or malformed"));
-        if (header.pixels() > limits.maxPixels()) {
-            throw new MediaRejectedException(MediaProblem.TOO_MANY_PIXELS, "the header claims " + header.width() + "x"
-                    + header.height() + " = " + header.pixels() + " pixels; the limit is " + limits.maxPixels());
         }
         return format;
     }

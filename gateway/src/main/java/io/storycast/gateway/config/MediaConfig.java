@@ -1,0 +1,44 @@
+package io.storycast.gateway.config;
+
+import io.storycast.media.MediaLimits;
+
+/**
+ * Story media: uploads, the transcoding workers, where renditions are kept.
+ *
+ * @param storeDir           folder of the content-addressed rendition store, created if missing; default
+ *                           {@code storycast-data/media}
+ * @param profilesFile       an operator's platform-profiles JSON file, or {@code null} for the shipped one;
+ *                           default {@code null}
+ * @param maxUploadBytes     largest upload, 1 KiB to 2 GiB - 1; past it 413; default 104857600 (100 MiB)
+ * @param maxPixels          most pixels an image header may claim, 1 to 2^31-1; past it 422; default 50000000
+ * @param maxDurationSeconds longest video a header may claim, 1 to 86400; default 600
+ * @param jobTimeoutSeconds  longest a transcoding job may run, 1 to 3600; default 60
+ * @param workers            transcoding threads, 0 (one per core) to 256; default 0
+ * @param maxJobs            uploads accepted and not yet transcoded (reading, queued or running) per
+ *                           process, 1 to 10000; past it 503 with Retry-After; default 16
+ */
+public record MediaConfig(String storeDir, String profilesFile, long maxUploadBytes, long maxPixels,
+                          int maxDurationSeconds, int jobTimeoutSeconds, int workers, int maxJobs) {
+
+    void validate() {
+        ConfigException.require(storeDir != null && !storeDir.isBlank(), "media.storeDir", "must be a folder");
+        ConfigException.require(profilesFile == null || !profilesFile.isBlank(), "media.profilesFile",
+                "must be a file or null");
+        ConfigException.requireRange(maxUploadBytes, 1024, Integer.MAX_VALUE, "media.maxUploadBytes");
+        ConfigException.requireRange(maxPixels, 1, Integer.MAX_VALUE, "media.maxPixels");
+        ConfigException.requireRange(maxDurationSeconds, 1, 86_400, "media.maxDurationSeconds");
+        ConfigException.requireRange(jobTimeoutSeconds, 1, 3600, "media.jobTimeoutSeconds");
+        ConfigException.requireRange(workers, 0, 256, "media.workers");
+        ConfigException.requireRange(maxJobs, 1, 10_000, "media.maxJobs");
+    }
+
+    /** @return the transcoding threads: {@code workers}, or one per core when 0 */
+    public int resolvedWorkers() {
+        return workers > 0 ? workers : Runtime.getRuntime().availableProcessors();
+    }
+
+    /** @return the limits every upload is held to */
+    public MediaLimits limits() {
+        return new MediaLimits(maxUploadBytes, maxPixels, maxDurationSeconds * 1000L, jobTimeoutSeconds * 1000L);
+    }
+}

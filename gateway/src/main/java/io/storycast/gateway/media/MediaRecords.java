@@ -1,0 +1,101 @@
+package io.storycast.gateway.media;
+
+import io.storycast.gateway.redis.RedisKeys;
+import io.storycast.gateway.redis.StoreUnavailableException;
+import io.storycast.gateway.trays.StoryRecords;
+import io.storycast.media.MediaProblem;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * An upload's status in Redis, so every gateway process answers for it: {@code processing} from the
+ * moment an upload is accepted, then {@code ready} with its renditions, or {@code failed} with the
+ * problem. A record lives {@code recordLifetimeMillis} from its last change.
+ */
+public final class MediaRecords {
+    public static final String PROCESSING = "processing";
+    public static final String READY = "ready";
+    public static final String FAILED = "failed";
+
+    private final Redis redis;
+    private final RedisKeys keys;
+    private final long recordLifetimeMillis;
+
+    public MediaRecords(Redis redis, RedisKeys keys, long recordLifetimeMillis) {
+        this.redis = Objects.requireNonNull(redis, "redis");
+        this.keys = Objects.requireNonNull(keys, "keys");
+        this.recordLifetimeMillis = recordLifetimeMillis;
+    }
+
+    /**
+     * Claims a media id for a new upload: a new id, or one whose earlier upload failed.
+     *
+     * @return true when the upload may go on; false when the id is taken (processing or ready)
+     */
+    public Future<Boolean> begin(String mediaId) {
+        String key = keys.media(mediaId);
+        return unavailableOnFailure(redis.send(Request.cmd(Command.HSETNX).arg(key).arg("status").arg(PROCESSING))
+                .compose(created -> created.toInteger() == 1 ? expire(key).map(true)
+                        : redis.send(Request.cmd(Command.HGET).arg(key).arg("status")).compose(status ->
+                        status != null && FAILED.equals(status.toString())
+                                ? write(key, "status", PROCESSING, "problem", "", "detail", "").map(true)
+                                : Future.succeededFuture(false))));
+    }
+
+    /** Records the renditions of a finished job. */
+    public Future<Void> ready(String mediaId, JsonObject renditions) {
+        return unavailableOnFailure(write(keys.media(mediaId), "status", READY, "renditions", renditions.encode()));
+    }
+
+    /** Records why a job failed. */
+    public Future<Void> failed(String mediaId, MediaProblem problem, String detail) {
+        return unavailableOnFailure(write(keys.media(mediaId), "status", FAILED, "problem", problem.slug(), "detail", detail));
+    }
+
+    /** @return the record as {@code status}, and {@code renditions} or {@code problem} and {@code detail}; null if none */
+    public Future<JsonObject> get(String mediaId) {
+        return unavailableOnFailure(redis.send(Request.cmd(Command.HGETALL).arg(keys.media(mediaId))).map(MediaRecords::asJson));
+    }
+
+    private static JsonObject asJson(Response hash) {
+        Map<String, String> fields = StoryRecords.asMap(hash);
+        if (fields.isEmpty()) {
+            return null;
+        }
+        JsonObject record = new JsonObject();
+        for (Map.Entry<String, String> entry : fields.entrySet()) {
+            String field = entry.getKey();
+            String value = entry.getValue();
+            if (field.equals("renditions")) {
+                record.put(field, new JsonObject(value));
+            } else if (!value.isEmpty()) {
+                record.put(field, value);
+            }
+        }
+        return record;
+    }
+
+    private Future<Void> write(String key, String... fieldsAndValues) {
+        Request set = Request.cmd(Command.HSET).arg(key);
+        for (String part : fieldsAndValues) {
+            set.arg(part);
+        }
+        return redis.batch(List.of(set, Request.cmd(Command.PEXPIRE).arg(key).arg(recordLifetimeMillis))).mapEmpty();
+    }
+
+    private Future<Void> expire(String key) {
+        return redis.send(Request.cmd(Command.PEXPIRE).arg(key).arg(recordLifetimeMillis)).mapEmpty();
+    }
+
+    private static <T> Future<T> unavailableOnFailure(Future<T> call) {
+        return StoreUnavailableException.onFailure(call);
+    }
+}

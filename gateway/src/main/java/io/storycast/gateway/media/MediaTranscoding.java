@@ -1,0 +1,63 @@
+package io.storycast.gateway.media;
+
+import io.netty.buffer.ByteBuf;
+import io.storycast.media.MediaLimits;
+import io.storycast.media.MediaRejectedException;
+import io.storycast.media.Rendition;
+import io.storycast.media.ffmpeg.ImageTranscoder;
+import io.storycast.media.profile.ImageRendition;
+import io.storycast.media.profile.PlatformProfiles;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * One image job on a media worker: every platform's renditions from one decode, each stored by content,
+ * described as JSON for the media record. Blocking: runs on a media worker, never an event loop.
+ */
+public final class MediaTranscoding {
+    private final ImageTranscoder images;
+    private final Map<String, List<ImageRendition>> imageRenditions = new LinkedHashMap<>();
+    private final RenditionStore store;
+    private final MediaLimits limits;
+
+    public MediaTranscoding(ImageTranscoder images, PlatformProfiles profiles, RenditionStore store, MediaLimits limits) {
+        this.images = Objects.requireNonNull(images, "images");
+        this.store = Objects.requireNonNull(store, "store");
+        this.limits = Objects.requireNonNull(limits, "limits");
+        profiles.platforms().forEach((platform, profile) -> imageRenditions.put(platform, profile.images()));
+    }
+
+    /**
+     * @param upload the image; stays the caller's
+     * @return per platform, its renditions: name, format, codec, width, height, bytes and sha256
+     */
+    public JsonObject transcodeImage(ByteBuf upload) throws MediaRejectedException, IOException {
+        Map<String, List<Rendition>> made = images.transcode(upload, imageRenditions, limits);
+        try {
+            JsonObject byPlatform = new JsonObject();
+            for (Map.Entry<String, List<Rendition>> platform : made.entrySet()) {
+                JsonArray renditions = new JsonArray();
+                for (Rendition rendition : platform.getValue()) {
+                    renditions.add(new JsonObject()
+                            .put("name", rendition.name())
+                            .put("format", rendition.format())
+                            .put("codec", rendition.codec())
+                            .put("width", rendition.width())
+                            .put("height", rendition.height())
+                            .put("bytes", rendition.bytes().readableBytes())
+                            .put("sha256", store.put(rendition.bytes())));
+                }
+                byPlatform.put(platform.getKey(), renditions);
+            }
+            return byPlatform;
+        } finally {
+            made.values().forEach(renditions -> renditions.forEach(Rendition::release));
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package io.storycast.gateway.http;
+
+import io.storycast.gateway.testing.TestGateway;
+import io.storycast.gateway.testing.TestRedis;
+import io.storycast.media.ffmpeg.TestImages;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static io.storycast.gateway.http.MediaApiTest.bytesOf;
+import static io.storycast.gateway.http.MediaApiTest.put;
+import static io.storycast.gateway.testing.ProblemAssertions.assertProblem;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The media job bound on a gateway of its own (no other test's job holds a place): uploads that have
+ * started and not finished hold their places, the next one is refused at once with 503 and Retry-After,
+ * and the places come back when those uploads' connections close.
+ */
+class MediaAdmissionTest {
+    private static final int MAX_JOBS = 2;
+    private static TestRedis redis;
+    private static TestGateway gateway;
+
+    @BeforeAll
+    static void start() {
+        redis = new TestRedis();
+        gateway = TestGateway.start(redis.url(), Map.of("STORYCAST_MEDIA_MAX_JOBS", Integer.toString(MAX_JOBS)));
+    }
+
+    @AfterAll
+    static void stop() {
+        gateway.close();
+        redis.close();
+    }
+
+    @Test
+    void aFullJobPoolAnswers503WithRetryAfterAndFreesWhenUploadsEnd() throws Exception {
+        List<Socket> unfinished = new ArrayList<>();
+        try {
+            for (int upload = 0; upload < MAX_JOBS; upload++) {
+                unfinished.add(startUploadWithoutFinishing("slow-" + upload));
+            }
+            // The server admits an upload when its headers arrive and records it as processing: wait for that.
+            for (int upload = 0; upload < MAX_JOBS; upload++) {
+                String path = "/v1/media/slow-" + upload;
+                await().atMost(Duration.ofSeconds(10)).until(() -> gateway.send(HttpRequest.newBuilder(gateway.uri(path))
+                        .header("Authorization", "Bearer " + TestGateway.READER_KEY).GET()).statusCode() == 200);
+            }
+            HttpResponse<String> refused = tinyUpload("refused");
+            assertProblem(refused, 503, "media-busy");
+            assertThat(refused.headers().firstValue("Retry-After")).hasValue("1");
+        } finally {
+            for (Socket socket : unfinished) {
+                socket.close();
+            }
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> tinyUpload("after").statusCode() == 202);
+    }
+
+    private static HttpResponse<String> tinyUpload(String name) {
+        return put(gateway, name + "-" + System.nanoTime(), bytesOf(TestImages.redBlueJpeg(64, 64)));
+    }
+
+    /** Sends the headers and the first bytes of a body, and leaves the rest unsent: the upload holds its place. */
+    private static Socket startUploadWithoutFinishing(String mediaId) throws IOException {
+        Socket socket = new Socket("127.0.0.1", gateway.port());
+        OutputStream out = socket.getOutputStream();
+        out.write(("PUT /v1/media/" + mediaId + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
+                + TestGateway.PRODUCER_KEY + "\r\nContent-Length: 100000\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.write(new byte[]{(byte) 0xFF, (byte) 0xD8, (byte) 0xFF});
+        out.flush();
+        return socket;
+    }
+}

@@ -1,0 +1,211 @@
+package io.storycast.gateway.http;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.storycast.gateway.testing.TestGateway;
+import io.storycast.gateway.testing.TestRedis;
+import io.storycast.media.ffmpeg.TestImages;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+import static io.storycast.gateway.testing.ProblemAssertions.assertProblem;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The media API over real loopback HTTP with real images made by FFmpeg: upload, status, rendition bytes
+ * (ETag, Range), and every way an upload is refused.
+ */
+class MediaApiTest {
+    private static final int MAX_UPLOAD_BYTES = 4 * 1024 * 1024;
+    private static TestRedis redis;
+    private static TestGateway gateway;
+
+    @BeforeAll
+    static void start() {
+        redis = new TestRedis();
+        gateway = TestGateway.start(redis.url(), Map.of(
+                "STORYCAST_MEDIA_MAX_UPLOAD_BYTES", Integer.toString(MAX_UPLOAD_BYTES)));
+    }
+
+    @AfterAll
+    static void stop() {
+        gateway.close();
+        redis.close();
+    }
+
+    private static String newId(String name) {
+        return name + "-" + System.nanoTime();
+    }
+
+    @Test
+    void anUploadedJpegBecomesEveryPlatformsRenditionsServedWithEtagAndRange() throws Exception {
+        String mediaId = newId("photo");
+        HttpResponse<String> accepted = put(gateway, mediaId, bytesOf(TestImages.redBlueJpeg(2000, 1500)));
+        assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+        assertThat(accepted.headers().firstValue("Location")).hasValue("/v1/media/" + mediaId);
+        assertThat(new JsonObject(accepted.body()).getString("status")).isEqualTo("processing");
+
+        JsonObject ready = awaitStatus(mediaId, "ready");
+        JsonObject renditions = ready.getJsonObject("renditions");
+        assertThat(renditions.fieldNames()).containsExactlyInAnyOrder("instagram", "facebook", "whatsapp", "messenger");
+        JsonObject story = renditions.getJsonArray("instagram").getJsonObject(0);
+        assertThat(story.getString("name")).isEqualTo("story");
+        assertThat(story.getInteger("width")).isEqualTo(1080);
+        assertThat(story.getInteger("height")).isEqualTo(1920);
+        assertThat(story.getString("codec")).isEqualTo("mjpeg");
+        JsonObject whatsapp = renditions.getJsonArray("whatsapp").getJsonObject(0);
+        assertThat(whatsapp.getInteger("width")).isEqualTo(720);
+        assertThat(whatsapp.getInteger("bytes")).isLessThanOrEqualTo(1_000_000);
+
+        HttpResponse<byte[]> full = getBytes(story.getString("url"), Map.of());
+        assertThat(full.statusCode()).isEqualTo(200);
+        assertThat(full.headers().firstValue("Content-Type")).hasValue("image/jpeg");
+        assertThat(full.body()).hasSize(story.getInteger("bytes"));
+        assertThat(sha256(full.body())).as("the served bytes are the listed ones").isEqualTo(story.getString("sha256"));
+        assertThat(full.headers().firstValue("ETag")).hasValue("\"" + story.getString("sha256") + "\"");
+
+        assertThat(getBytes(story.getString("url"), Map.of("If-None-Match", "\"" + story.getString("sha256") + "\""))
+                .statusCode()).isEqualTo(304);
+        HttpResponse<byte[]> head = getBytes(story.getString("url"), Map.of("Range", "bytes=0-99"));
+        assertThat(head.statusCode()).isEqualTo(206);
+        assertThat(head.headers().firstValue("Content-Range")).hasValue("bytes 0-99/" + full.body().length);
+        assertThat(head.body()).containsExactly(Arrays.copyOf(full.body(), 100));
+        HttpResponse<byte[]> tail = getBytes(story.getString("url"), Map.of("Range", "bytes=-10"));
+        assertThat(tail.body()).containsExactly(Arrays.copyOfRange(full.body(), full.body().length - 10, full.body().length));
+        assertThat(getBytes(story.getString("url"), Map.of("Range", "bytes=99999999-")).statusCode()).isEqualTo(416);
+    }
+
+    @Test
+    void aReaderGetsOnlyItsPlatformsRenditions() {
+        String mediaId = newId("photo");
+        assertThat(put(gateway, mediaId, bytesOf(TestImages.redBluePng(640, 480))).statusCode()).isEqualTo(202);
+        JsonObject ready = awaitStatus(mediaId, "ready");
+        String whatsappUrl = ready.getJsonObject("renditions").getJsonArray("whatsapp").getJsonObject(0).getString("url");
+
+        HttpResponse<String> forbidden = gateway.send(HttpRequest.newBuilder(gateway.uri(whatsappUrl))
+                .header("Authorization", "Bearer " + TestGateway.INSTAGRAM_READER_KEY).GET());
+        assertProblem(forbidden, 403, "forbidden-platform");
+        assertProblem(gateway.send(HttpRequest.newBuilder(gateway.uri("/v1/media/" + mediaId + "/instagram/poster"))
+                .header("Authorization", "Bearer " + TestGateway.READER_KEY).GET()), 404, "not-found");
+    }
+
+    @Test
+    void refusesPlaylistsAndListsPosingAsMediaWith422() {
+        for (String hostile : List.of("#EXTM3U\n#EXTINF:10,\nfile:///etc/passwd\n", "ffconcat version 1.0\nfile '/etc/passwd'\n")) {
+            String mediaId = newId("hostile");
+            JsonObject problem = assertProblem(put(gateway, mediaId, hostile.getBytes(StandardCharsets.UTF_8)), 422, "unsupported-media-type");
+            assertThat(problem.getString("detail")).contains("not a JPEG, PNG, WebP or MP4");
+            JsonObject status = status(mediaId);
+            assertThat(status.getString("status")).isEqualTo("failed");
+            assertThat(status.getJsonObject("problem").getString("type")).endsWith("unsupported-media-type");
+        }
+    }
+
+    @Test
+    void refusesAPngWhoseHeaderClaims30000x30000With422NamingTheLimit() {
+        ByteBuf png = TestImages.redBluePng(64, 64);
+        png.setInt(16, 30000).setInt(20, 30000);
+
+        JsonObject problem = assertProblem(put(gateway, newId("bomb"), bytesOf(png)), 422, "media-too-many-pixels");
+        assertThat(problem.getString("limit")).isEqualTo("media.maxPixels");
+        assertThat(problem.getString("detail")).contains("30000x30000");
+    }
+
+    @Test
+    void refusesAnUploadAboveTheByteLimitWith413() {
+        byte[] large = new byte[MAX_UPLOAD_BYTES + 1];
+        large[0] = (byte) 0xFF;
+        large[1] = (byte) 0xD8;
+        large[2] = (byte) 0xFF;
+
+        JsonObject problem = assertProblem(put(gateway, newId("large"), large), 413, "media-too-large");
+        assertThat(problem.getString("limit")).isEqualTo("media.maxUploadBytes");
+    }
+
+    @Test
+    void aCorruptJpegIsAcceptedThenMarkedFailedWithItsReason() {
+        byte[] bytes = bytesOf(TestImages.redBlueJpeg(640, 480));
+        int frameHeader = indexOf(bytes, (byte) 0xFF, (byte) 0xC0);
+        bytes[frameHeader + 9] = 0; // no colour components: the size in the header is fine, the picture cannot be decoded
+        String mediaId = newId("corrupt");
+
+        assertThat(put(gateway, mediaId, bytes).statusCode()).isEqualTo(202);
+
+        JsonObject failed = awaitStatus(mediaId, "failed");
+        assertThat(failed.getJsonObject("problem").getString("type")).endsWith("media-corrupt");
+        assertThat(failed.getJsonObject("problem").getInteger("status")).isEqualTo(422);
+    }
+
+    @Test
+    void aSecondUploadUnderTheSameIdIsAConflict() {
+        String mediaId = newId("twice");
+        assertThat(put(gateway, mediaId, bytesOf(TestImages.redBlueJpeg(320, 240))).statusCode()).isEqualTo(202);
+
+        assertProblem(put(gateway, mediaId, bytesOf(TestImages.redBlueJpeg(320, 240))), 409, "media-exists");
+    }
+
+    static HttpResponse<String> put(TestGateway gateway, String mediaId, byte[] body) {
+        return gateway.send(HttpRequest.newBuilder(gateway.uri("/v1/media/" + mediaId))
+                .header("Authorization", "Bearer " + TestGateway.PRODUCER_KEY)
+                .header("Content-Type", "application/octet-stream")
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(body)));
+    }
+
+    private static JsonObject status(String mediaId) {
+        HttpResponse<String> response = gateway.send(HttpRequest.newBuilder(gateway.uri("/v1/media/" + mediaId))
+                .header("Authorization", "Bearer " + TestGateway.READER_KEY).GET());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return new JsonObject(response.body());
+    }
+
+    private static JsonObject awaitStatus(String mediaId, String expected) {
+        Function<String, JsonObject> read = MediaApiTest::status;
+        return await().atMost(Duration.ofSeconds(30)).until(() -> read.apply(mediaId), status -> {
+            assertThat(status.getString("status")).as("never passes through another end state").isIn("processing", expected);
+            return expected.equals(status.getString("status"));
+        });
+    }
+
+    private static HttpResponse<byte[]> getBytes(String path, Map<String, String> headers) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(gateway.uri(path)).header("Authorization", "Bearer " + TestGateway.READER_KEY);
+        headers.forEach(request::header);
+        return HttpClient.newHttpClient().send(request.GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    /** The bytes of a made image, on the heap for the HTTP client; releases the buffer. */
+    static byte[] bytesOf(ByteBuf image) {
+        try {
+            return ByteBufUtil.getBytes(image);
+        } finally {
+            image.release();
+        }
+    }
+
+    private static int indexOf(byte[] bytes, byte first, byte second) {
+        for (int at = 0; at + 1 < bytes.length; at++) {
+            if (bytes[at] == first && bytes[at + 1] == second) {
+                return at;
+            }
+        }
+        throw new AssertionError("no marker");
+    }
+
+    private static String sha256(byte[] bytes) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    }
+}
