@@ -36,6 +36,11 @@ public final class InFlightLimiter {
         inFlight.decrementAndGet();
     }
 
+    /** @return the requests counted now */
+    public int inFlight() {
+        return inFlight.get();
+    }
+
     /** @return the bound */
     public int maxInFlight() {
         return maxInFlight;

@@ -1,5 +1,6 @@
 package io.storycast.gateway.media;
 
+import io.storycast.gateway.http.InFlightLimiter;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
@@ -7,7 +8,6 @@ import io.vertx.core.WorkerExecutor;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The process's transcoding capacity: a pool of {@code media.workers} threads (never an event loop) and a
@@ -17,8 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class MediaJobs implements AutoCloseable {
     private final WorkerExecutor workers;
-    private final int maxJobs;
-    private final AtomicInteger admitted = new AtomicInteger();
+    private final InFlightLimiter admitted;
 
     /**
      * @param workers          transcoding threads, at least 1
@@ -28,29 +27,27 @@ public final class MediaJobs implements AutoCloseable {
     public MediaJobs(Vertx vertx, int workers, int maxJobs, long maxJobMillis) {
         this.workers = Objects.requireNonNull(vertx, "vertx")
                 .createSharedWorkerExecutor("storycast-media", workers, maxJobMillis, TimeUnit.MILLISECONDS);
-        this.maxJobs = maxJobs;
+        this.admitted = new InFlightLimiter(maxJobs);
     }
 
     /** @return true when the upload is admitted (call {@link #finish()} once it is done), false when full */
     public boolean tryAdmit() {
-        while (true) {
-            int now = admitted.get();
-            if (now >= maxJobs) {
-                return false;
-            }
-            if (admitted.compareAndSet(now, now + 1)) {
-                return true;
-            }
-        }
+        return admitted.tryAcquire();
     }
 
     /** Gives back an admitted upload's place. */
     public void finish() {
-        if (admitted.decrementAndGet() == 0) {
+        admitted.release();
+        if (admitted.inFlight() == 0) {
             synchronized (this) {
                 notifyAll();
             }
         }
+    }
+
+    /** @return uploads admitted and not finished */
+    public int admitted() {
+        return admitted.inFlight();
     }
 
     /**
@@ -62,7 +59,7 @@ public final class MediaJobs implements AutoCloseable {
     public boolean awaitIdle(long timeoutMillis) throws InterruptedException {
         long deadline = System.currentTimeMillis() + timeoutMillis;
         synchronized (this) {
-            while (admitted.get() > 0) {
+            while (admitted.inFlight() > 0) {
                 long left = deadline - System.currentTimeMillis();
                 if (left <= 0) {
                     return false;
@@ -71,11 +68,6 @@ public final class MediaJobs implements AutoCloseable {
             }
         }
         return true;
-    }
-
-    /** @return uploads admitted and not finished */
-    public int admitted() {
-        return admitted.get();
     }
 
     /** Runs blocking work on the media workers; the future completes on the caller's context. */
