@@ -27,6 +27,11 @@ package io.storycast.gateway.config;
  * @param outboxThreshold     the hybrid fan-out: a story whose audience on a platform has more members than
  *                            this is written once into the author's outbox, which the members' tray reads
  *                            merge, instead of into every member's tray; 1 to 10^12; default 10000
+ * @param awaitMedia          whether a story waits for its media's renditions ({@code PUT /v1/media}) before
+ *                            it goes into any tray; a story whose media failed is marked failed with the
+ *                            media's problem; default true
+ * @param mediaWaitSeconds    how long a story waits for its media to be ready before it is marked failed,
+ *                            1 to 86400; default 300
  * @param consumerName        this process's consumer name in the group; empty means host name and process
  *                            id, so every process gets its own; default ""
  */
@@ -42,6 +47,8 @@ public record FanoutConfig(
         long claimIntervalMillis,
         int maxDeliveries,
         long outboxThreshold,
+        boolean awaitMedia,
+        int mediaWaitSeconds,
         String consumerName) {
 
     void validate(RedisConfig redis) {
@@ -57,6 +64,7 @@ public record FanoutConfig(
         ConfigException.requireRange(claimIntervalMillis, 10, claimIdleMillis / 2, "fanout.claimIntervalMillis");
         ConfigException.requireRange(maxDeliveries, 1, 100, "fanout.maxDeliveries");
         ConfigException.requireRange(outboxThreshold, 1, 1_000_000_000_000L, "fanout.outboxThreshold");
+        ConfigException.requireRange(mediaWaitSeconds, 1, 86_400, "fanout.mediaWaitSeconds");
         ConfigException.require(consumerName != null && consumerName.matches("[A-Za-z0-9_.:-]{0,64}"),
                 "fanout.consumerName", "must be 0 to 64 of A-Z a-z 0-9 _ . : -");
     }

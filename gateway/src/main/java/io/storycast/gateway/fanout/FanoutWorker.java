@@ -3,6 +3,7 @@ package io.storycast.gateway.fanout;
 import io.storycast.gateway.audience.CrossShareStore;
 import io.storycast.gateway.config.StorycastConfig;
 import io.storycast.gateway.ingest.StoryEventDecoder;
+import io.storycast.gateway.media.MediaRecords;
 import io.storycast.gateway.redis.RedisKeys;
 import io.storycast.gateway.trays.StoryRecords;
 import io.storycast.gateway.trays.TrayWriter;
@@ -51,8 +52,12 @@ final class FanoutWorker {
         this.decoder = new StoryEventDecoder(config.ingest(), System::currentTimeMillis);
         OutboxRoute routes = new OutboxRoute(redis, keys, config.fanout().outboxThreshold(),
                 config.trays().maxStories(), config.ingest().maxStoryAgeMillis(), System::currentTimeMillis);
+        MediaGate media = config.fanout().awaitMedia()
+                ? new MediaGate(express.vertx(), new MediaRecords(redis, keys, 2L * config.ingest().maxStoryLifetimeSeconds() * 1000),
+                config.fanout().mediaWaitSeconds() * 1000L)
+                : null;
         this.stories = new StoryFanout(keys, new CrossShareStore(redis, keys), routes,
-                new TrayWriter(keys, config.trays().maxStories()), express, bulk);
+                new TrayWriter(keys, config.trays().maxStories()), express, bulk, media);
         this.deadLetters = new DeadLetters(redis, keys);
         this.undeliverable = new UndeliverableEntry(new StoryRecords(redis, keys), decoder, deadLetters);
     }

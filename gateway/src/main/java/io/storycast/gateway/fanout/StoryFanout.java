@@ -12,6 +12,8 @@ import io.storycast.gateway.trays.OutboxLinks;
 import io.storycast.gateway.trays.StoryRecords;
 import io.storycast.gateway.trays.TrayWriter;
 import io.vertx.core.Future;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
 
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -30,6 +32,10 @@ import java.util.Set;
  * otherwise); a target that fails records why ({@link TargetFanout}). A redelivered story finds the
  * record of the earlier delivery and resumes from its progress; its targets and routes are the ones
  * chosen the first time, so a preference or audience changed meanwhile does not split a story.
+ *
+ * <p>With {@code fanout.awaitMedia} the story waits after its record is written and before any tray write
+ * until its media is ready ({@link MediaGate}); a story whose media failed or never came is recorded as
+ * failed, with the reason, on every target not yet done, and is finished (never shown).
  */
 final class StoryFanout {
     private static final LuaScript BEGIN = LuaScript.load(StoryFanout.class, "story-begin.lua");
@@ -41,13 +47,15 @@ final class StoryFanout {
     private final TrayWriter trays;
     private final FanoutLane express;
     private final FanoutLane bulk;
+    private final MediaGate media;
 
     /**
      * @param express the lane of small audiences, whose connection also carries every story's own commands
      * @param bulk    the lane of audiences larger than a chunk
+     * @param media   holds a story until its media is ready; null when stories do not wait for media
      */
     StoryFanout(RedisKeys keys, CrossShareStore crossShares, OutboxRoute routes, TrayWriter trays,
-                FanoutLane express, FanoutLane bulk) {
+                FanoutLane express, FanoutLane bulk, MediaGate media) {
         this.keys = Objects.requireNonNull(keys, "keys");
         this.crossShares = Objects.requireNonNull(crossShares, "crossShares");
         this.routes = Objects.requireNonNull(routes, "routes");
@@ -55,6 +63,7 @@ final class StoryFanout {
         this.trays = Objects.requireNonNull(trays, "trays");
         this.express = Objects.requireNonNull(express, "express");
         this.bulk = Objects.requireNonNull(bulk, "bulk");
+        this.media = media;
     }
 
     /**
@@ -66,7 +75,28 @@ final class StoryFanout {
     Future<Void> run(StoryEvent story, String entry) {
         return crossShares.get(story.authorId())
                 .compose(preference -> begin(story, entry, targetsOf(story, preference)))
-                .compose(hash -> fanOut(story, hash));
+                .compose(hash -> media == null || hash.containsKey(StoryRecord.RETRACTED) ? fanOut(story, hash)
+                        : media.await(story).compose(verdict -> verdict.ready() ? fanOut(story, hash)
+                        : markFailed(story, hash, verdict.failure())));
+    }
+
+    /** Records a story that may never be shown (its media failed or never came) as failed on every open target. */
+    private Future<Void> markFailed(StoryEvent story, Map<String, String> hash, String reason) {
+        String key = keys.story(story.platform(), story.storyId());
+        Request failed = Request.cmd(Command.HSET).arg(key);
+        int open = 0;
+        for (Platform target : StoryRecord.parseTargets(hash.get(StoryRecord.TARGETS))) {
+            if (!TargetProgress.of(hash, target).isDone()) {
+                open++;
+                failed.arg(TargetProgress.stateField(target)).arg(TargetProgress.State.FAILED.wireName())
+                        .arg(TargetProgress.reasonField(target)).arg(reason);
+            }
+        }
+        if (open == 0) {
+            return Future.succeededFuture();
+        }
+        return express.redis().batch(List.of(failed, Request.cmd(Command.PEXPIREAT).arg(key).arg(story.expiresAtMillis())))
+                .mapEmpty();
     }
 
     static Set<Platform> targetsOf(StoryEvent story, CrossShare preference) {

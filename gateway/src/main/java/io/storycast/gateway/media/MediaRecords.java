@@ -60,6 +60,24 @@ public final class MediaRecords {
         return unavailableOnFailure(write(keys.media(mediaId), "status", FAILED, "problem", problem.slug(), "detail", detail));
     }
 
+    /**
+     * @return the upload's {@code status} (absent: no upload yet) and, when it failed, {@code problem} and
+     *         {@code detail}; without the renditions, so it is cheap to ask often
+     */
+    public Future<JsonObject> state(String mediaId) {
+        return unavailableOnFailure(redis.send(Request.cmd(Command.HMGET).arg(keys.media(mediaId))
+                .arg("status").arg("problem").arg("detail")).map(reply -> {
+                    JsonObject state = new JsonObject();
+                    String[] fields = {"status", "problem", "detail"};
+                    for (int i = 0; i < fields.length; i++) {
+                        if (reply.get(i) != null && !reply.get(i).toString().isEmpty()) {
+                            state.put(fields[i], reply.get(i).toString());
+                        }
+                    }
+                    return state;
+                }));
+    }
+
     /** @return the record as {@code status}, and {@code renditions} or {@code problem} and {@code detail}; null if none */
     public Future<JsonObject> get(String mediaId) {
         return unavailableOnFailure(redis.send(Request.cmd(Command.HGETALL).arg(keys.media(mediaId))).map(MediaRecords::asJson));

@@ -18,8 +18,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import static io.storycast.gateway.http.MediaApiTest.bytesOf;
-import static io.storycast.gateway.http.MediaApiTest.put;
+import static io.storycast.gateway.testing.MediaUploads.bytesOf;
+import static io.storycast.gateway.testing.MediaUploads.put;
 import static io.storycast.gateway.testing.ProblemAssertions.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

@@ -1,7 +1,6 @@
 package io.storycast.gateway.http;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
 import io.storycast.gateway.testing.TestGateway;
 import io.storycast.gateway.testing.TestRedis;
 import io.storycast.media.ffmpeg.TestImages;
@@ -22,6 +21,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
+import static io.storycast.gateway.testing.MediaUploads.bytesOf;
+import static io.storycast.gateway.testing.MediaUploads.put;
 import static io.storycast.gateway.testing.ProblemAssertions.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -159,13 +160,6 @@ class MediaApiTest {
         assertProblem(put(gateway, mediaId, bytesOf(TestImages.redBlueJpeg(320, 240))), 409, "media-exists");
     }
 
-    static HttpResponse<String> put(TestGateway gateway, String mediaId, byte[] body) {
-        return gateway.send(HttpRequest.newBuilder(gateway.uri("/v1/media/" + mediaId))
-                .header("Authorization", "Bearer " + TestGateway.PRODUCER_KEY)
-                .header("Content-Type", "application/octet-stream")
-                .PUT(HttpRequest.BodyPublishers.ofByteArray(body)));
-    }
-
     private static JsonObject status(String mediaId) {
         HttpResponse<String> response = gateway.send(HttpRequest.newBuilder(gateway.uri("/v1/media/" + mediaId))
                 .header("Authorization", "Bearer " + TestGateway.READER_KEY).GET());
@@ -185,15 +179,6 @@ class MediaApiTest {
         HttpRequest.Builder request = HttpRequest.newBuilder(gateway.uri(path)).header("Authorization", "Bearer " + TestGateway.READER_KEY);
         headers.forEach(request::header);
         return HttpClient.newHttpClient().send(request.GET().build(), HttpResponse.BodyHandlers.ofByteArray());
-    }
-
-    /** The bytes of a made image, on the heap for the HTTP client; releases the buffer. */
-    static byte[] bytesOf(ByteBuf image) {
-        try {
-            return ByteBufUtil.getBytes(image);
-        } finally {
-            image.release();
-        }
     }
 
     private static int indexOf(byte[] bytes, byte first, byte second) {

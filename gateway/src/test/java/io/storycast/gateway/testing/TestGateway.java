@@ -92,6 +92,8 @@ public final class TestGateway implements AutoCloseable {
         // Off unless a test is about the fan-out: ingest tests look at stream entries a fan-out would trim.
         environment.put("STORYCAST_FANOUT_ENABLED", "false");
         environment.put("STORYCAST_FANOUT_INSTANCES", "2");
+        // Stories of most tests name media nobody uploads; the media tests turn the wait on.
+        environment.put("STORYCAST_FANOUT_AWAIT_MEDIA", "false");
         environment.putAll(overrides);
         return environment;
     }
