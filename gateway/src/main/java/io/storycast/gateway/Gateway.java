@@ -14,6 +14,7 @@ import io.storycast.gateway.media.MediaJobs;
 import io.storycast.gateway.media.MediaTranscoding;
 import io.storycast.gateway.media.RenditionStore;
 import io.storycast.gateway.media.SharedMedia;
+import io.storycast.gateway.media.UploadMemory;
 import io.storycast.gateway.redis.EmbeddedRedis;
 import io.storycast.gateway.redis.EmbeddedRedisCluster;
 import io.storycast.gateway.redis.LocalRedis;
@@ -97,7 +98,8 @@ public final class Gateway implements AutoCloseable {
             throw new IllegalStateException("cannot create media.storeDir " + media.storeDir() + ": " + e.getMessage(), e);
         }
         MediaJobs jobs = new MediaJobs(vertx, media.resolvedWorkers(), media.maxJobs(), media.jobTimeoutSeconds() * 1000L);
-        this.media = new SharedMedia(jobs, new MediaTranscoding(new ImageTranscoder(PooledByteBufAllocator.DEFAULT), profiles,
+        this.media = new SharedMedia(jobs, new UploadMemory(media.maxBufferedBytes()), media.memoryWaitSeconds() * 1000L,
+                new MediaTranscoding(new ImageTranscoder(PooledByteBufAllocator.DEFAULT), profiles,
                 store, media.limits()), store, media.limits());
         return this.media;
     }

@@ -16,9 +16,15 @@ import io.storycast.media.MediaLimits;
  * @param workers            transcoding threads, 0 (one per core) to 256; default 0
  * @param maxJobs            uploads accepted and not yet transcoded (reading, queued or running) per
  *                           process, 1 to 10000; past it 503 with Retry-After; default 16
+ * @param maxBufferedBytes   upload bytes held in memory at once per process, from {@code maxUploadBytes} to
+ *                           2^40; an upload that does not fit waits paused (TCP pushes back); default
+ *                           268435456 (256 MiB)
+ * @param memoryWaitSeconds  longest an upload waits paused for memory before it is answered 503, 1 to 600;
+ *                           default 10
  */
 public record MediaConfig(String storeDir, String profilesFile, long maxUploadBytes, long maxPixels,
-                          int maxDurationSeconds, int jobTimeoutSeconds, int workers, int maxJobs) {
+                          int maxDurationSeconds, int jobTimeoutSeconds, int workers, int maxJobs,
+                          long maxBufferedBytes, int memoryWaitSeconds) {
 
     void validate() {
         ConfigException.require(storeDir != null && !storeDir.isBlank(), "media.storeDir", "must be a folder");
@@ -30,6 +36,9 @@ public record MediaConfig(String storeDir, String profilesFile, long maxUploadBy
         ConfigException.requireRange(jobTimeoutSeconds, 1, 3600, "media.jobTimeoutSeconds");
         ConfigException.requireRange(workers, 0, 256, "media.workers");
         ConfigException.requireRange(maxJobs, 1, 10_000, "media.maxJobs");
+        // Any upload the byte limit allows must fit when it is alone, or it would wait for ever.
+        ConfigException.requireRange(maxBufferedBytes, maxUploadBytes, 1L << 40, "media.maxBufferedBytes");
+        ConfigException.requireRange(memoryWaitSeconds, 1, 600, "media.memoryWaitSeconds");
     }
 
     /** @return the transcoding threads: {@code workers}, or one per core when 0 */

@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.storycast.gateway.media.MediaRecords;
 import io.storycast.gateway.media.SharedMedia;
+import io.storycast.gateway.media.UploadMemory;
 import io.storycast.media.MediaProblem;
 import io.storycast.media.MediaRejectedException;
 import io.storycast.media.probe.SourceFormat;
@@ -26,8 +27,11 @@ import java.util.Objects;
  * run here (type by magic bytes, pixels by header: 422 naming the problem); a job that passes is answered
  * 202 and transcoded on a media worker, its outcome recorded for {@code GET /v1/media/{mediaId}}.
  *
- * <p>Ownership: this class allocates the upload buffer and releases it exactly once: on a refusal, on a
- * broken connection, or when the job has finished with it.
+ * <p>Back-pressure: an upload reserves its bytes in the process's {@link UploadMemory} before reading them
+ * (its whole {@code Content-Length} up front when declared); while none is free the request stays paused.
+ *
+ * <p>Ownership: {@link Upload} allocates the upload buffer and gives it back, with its reserved memory,
+ * exactly once: on a refusal, on a broken connection, or when the job has finished with it.
  */
 final class MediaUploadRoutes {
     private static final Logger LOG = LoggerFactory.getLogger(MediaUploadRoutes.class);
@@ -78,46 +82,126 @@ final class MediaUploadRoutes {
         });
     }
 
+    /**
+     * Reads the body once its memory is reserved: the declared {@code Content-Length} at once, or each
+     * chunk as it comes. While memory is short the request stays paused, so the client is held back by
+     * TCP; past {@code media.memoryWaitSeconds} the upload is answered 503.
+     */
     private void receive(RoutingContext context, String mediaId) {
-        HttpServerRequest request = context.request();
-        long limit = media.limits().maxUploadBytes();
-        ByteBuf upload = PooledByteBufAllocator.DEFAULT.directBuffer(64 * 1024, (int) Math.min(Integer.MAX_VALUE, limit + 1));
-        boolean[] done = {false};
-        request.handler(chunk -> {
-            if (done[0]) {
+        String declaredHeader = context.request().getHeader(HttpHeaders.CONTENT_LENGTH);
+        long declared = declaredHeader != null && declaredHeader.matches("\\d{1,19}") ? Long.parseLong(declaredHeader) : -1;
+        Upload upload = new Upload(context, mediaId, declared);
+        if (declared < 0 || media.memory().tryReserve(declared)) {
+            upload.reserved = Math.max(0, declared);
+            upload.start();
+        } else {
+            upload.waitForMemory(declared, () -> {
+                upload.reserved = declared;
+                upload.start();
+            });
+        }
+    }
+
+    /** One upload in flight: its buffer and the memory reserved for it, both given back exactly once. */
+    private final class Upload {
+        private final RoutingContext context;
+        private final HttpServerRequest request;
+        private final String mediaId;
+        private final boolean declared;
+        private final long limit = media.limits().maxUploadBytes();
+        private final ByteBuf bytes;
+        private long reserved;
+        private boolean done;
+
+        Upload(RoutingContext context, String mediaId, long declaredLength) {
+            this.context = context;
+            this.request = context.request();
+            this.mediaId = mediaId;
+            this.declared = declaredLength >= 0;
+            this.bytes = PooledByteBufAllocator.DEFAULT.directBuffer(
+                    (int) Math.min(64 * 1024, declared ? Math.max(1, declaredLength) : 64 * 1024),
+                    (int) Math.min(Integer.MAX_VALUE, limit + 1));
+        }
+
+        void start() {
+            request.handler(this::chunk);
+            request.exceptionHandler(failure -> cutOff("the upload was cut off: " + failure.getMessage()));
+            // A client that goes away mid-body may close the connection without an error on the request.
+            context.response().closeHandler(closed -> cutOff("the upload was cut off: the connection closed"));
+            request.endHandler(ended -> {
+                if (!done) {
+                    done = true;
+                    accept(context, mediaId, bytes, this::release);
+                }
+            });
+            request.resume();
+        }
+
+        private void chunk(Buffer chunk) {
+            if (done) {
                 return;
             }
-            if (upload.readableBytes() + chunk.length() > limit) {
-                done[0] = true;
-                giveUp(upload, mediaId, MediaProblem.TOO_MANY_BYTES, "the upload passed " + limit + " bytes");
+            if (bytes.readableBytes() + chunk.length() > limit) {
+                done = true;
+                giveUp(MediaProblem.TOO_MANY_BYTES, "the upload passed " + limit + " bytes");
                 tooLarge(context);
                 return;
             }
-            upload.writeBytes(byteBufOf(chunk));
-        });
-        request.exceptionHandler(failure -> {
-            if (!done[0]) {
-                done[0] = true;
-                giveUp(upload, mediaId, MediaProblem.CORRUPT, "the upload was cut off: " + failure.getMessage());
+            if (declared || media.memory().tryReserve(chunk.length())) {
+                reserved += declared ? 0 : chunk.length();
+                bytes.writeBytes(byteBufOf(chunk));
+                return;
             }
-        });
-        // A client that goes away mid-body may close the connection without an error on the request.
-        context.response().closeHandler(closed -> {
-            if (!done[0]) {
-                done[0] = true;
-                giveUp(upload, mediaId, MediaProblem.CORRUPT, "the upload was cut off: the connection closed");
+            request.pause();
+            waitForMemory(chunk.length(), () -> {
+                reserved += chunk.length();
+                bytes.writeBytes(byteBufOf(chunk));
+                request.resume();
+            });
+        }
+
+        void waitForMemory(long needed, Runnable then) {
+            UploadMemory.Waiter waiter = media.memory().whenAvailable(needed, context.vertx().getOrCreateContext(), () -> {
+                if (done) {
+                    media.memory().release(needed); // the upload ended while it waited
+                } else {
+                    then.run();
+                }
+            });
+            context.vertx().setTimer(media.memoryWaitMillis(), timer -> {
+                if (!done && waiter.cancel()) {
+                    done = true;
+                    giveUp(MediaProblem.TOO_MANY_BYTES, "no memory for the upload within media.memoryWaitSeconds");
+                    context.response().putHeader(HttpHeaders.CONNECTION, "close");
+                    Problems.sendRetryLater(context.response(), Problems.problem(503, "media-busy", "Media memory busy",
+                            "uploads in flight hold media.maxBufferedBytes; retry later")
+                            .put("limit", "media.maxBufferedBytes"), retryAfterSeconds);
+                }
+            });
+        }
+
+        private void cutOff(String detail) {
+            if (!done) {
+                done = true;
+                giveUp(MediaProblem.CORRUPT, detail);
             }
-        });
-        request.endHandler(ended -> {
-            if (!done[0]) {
-                done[0] = true;
-                accept(context, mediaId, upload);
-            }
-        });
-        request.resume();
+        }
+
+        /** Releases the buffer and the reserved memory; the job or the refusal calls it once. */
+        void release() {
+            bytes.release();
+            media.memory().release(reserved);
+        }
+
+        /** Releases everything and the job place, and records why it went no further (so the id may be uploaded again). */
+        private void giveUp(MediaProblem problem, String detail) {
+            release();
+            media.jobs().finish();
+            records.failed(mediaId, problem, detail);
+        }
     }
 
-    private void accept(RoutingContext context, String mediaId, ByteBuf upload) {
+    private void accept(RoutingContext context, String mediaId, ByteBuf upload, Runnable release) {
         SourceFormat format;
         try {
             format = UploadCheck.check(upload, media.limits());
@@ -126,7 +210,9 @@ final class MediaUploadRoutes {
                         "video uploads are not transcoded yet; send a JPEG, PNG or WebP image");
             }
         } catch (MediaRejectedException rejected) {
-            giveUp(upload, mediaId, rejected.problem(), rejected.getMessage());
+            release.run();
+            media.jobs().finish();
+            records.failed(mediaId, rejected.problem(), rejected.getMessage());
             Problems.send(context.response(), MediaProblems.of(rejected.problem(), rejected.getMessage()));
             return;
         }
@@ -140,7 +226,7 @@ final class MediaUploadRoutes {
             try {
                 return media.transcoding().transcodeImage(upload);
             } finally {
-                upload.release();
+                release.run();
                 media.jobs().finish();
             }
         }).onComplete(job -> {
@@ -153,13 +239,6 @@ final class MediaUploadRoutes {
                 records.failed(mediaId, MediaProblem.CORRUPT, "the transcoder failed: " + job.cause());
             }
         });
-    }
-
-    /** Releases the upload and its place, and records why it went no further (so the id may be uploaded again). */
-    private void giveUp(ByteBuf upload, String mediaId, MediaProblem problem, String detail) {
-        upload.release();
-        media.jobs().finish();
-        records.failed(mediaId, problem, detail);
     }
 
     private void tooLarge(RoutingContext context) {

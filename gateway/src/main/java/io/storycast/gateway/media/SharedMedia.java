@@ -5,11 +5,14 @@ import io.storycast.media.MediaLimits;
 import java.util.Objects;
 
 /**
- * What every HTTP event loop of a process shares for media: the bounded job pool, the transcoding (thread
- * safe), the rendition store, and the limits uploads are held to.
+ * What every HTTP event loop of a process shares for media: the bounded job pool, the memory budget of
+ * uploads in flight and how long one may wait for it, the transcoding (thread safe), the rendition store,
+ * and the limits uploads are held to.
  */
-public record SharedMedia(MediaJobs jobs, MediaTranscoding transcoding, RenditionStore store, MediaLimits limits) {
+public record SharedMedia(MediaJobs jobs, UploadMemory memory, long memoryWaitMillis, MediaTranscoding transcoding,
+                          RenditionStore store, MediaLimits limits) {
     public SharedMedia {
+        Objects.requireNonNull(memory, "memory");
         Objects.requireNonNull(jobs, "jobs");
         Objects.requireNonNull(transcoding, "transcoding");
         Objects.requireNonNull(store, "store");
