@@ -65,6 +65,7 @@ public final class ImageTranscoder {
 
         AVFrame picture = ImageDecoder.decode(upload, format, limits, deadlineNanos);
         List<ByteBuf> encoded = new ArrayList<>(outputs.size());
+        boolean handedOver = false; // on any throw (an Error too) the encoded bytes go back
         try {
             List<AVFrame> frames;
             try (RenditionGraph graph = new RenditionGraph(picture, ExifOrientation.uprightFilters(orientation),
@@ -83,11 +84,13 @@ public final class ImageTranscoder {
             } finally {
                 frames.forEach(frame -> av_frame_free(frame));
             }
-            return share(byPlatform, distinct, encoded);
-        } catch (MediaRejectedException | RuntimeException e) {
-            encoded.forEach(ByteBuf::release);
-            throw e;
+            Map<String, List<Rendition>> shared = share(byPlatform, distinct, encoded);
+            handedOver = true;
+            return shared;
         } finally {
+            if (!handedOver) {
+                encoded.forEach(ByteBuf::release);
+            }
             av_frame_free(picture);
         }
     }

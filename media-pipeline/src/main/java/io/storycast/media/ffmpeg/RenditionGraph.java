@@ -70,19 +70,29 @@ final class RenditionGraph implements AutoCloseable {
         for (int i = 0; i < targets.size(); i++) {
             description.append("[s").append(i).append(']');
         }
+        // The in/out lists are ours until parsed; freed on every path.
         AVFilterInOut openInputs = null;
-        for (int i = targets.size() - 1; i >= 0; i--) {
-            Target target = targets.get(i);
-            AVFilterContext sink = new AVFilterContext();
-            check(avfilter_graph_create_filter(sink, avfilter_get_by_name("buffersink"), "out" + i, null, null, graph), "sink");
-            sinks.add(0, sink);
-            description.append(";[s").append(i).append(']').append(chain(target)).append("[out").append(i).append(']');
-            openInputs = inOut("out" + i, sink, openInputs);
+        AVFilterInOut openOutputs = null;
+        int parsed;
+        try {
+            for (int i = targets.size() - 1; i >= 0; i--) {
+                Target target = targets.get(i);
+                AVFilterContext sink = new AVFilterContext();
+                check(avfilter_graph_create_filter(sink, avfilter_get_by_name("buffersink"), "out" + i, null, null, graph), "sink");
+                sinks.add(0, sink);
+                description.append(";[s").append(i).append(']').append(chain(target)).append("[out").append(i).append(']');
+                openInputs = inOut("out" + i, sink, openInputs);
+            }
+            openOutputs = inOut("in", source, null);
+            parsed = avfilter_graph_parse_ptr(graph, description.toString(), openInputs, openOutputs, null);
+        } finally {
+            if (openInputs != null) {
+                avfilter_inout_free(openInputs);
+            }
+            if (openOutputs != null) {
+                avfilter_inout_free(openOutputs);
+            }
         }
-        AVFilterInOut openOutputs = inOut("in", source, null);
-        int parsed = avfilter_graph_parse_ptr(graph, description.toString(), openInputs, openOutputs, null);
-        avfilter_inout_free(openInputs);
-        avfilter_inout_free(openOutputs);
         check(parsed, "graph " + description);
         check(avfilter_graph_config(graph, null), "graph configuration");
     }
