@@ -32,6 +32,9 @@ package io.storycast.gateway.config;
  *                            media's problem; default true
  * @param mediaWaitSeconds    how long a story waits for its media to be ready before it is marked failed,
  *                            1 to 86400; default 300
+ * @param maxStoriesAwaitingMedia stories per fan-out event loop that wait for their media without holding a
+ *                            place among {@code maxStoriesInFlight}, so slow media does not hold back ready
+ *                            stories; past it a waiting story keeps its place; 1 to 1000000; default 10000
  * @param consumerName        this process's consumer name in the group; empty means host name and process
  *                            id, so every process gets its own; default ""
  */
@@ -49,6 +52,7 @@ public record FanoutConfig(
         long outboxThreshold,
         boolean awaitMedia,
         int mediaWaitSeconds,
+        int maxStoriesAwaitingMedia,
         String consumerName) {
 
     void validate(RedisConfig redis) {
@@ -65,6 +69,7 @@ public record FanoutConfig(
         ConfigException.requireRange(maxDeliveries, 1, 100, "fanout.maxDeliveries");
         ConfigException.requireRange(outboxThreshold, 1, 1_000_000_000_000L, "fanout.outboxThreshold");
         ConfigException.requireRange(mediaWaitSeconds, 1, 86_400, "fanout.mediaWaitSeconds");
+        ConfigException.requireRange(maxStoriesAwaitingMedia, 1, 1_000_000, "fanout.maxStoriesAwaitingMedia");
         ConfigException.require(consumerName != null && consumerName.matches("[A-Za-z0-9_.:-]{0,64}"),
                 "fanout.consumerName", "must be 0 to 64 of A-Z a-z 0-9 _ . : -");
     }

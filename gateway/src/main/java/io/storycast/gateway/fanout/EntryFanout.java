@@ -28,6 +28,7 @@ final class EntryFanout {
     private final StoryFanout stories;
     private final DeadLetters deadLetters;
     private final Permits storySlots;
+    private final Permits storiesAwaitingMedia;
     private final long deliveries;
     private final int[] bounds;
     private final Promise<Void> started = Promise.promise();
@@ -39,12 +40,13 @@ final class EntryFanout {
 
     /** @param deliveries how often the entry has been delivered, this time included */
     EntryFanout(StreamEntry entry, StoryEventDecoder decoder, StoryFanout stories, DeadLetters deadLetters,
-                Permits storySlots, long deliveries) {
+                Permits storySlots, Permits storiesAwaitingMedia, long deliveries) {
         this.entry = Objects.requireNonNull(entry, "entry");
         this.decoder = Objects.requireNonNull(decoder, "decoder");
         this.stories = Objects.requireNonNull(stories, "stories");
         this.deadLetters = Objects.requireNonNull(deadLetters, "deadLetters");
         this.storySlots = Objects.requireNonNull(storySlots, "storySlots");
+        this.storiesAwaitingMedia = Objects.requireNonNull(storiesAwaitingMedia, "storiesAwaitingMedia");
         this.deliveries = deliveries;
         this.bounds = entry.lineBounds();
         this.unfinished = bounds.length / 2;
@@ -79,9 +81,10 @@ final class EntryFanout {
         int offset = bounds[2 * line];
         int length = bounds[2 * line + 1];
         DecodeResult decoded = decoder.decode(entry.events(), offset, length);
+        StorySlot slot = new StorySlot(storySlots, storiesAwaitingMedia);
         Future<Void> story;
         if (decoded.isValid()) {
-            story = stories.run(decoded.event(), entry.eventAddress(line));
+            story = stories.run(decoded.event(), entry.eventAddress(line), slot);
         } else if (decoded.problem().rule().equals("expired")) {
             story = Future.succeededFuture(); // nothing left to show
         } else {
@@ -92,7 +95,7 @@ final class EntryFanout {
                     "undecodable: " + problem.field() + " " + problem.rule() + ": " + problem.detail(), deliveries);
         }
         story.onComplete(outcome -> {
-            storySlots.release(1);
+            slot.release();
             if (outcome.failed()) {
                 anyFailed = true;
                 LOG.debug("story {} failed: {}", entry.eventAddress(line), outcome.cause().toString());

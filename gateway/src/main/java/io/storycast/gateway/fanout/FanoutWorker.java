@@ -34,6 +34,7 @@ final class FanoutWorker {
     private final Redis redis;
     private final RedisKeys keys;
     private final Permits storySlots;
+    private final Permits storiesAwaitingMedia;
     private final StoryEventDecoder decoder;
     private final StoryFanout stories;
     private final DeadLetters deadLetters;
@@ -49,11 +50,12 @@ final class FanoutWorker {
         this.redis = express.redis();
         this.keys = Objects.requireNonNull(keys, "keys");
         this.storySlots = new Permits(config.fanout().maxStoriesInFlight());
+        this.storiesAwaitingMedia = new Permits(config.fanout().maxStoriesAwaitingMedia());
         this.decoder = new StoryEventDecoder(config.ingest(), System::currentTimeMillis);
         OutboxRoute routes = new OutboxRoute(redis, keys, config.fanout().outboxThreshold(),
                 config.trays().maxStories(), config.ingest().maxStoryAgeMillis(), System::currentTimeMillis);
         MediaGate media = config.fanout().awaitMedia()
-                ? new MediaGate(express.vertx(), new MediaRecords(redis, keys, 2L * config.ingest().maxStoryLifetimeSeconds() * 1000),
+                ? new MediaGate(express.vertx(), MediaRecords.of(redis, keys, config),
                 config.fanout().mediaWaitSeconds() * 1000L)
                 : null;
         this.stories = new StoryFanout(keys, new CrossShareStore(redis, keys), routes,
@@ -87,7 +89,7 @@ final class FanoutWorker {
     Future<Void> process(StreamEntry entry, long deliveries) {
         String key = key(entry.partition(), entry.id());
         entriesInFlight.add(key);
-        EntryFanout fanout = new EntryFanout(entry, decoder, stories, deadLetters, storySlots, deliveries);
+        EntryFanout fanout = new EntryFanout(entry, decoder, stories, deadLetters, storySlots, storiesAwaitingMedia, deliveries);
         fanout.run()
                 .compose(finished -> finished ? acknowledge(entry.partition(), entry.id()) : Future.succeededFuture())
                 .onFailure(failure -> LOG.warn("could not acknowledge entry {} of partition {}: {}", entry.id(),

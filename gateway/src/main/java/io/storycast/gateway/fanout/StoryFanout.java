@@ -69,15 +69,22 @@ final class StoryFanout {
     /**
      * @param story the story
      * @param entry where it is in its stream, {@code "<entryId>#<index>"}
+     * @param slot  its place among the stories in flight, given up while it waits for media
      * @return succeeds once the story is in every tray it belongs in (or was retracted); fails with the
      *         first failure, after recording it as the failed target's reason
      */
-    Future<Void> run(StoryEvent story, String entry) {
+    Future<Void> run(StoryEvent story, String entry, StorySlot slot) {
         return crossShares.get(story.authorId())
                 .compose(preference -> begin(story, entry, targetsOf(story, preference)))
                 .compose(hash -> media == null || hash.containsKey(StoryRecord.RETRACTED) ? fanOut(story, hash)
-                        : media.await(story).compose(verdict -> verdict.ready() ? fanOut(story, hash)
+                        : awaitMedia(story, slot).compose(verdict -> verdict.ready() ? fanOut(story, hash)
                         : markFailed(story, hash, verdict.failure())));
+    }
+
+    /** Waits for the story's media without holding its place among the stories in flight. */
+    private Future<MediaGate.Verdict> awaitMedia(StoryEvent story, StorySlot slot) {
+        slot.park();
+        return media.await(story).eventually(slot::unpark);
     }
 
     /** Records a story that may never be shown (its media failed or never came) as failed on every open target. */

@@ -3,6 +3,7 @@ package io.storycast.gateway.http;
 import io.storycast.gateway.audience.InvalidInputException;
 import io.storycast.gateway.redis.StoreUnavailableException;
 import io.storycast.gateway.story.FieldProblem;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
@@ -17,21 +18,22 @@ final class ApiFailures {
     private ApiFailures() {
     }
 
-    static void respond(RoutingContext context, Throwable failure, int retryAfterSeconds) {
+    /** @return the answer's {@code end()} */
+    static Future<Void> respond(RoutingContext context, Throwable failure, int retryAfterSeconds) {
         if (context.response().ended()) {
-            return;
+            return Future.succeededFuture();
         }
         if (failure instanceof InvalidInputException invalid) {
-            Problems.send(context.response(), invalidInput(invalid.problem()));
+            return Problems.send(context.response(), invalidInput(invalid.problem()));
         } else if (failure instanceof PathInputs.ForbiddenPlatformException forbidden) {
-            Problems.send(context.response(), Problems.problem(403, "forbidden-platform", "Platform not allowed",
+            return Problems.send(context.response(), Problems.problem(403, "forbidden-platform", "Platform not allowed",
                     forbidden.getMessage()).put("field", "platform").put("rule", "forbidden"));
         } else if (failure instanceof StoreUnavailableException unavailable) {
-            Problems.sendRetryLater(context.response(), Problems.problem(503, "store-unavailable",
+            return Problems.sendRetryLater(context.response(), Problems.problem(503, "store-unavailable",
                     "Store unavailable", unavailable.getMessage() + "; the request is safe to retry"), retryAfterSeconds);
-        } else {
-            context.fail(failure); // a bug, not an outage: the router's failure handler logs it and answers 500
         }
+        context.fail(failure); // a bug, not an outage: the router's failure handler logs it and answers 500
+        return context.response().ended() ? Future.succeededFuture() : Future.failedFuture(failure);
     }
 
     static JsonObject invalidInput(FieldProblem problem) {

@@ -35,6 +35,6 @@ record EventLoopServices(StoryIngestor ingestor, StoryStreams streams, AudienceS
                 new TrayReader(redis, keys, config.trays().maxStories(), config.ingest().maxStoryAgeMillis(), System::currentTimeMillis),
                 new StoryRecords(redis, keys),
                 new DeadLetters(redis, keys),
-                new MediaRecords(redis, keys, 2L * config.ingest().maxStoryLifetimeSeconds() * 1000));
+                MediaRecords.of(redis, keys, config));
     }
 }

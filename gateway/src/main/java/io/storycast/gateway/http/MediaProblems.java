@@ -38,4 +38,11 @@ final class MediaProblems {
         };
         return limit == null ? body : body.put("limit", limit);
     }
+
+    /** @return the 413 of an upload past {@code media.maxUploadBytes} */
+    static JsonObject tooLarge(long maxUploadBytes) {
+        return Problems.problem(413, MediaProblem.TOO_MANY_BYTES.slug(), "Upload too large",
+                "the upload exceeds " + maxUploadBytes + " bytes (media.maxUploadBytes)")
+                .put("limit", "media.maxUploadBytes").put("maxBytes", maxUploadBytes);
+    }
 }

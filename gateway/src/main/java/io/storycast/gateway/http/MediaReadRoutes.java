@@ -13,19 +13,16 @@ import io.vertx.ext.web.RoutingContext;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * {@code GET /v1/media/{mediaId}}: the upload's status and, per platform, each rendition's dimensions,
  * codec, bytes, sha256 and URL; {@code GET /v1/media/{mediaId}/{platform}/{rendition}}: the rendition's
  * bytes, with a strong {@code ETag} (its sha256: content-addressed, so immutable), {@code If-None-Match}
- * (304) and a single {@code Range} (206, or 416 when unsatisfiable). The file is sent by the OS
- * ({@code sendFile}), never read into the heap.
+ * (304), a single {@code Range} (206, or 416 when unsatisfiable; see {@link ByteRange}) and {@code If-Range}.
+ * The file is sent by the OS ({@code sendFile}), never read into the heap, and found without blocking
+ * the event loop.
  */
 final class MediaReadRoutes {
-    private static final Pattern RANGE = Pattern.compile("bytes=(\\d*)-(\\d*)");
-
     private final MediaRecords records;
     private final RenditionStore store;
     private final int retryAfterSeconds;
@@ -92,50 +89,50 @@ final class MediaReadRoutes {
 
     private void send(RoutingContext context, JsonObject rendition) {
         String sha256 = rendition.getString("sha256");
-        long size = rendition.getLong("bytes");
-        Optional<Path> file = store.file(sha256);
-        if (file.isEmpty()) {
+        Optional<Path> location = store.location(sha256);
+        if (location.isEmpty()) {
             notFound(context, "rendition " + sha256 + " is not in this gateway's media.storeDir");
             return;
         }
-        String etag = "\"" + sha256 + "\"";
-        HttpServerResponse response = context.response()
-                .putHeader(HttpHeaders.ETAG, etag)
+        String file = location.get().toString();
+        // Asked of the file system off the event loop: a stat may block on a slow or remote disk.
+        context.vertx().fileSystem().props(file).onComplete(props -> {
+            if (props.failed() || !props.result().isRegularFile()) {
+                notFound(context, "rendition " + sha256 + " is not in this gateway's media.storeDir");
+                return;
+            }
+            sendFile(context, rendition, file, props.result().size());
+        });
+    }
+
+    private static void sendFile(RoutingContext context, JsonObject rendition, String file, long size) {
+        String etag = "\"" + rendition.getString("sha256") + "\"";
+        HttpServerResponse response = context.response();
+        String rangeHeader = EntityTags.rangeMayBeServed(context.request().getHeader("If-Range"), etag)
+                ? context.request().getHeader("Range") : null;
+        ByteRange.Request range = ByteRange.of(rangeHeader, size);
+        if (range instanceof ByteRange.Unsatisfiable) {
+            response.putHeader(HttpHeaders.CONTENT_RANGE, "bytes */" + size);
+            Problems.send(response, Problems.problem(416, "range-not-satisfiable", "Range not satisfiable",
+                    "the rendition has " + size + " bytes; the range was '" + rangeHeader + "'").put("field", "Range"));
+            return;
+        }
+        // Content-addressed, so the bytes under this tag never change: caches may keep them for ever.
+        response.putHeader(HttpHeaders.ETAG, etag)
                 .putHeader(HttpHeaders.CACHE_CONTROL, "public, max-age=31536000, immutable")
-                .putHeader(HttpHeaders.ACCEPT_RANGES, "bytes")
-                .putHeader(HttpHeaders.CONTENT_TYPE, contentType(rendition.getString("format")));
-        if (etag.equals(context.request().getHeader(HttpHeaders.IF_NONE_MATCH))) {
+                .putHeader(HttpHeaders.ACCEPT_RANGES, "bytes");
+        if (EntityTags.noneMatchFails(context.request().getHeader(HttpHeaders.IF_NONE_MATCH), etag)) {
             response.setStatusCode(304).end();
             return;
         }
-        String range = context.request().getHeader("Range");
-        if (range == null) {
-            response.sendFile(file.get().toString());
-            return;
-        }
-        Matcher matcher = RANGE.matcher(range.trim());
-        long start;
-        long end;
-        if (matcher.matches() && !(matcher.group(1).isEmpty() && matcher.group(2).isEmpty())) {
-            if (matcher.group(1).isEmpty()) { // the last n bytes
-                start = Math.max(0, size - Long.parseLong(matcher.group(2)));
-                end = size - 1;
-            } else {
-                start = Long.parseLong(matcher.group(1));
-                end = matcher.group(2).isEmpty() ? size - 1 : Math.min(size - 1, Long.parseLong(matcher.group(2)));
-            }
+        response.putHeader(HttpHeaders.CONTENT_TYPE, contentType(rendition.getString("format")));
+        if (range instanceof ByteRange.Part part) {
+            response.setStatusCode(206)
+                    .putHeader(HttpHeaders.CONTENT_RANGE, "bytes " + part.range().first() + "-" + part.range().last() + "/" + size)
+                    .sendFile(file, part.range().first(), part.range().length());
         } else {
-            start = -1;
-            end = -1;
+            response.sendFile(file);
         }
-        if (start < 0 || start > end || start >= size) {
-            response.putHeader(HttpHeaders.CONTENT_RANGE, "bytes */" + size);
-            Problems.send(response, Problems.problem(416, "range-not-satisfiable", "Range not satisfiable",
-                    "the rendition has " + size + " bytes; the range was '" + range + "'").put("field", "Range"));
-            return;
-        }
-        response.setStatusCode(206).putHeader(HttpHeaders.CONTENT_RANGE, "bytes " + start + "-" + end + "/" + size)
-                .sendFile(file.get().toString(), start, end - start + 1);
     }
 
     private static Optional<JsonObject> find(JsonArray renditions, String name) {

@@ -1,18 +1,15 @@
 package io.storycast.gateway.http;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.PooledByteBufAllocator;
 import io.storycast.gateway.media.MediaRecords;
 import io.storycast.gateway.media.SharedMedia;
-import io.storycast.gateway.media.UploadMemory;
 import io.storycast.media.MediaProblem;
 import io.storycast.media.MediaRejectedException;
 import io.storycast.media.probe.SourceFormat;
 import io.storycast.media.probe.UploadCheck;
-import io.vertx.core.buffer.Buffer;
+import io.vertx.core.Future;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
@@ -27,11 +24,12 @@ import java.util.Objects;
  * run here (type by magic bytes, pixels by header: 422 naming the problem); a job that passes is answered
  * 202 and transcoded on a media worker, its outcome recorded for {@code GET /v1/media/{mediaId}}.
  *
- * <p>Back-pressure: an upload reserves its bytes in the process's {@link UploadMemory} before reading them
- * (its whole {@code Content-Length} up front when declared); while none is free the request stays paused.
+ * <p>Receiving is {@link MediaUpload}'s: memory reserved before reading, the request paused while none is
+ * free. A body answered before it was read is dropped by {@link UnreadBodies}.
  *
- * <p>Ownership: {@link Upload} allocates the upload buffer and gives it back, with its reserved memory,
- * exactly once: on a refusal, on a broken connection, or when the job has finished with it.
+ * <p>Ownership: the upload's buffer, memory and job place come here with the complete body, with the
+ * release that gives them back (idempotent); the job calls it on its worker when it is done, and the
+ * job's completion calls it again in case the executor dropped the job unrun at shutdown.
  */
 final class MediaUploadRoutes {
     private static final Logger LOG = LoggerFactory.getLogger(MediaUploadRoutes.class);
@@ -51,154 +49,33 @@ final class MediaUploadRoutes {
         try {
             mediaId = PathInputs.id(context, "mediaId");
         } catch (RuntimeException invalid) {
-            ApiFailures.respond(context, invalid, retryAfterSeconds);
+            UnreadBodies.drop(context.request(), ApiFailures.respond(context, invalid, retryAfterSeconds), 0);
             return;
         }
-        String declared = context.request().getHeader(HttpHeaders.CONTENT_LENGTH);
-        if (declared != null && declared.matches("\\d{1,19}") && Long.parseLong(declared) > media.limits().maxUploadBytes()) {
-            tooLarge(context);
+        long declared = declaredLength(context.request());
+        if (declared > media.limits().maxUploadBytes()) {
+            UnreadBodies.drop(context.request(),
+                    Problems.send(context.response(), MediaProblems.tooLarge(media.limits().maxUploadBytes())), 0);
             return;
         }
-        context.request().pause(); // until the id is claimed: no chunk may arrive before its handler
+        context.request().pause(); // until the id is claimed and memory reserved: no chunk before its handler
         if (!media.jobs().tryAdmit()) {
-            Problems.sendRetryLater(context.response(), Problems.problem(503, "media-busy", "Media workers busy",
+            UnreadBodies.drop(context.request(), Problems.sendRetryLater(context.response(), Problems.problem(503,
+                    "media-busy", "Media workers busy",
                     "media.maxJobs uploads are already being received or transcoded; retry later")
-                    .put("limit", "media.maxJobs"), retryAfterSeconds);
+                    .put("limit", "media.maxJobs"), retryAfterSeconds), 0);
             return;
         }
-        records.begin(mediaId).onComplete(claimed -> {
-            if (claimed.failed() || !claimed.result()) {
-                media.jobs().finish();
-                if (claimed.failed()) {
-                    ApiFailures.respond(context, claimed.cause(), retryAfterSeconds);
-                } else {
-                    Problems.send(context.response(), Problems.problem(409, "media-exists", "Media already uploaded",
-                            "media " + mediaId + " is already processing or ready; GET /v1/media/" + mediaId)
-                            .put("field", "mediaId"));
-                }
-                return;
-            }
-            receive(context, mediaId);
-        });
+        new MediaUpload(media, records, context, mediaId, declared, retryAfterSeconds, this::accept).start();
     }
 
-    /**
-     * Reads the body once its memory is reserved: the declared {@code Content-Length} at once, or each
-     * chunk as it comes. While memory is short the request stays paused, so the client is held back by
-     * TCP; past {@code media.memoryWaitSeconds} the upload is answered 503.
-     */
-    private void receive(RoutingContext context, String mediaId) {
-        String declaredHeader = context.request().getHeader(HttpHeaders.CONTENT_LENGTH);
-        long declared = declaredHeader != null && declaredHeader.matches("\\d{1,19}") ? Long.parseLong(declaredHeader) : -1;
-        Upload upload = new Upload(context, mediaId, declared);
-        if (declared < 0 || media.memory().tryReserve(declared)) {
-            upload.reserved = Math.max(0, declared);
-            upload.start();
-        } else {
-            upload.waitForMemory(declared, () -> {
-                upload.reserved = declared;
-                upload.start();
-            });
+    /** @return the {@code Content-Length}, -1 when absent, {@code Long.MAX_VALUE} when past any limit */
+    private static long declaredLength(HttpServerRequest request) {
+        String header = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+        if (header == null || !header.matches("\\d+")) {
+            return -1; // Netty refuses a malformed one before it gets here
         }
-    }
-
-    /** One upload in flight: its buffer and the memory reserved for it, both given back exactly once. */
-    private final class Upload {
-        private final RoutingContext context;
-        private final HttpServerRequest request;
-        private final String mediaId;
-        private final boolean declared;
-        private final long limit = media.limits().maxUploadBytes();
-        private final ByteBuf bytes;
-        private long reserved;
-        private boolean done;
-
-        Upload(RoutingContext context, String mediaId, long declaredLength) {
-            this.context = context;
-            this.request = context.request();
-            this.mediaId = mediaId;
-            this.declared = declaredLength >= 0;
-            this.bytes = PooledByteBufAllocator.DEFAULT.directBuffer(
-                    (int) Math.min(64 * 1024, declared ? Math.max(1, declaredLength) : 64 * 1024),
-                    (int) Math.min(Integer.MAX_VALUE, limit + 1));
-        }
-
-        void start() {
-            request.handler(this::chunk);
-            request.exceptionHandler(failure -> cutOff("the upload was cut off: " + failure.getMessage()));
-            // A client that goes away mid-body may close the connection without an error on the request.
-            context.response().closeHandler(closed -> cutOff("the upload was cut off: the connection closed"));
-            request.endHandler(ended -> {
-                if (!done) {
-                    done = true;
-                    accept(context, mediaId, bytes, this::release);
-                }
-            });
-            request.resume();
-        }
-
-        private void chunk(Buffer chunk) {
-            if (done) {
-                return;
-            }
-            if (bytes.readableBytes() + chunk.length() > limit) {
-                done = true;
-                giveUp(MediaProblem.TOO_MANY_BYTES, "the upload passed " + limit + " bytes");
-                tooLarge(context);
-                return;
-            }
-            if (declared || media.memory().tryReserve(chunk.length())) {
-                reserved += declared ? 0 : chunk.length();
-                bytes.writeBytes(byteBufOf(chunk));
-                return;
-            }
-            request.pause();
-            waitForMemory(chunk.length(), () -> {
-                reserved += chunk.length();
-                bytes.writeBytes(byteBufOf(chunk));
-                request.resume();
-            });
-        }
-
-        void waitForMemory(long needed, Runnable then) {
-            UploadMemory.Waiter waiter = media.memory().whenAvailable(needed, context.vertx().getOrCreateContext(), () -> {
-                if (done) {
-                    media.memory().release(needed); // the upload ended while it waited
-                } else {
-                    then.run();
-                }
-            });
-            context.vertx().setTimer(media.memoryWaitMillis(), timer -> {
-                if (!done && waiter.cancel()) {
-                    done = true;
-                    giveUp(MediaProblem.TOO_MANY_BYTES, "no memory for the upload within media.memoryWaitSeconds");
-                    context.response().putHeader(HttpHeaders.CONNECTION, "close");
-                    Problems.sendRetryLater(context.response(), Problems.problem(503, "media-busy", "Media memory busy",
-                            "uploads in flight hold media.maxBufferedBytes; retry later")
-                            .put("limit", "media.maxBufferedBytes"), retryAfterSeconds);
-                }
-            });
-        }
-
-        private void cutOff(String detail) {
-            if (!done) {
-                done = true;
-                giveUp(MediaProblem.CORRUPT, detail);
-            }
-        }
-
-        /** Releases the buffer and the reserved memory; the job or the refusal calls it once. */
-        void release() {
-            bytes.release();
-            media.memory().release(reserved);
-        }
-
-        /** Releases everything and the job place, and records why it went no further (so the id may be uploaded again). */
-        private void giveUp(MediaProblem problem, String detail) {
-            release();
-            media.jobs().finish();
-            records.failed(mediaId, problem, detail);
-        }
+        return header.length() > 18 ? Long.MAX_VALUE : Long.parseLong(header);
     }
 
     private void accept(RoutingContext context, String mediaId, ByteBuf upload, Runnable release) {
@@ -211,7 +88,6 @@ final class MediaUploadRoutes {
             }
         } catch (MediaRejectedException rejected) {
             release.run();
-            media.jobs().finish();
             records.failed(mediaId, rejected.problem(), rejected.getMessage());
             Problems.send(context.response(), MediaProblems.of(rejected.problem(), rejected.getMessage()));
             return;
@@ -227,9 +103,9 @@ final class MediaUploadRoutes {
                 return media.transcoding().transcodeImage(upload);
             } finally {
                 release.run();
-                media.jobs().finish();
             }
         }).onComplete(job -> {
+            release.run(); // a job the executor dropped (it was closed) never ran its finally; release runs once
             if (job.succeeded()) {
                 records.ready(mediaId, job.result());
             } else if (job.cause() instanceof MediaRejectedException rejected) {
@@ -239,18 +115,5 @@ final class MediaUploadRoutes {
                 records.failed(mediaId, MediaProblem.CORRUPT, "the transcoder failed: " + job.cause());
             }
         });
-    }
-
-    private void tooLarge(RoutingContext context) {
-        long limit = media.limits().maxUploadBytes();
-        context.response().putHeader(HttpHeaders.CONNECTION, "close");
-        Problems.send(context.response(), Problems.problem(413, MediaProblem.TOO_MANY_BYTES.slug(), "Upload too large",
-                "the upload exceeds " + limit + " bytes (media.maxUploadBytes)")
-                .put("limit", "media.maxUploadBytes").put("maxBytes", limit));
-    }
-
-    /** A view of a Vert.x chunk's bytes (no copy; not to be released: Vert.x owns the chunk). */
-    private static ByteBuf byteBufOf(Buffer chunk) {
-        return ((BufferInternal) chunk).getByteBuf();
     }
 }

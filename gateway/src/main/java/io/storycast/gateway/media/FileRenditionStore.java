@@ -39,29 +39,33 @@ public final class FileRenditionStore implements RenditionStore {
         }
         Files.createDirectories(target.getParent());
         Path temporary = Files.createTempFile(target.getParent(), digest, ".tmp");
-        try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
-            for (ByteBuffer part : bytes.nioBuffers()) {
-                while (part.hasRemaining()) {
-                    channel.write(part);
-                }
-            }
-            channel.force(false);
-        }
+        boolean moved = false;
         try {
-            Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING);
+            try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
+                for (ByteBuffer part : bytes.nioBuffers()) {
+                    while (part.hasRemaining()) {
+                        channel.write(part);
+                    }
+                }
+                channel.force(false);
+            }
+            try {
+                Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+            moved = true;
+            return digest;
+        } finally {
+            if (!moved) {
+                Files.deleteIfExists(temporary); // a full disk or a failed move leaves no half file behind
+            }
         }
-        return digest;
     }
 
     @Override
-    public Optional<Path> file(String sha256) {
-        if (!sha256.matches("[0-9a-f]{64}")) {
-            return Optional.empty();
-        }
-        Path path = pathOf(sha256);
-        return Files.isRegularFile(path) ? Optional.of(path) : Optional.empty();
+    public Optional<Path> location(String sha256) {
+        return sha256.matches("[0-9a-f]{64}") ? Optional.of(pathOf(sha256)) : Optional.empty();
     }
 
     private Path pathOf(String digest) {

@@ -9,7 +9,7 @@ import java.util.Optional;
 /**
  * Where rendition bytes live, addressed by their content (SHA-256): a rendition stored twice is stored once,
  * and a digest never changes meaning, so readers may cache forever. The filesystem store is the default;
- * an S3-compatible store implements the same two calls. Blocking: call on a worker thread.
+ * an S3-compatible store implements the same two calls. {@link #put} blocks: call it on a worker thread.
  */
 public interface RenditionStore {
     /**
@@ -19,6 +19,11 @@ public interface RenditionStore {
      */
     String put(ByteBuf bytes) throws IOException;
 
-    /** @return the file holding the bytes of {@code sha256}, if stored */
-    Optional<Path> file(String sha256);
+    /**
+     * Where the bytes of {@code sha256} are, if stored; found without touching the disk, so the event loop
+     * may ask (it checks the file itself, asynchronously).
+     *
+     * @return the file's path, or empty when {@code sha256} is not a lower-case hex SHA-256
+     */
+    Optional<Path> location(String sha256);
 }

@@ -1,6 +1,7 @@
 package io.storycast.gateway.fanout;
 
 import io.storycast.gateway.testing.FanoutFixture;
+import io.storycast.gateway.testing.MediaUploads;
 import io.storycast.gateway.testing.StoryEvents;
 import io.storycast.media.ffmpeg.TestImages;
 import io.vertx.core.json.JsonObject;
@@ -22,14 +23,19 @@ import static org.awaitility.Awaitility.await;
 /**
  * The fan-out and the media pipeline together ({@code fanout.awaitMedia}): a story is in no tray until its
  * media's renditions exist, and a story whose media failed, or never came, is failed with the reason.
+ * One fan-out event loop with one place for a story in flight, so a waiting story that held its place
+ * would hold back every story behind it.
  */
 class MediaFanoutTest {
+    private static final int MEDIA_WAIT_SECONDS = 6;
     private static FanoutFixture fixture;
 
     @BeforeAll
     static void start() {
         fixture = FanoutFixture.start(Map.of("STORYCAST_FANOUT_AWAIT_MEDIA", "true",
-                "STORYCAST_FANOUT_MEDIA_WAIT_SECONDS", "3"));
+                "STORYCAST_FANOUT_MEDIA_WAIT_SECONDS", String.valueOf(MEDIA_WAIT_SECONDS),
+                "STORYCAST_FANOUT_INSTANCES", "1",
+                "STORYCAST_FANOUT_MAX_STORIES_IN_FLIGHT", "1"));
     }
 
     @AfterAll
@@ -42,19 +48,39 @@ class MediaFanoutTest {
         String author = "author-" + StoryEvents.newStoryId();
         String follower = "follower-" + StoryEvents.newStoryId();
         fixture.audience("instagram", author, "default", List.of(follower));
-        String storyId = StoryEvents.newStoryId();
-        fixture.post(story("instagram", storyId, author, "default", 1));
+        String waiting = StoryEvents.newStoryId();
+        String ready = storyWithReadyMedia();
+        fixture.post(story("instagram", waiting, author, "default", 2));
+        fixture.post(story("instagram", ready, author, "default", 1));
 
-        // The story's record is written before the wait: once it exists the fan-out has the story.
+        // The story posted after it went through: the fan-out has seen the waiting one, and held it back.
         await().atMost(FanoutFixture.deadline()).untilAsserted(() ->
-                assertThat(fixture.storyState("instagram", storyId).getJsonObject("fanout").getJsonObject("instagram")
-                        .getString("state")).isEqualTo("pending"));
-        assertThat(fixture.trayStoryIds("instagram", follower)).as("no media yet, so in no tray").isEmpty();
-        HttpResponse<String> upload = put(fixture.gateway(), "media-" + storyId, bytesOf(TestImages.redBlueJpeg(800, 600)));
+                assertThat(fixture.trayStoryIds("instagram", follower)).contains(ready));
+        assertThat(fixture.trayStoryIds("instagram", follower)).as("no media yet, so in no tray").containsExactly(ready);
+        HttpResponse<String> upload = put(fixture.gateway(), "media-" + waiting, bytesOf(TestImages.redBlueJpeg(800, 600)));
         assertThat(upload.statusCode()).as(upload.body()).isEqualTo(202);
 
         await().atMost(FanoutFixture.deadline()).untilAsserted(() ->
-                assertThat(fixture.trayStoryIds("instagram", follower)).containsExactly(storyId));
+                assertThat(fixture.trayStoryIds("instagram", follower)).containsExactlyInAnyOrder(waiting, ready));
+    }
+
+    @Test
+    void aStoryWaitingForItsMediaDoesNotHoldBackTheStoriesBehindIt() {
+        String author = "author-" + StoryEvents.newStoryId();
+        String follower = "follower-" + StoryEvents.newStoryId();
+        fixture.audience("instagram", author, "default", List.of(follower));
+        String waiting = StoryEvents.newStoryId();
+        String ready = storyWithReadyMedia();
+
+        fixture.post(story("instagram", waiting, author, "default", 2));
+        fixture.post(story("instagram", ready, author, "default", 1));
+
+        // With its one place held by the waiting story, the ready one would only go once the wait ran out
+        // and the waiting story was failed.
+        await().atMost(FanoutFixture.deadline()).untilAsserted(() ->
+                assertThat(fixture.trayStoryIds("instagram", follower)).contains(ready));
+        assertThat(fixture.storyState("instagram", waiting).getJsonObject("fanout").getJsonObject("instagram")
+                .getString("state")).as("still waiting for its media").isEqualTo("pending");
     }
 
     @Test
@@ -83,6 +109,16 @@ class MediaFanoutTest {
         fixture.post(story("instagram", storyId, author, "default", 1));
 
         assertThat(awaitTargetState(storyId, "failed").getString("reason")).contains("not ready within", "never uploaded");
+    }
+
+    /** @return a new story id whose media is uploaded and ready */
+    private static String storyWithReadyMedia() {
+        String storyId = StoryEvents.newStoryId();
+        HttpResponse<String> upload = put(fixture.gateway(), "media-" + storyId, bytesOf(TestImages.redBlueJpeg(640, 480)));
+        assertThat(upload.statusCode()).as(upload.body()).isEqualTo(202);
+        await().atMost(FanoutFixture.deadline()).untilAsserted(() ->
+                assertThat(MediaUploads.status(fixture.gateway(), "media-" + storyId).getString("status")).isEqualTo("ready"));
+        return storyId;
     }
 
     private static JsonObject awaitTargetState(String storyId, String state) {

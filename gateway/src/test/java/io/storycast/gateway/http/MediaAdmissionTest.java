@@ -43,7 +43,7 @@ class MediaAdmissionTest {
         gateway = TestGateway.start(redis.url(), Map.of("STORYCAST_MEDIA_MAX_JOBS", Integer.toString(MAX_JOBS),
                 "STORYCAST_MEDIA_MAX_UPLOAD_BYTES", Integer.toString(MEMORY_BYTES),
                 "STORYCAST_MEDIA_MAX_BUFFERED_BYTES", Integer.toString(MEMORY_BYTES),
-                "STORYCAST_MEDIA_MEMORY_WAIT_SECONDS", "1"));
+                "STORYCAST_MEDIA_MEMORY_WAIT_SECONDS", "3"));
     }
 
     @AfterAll
@@ -90,6 +90,52 @@ class MediaAdmissionTest {
             holder.close();
         }
         awaitAcceptedAndDone("after-memory");
+    }
+
+    @Test
+    void aClientThatLeavesWhileWaitingForMemoryGivesItsPlaceBackAndFreesItsId() throws Exception {
+        Socket holder = startUploadWithoutFinishing("memory-holder-" + System.nanoTime(), MEMORY_BYTES);
+        List<String> leavers = List.of("leaver-a-" + System.nanoTime(), "leaver-b-" + System.nanoTime());
+        try {
+            await().atMost(Duration.ofSeconds(15)).until(() -> tinyUpload("squeezed").statusCode() == 503);
+            List<Socket> waiting = new ArrayList<>();
+            for (String leaver : leavers) {
+                waiting.add(startUploadWithoutFinishing(leaver, MEMORY_BYTES));
+            }
+            // Claimed, and now waiting for the holder's memory: then they go away.
+            for (String leaver : leavers) {
+                await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10)).until(() -> statusOf(leaver) == 200);
+            }
+            for (Socket socket : waiting) {
+                socket.close();
+            }
+            for (String leaver : leavers) {
+                await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(gateway.send(HttpRequest.newBuilder(
+                        gateway.uri("/v1/media/" + leaver)).header("Authorization", "Bearer " + TestGateway.READER_KEY).GET())
+                        .body()).contains("\"failed\"", "cut off"));
+            }
+        } finally {
+            holder.close();
+        }
+        // Every place came back: as many uploads as the bound allows are admitted at once again.
+        List<Socket> unfinished = new ArrayList<>();
+        try {
+            for (int upload = 0; upload < MAX_JOBS; upload++) {
+                String mediaId = "again-" + upload + "-" + System.nanoTime();
+                unfinished.add(startUploadWithoutFinishing(mediaId, 1000));
+                await().atMost(Duration.ofSeconds(10)).until(() -> statusOf(mediaId) == 200);
+            }
+        } finally {
+            for (Socket socket : unfinished) {
+                socket.close();
+            }
+        }
+        awaitAcceptedAndDone("after-leavers");
+    }
+
+    private static int statusOf(String mediaId) {
+        return gateway.send(HttpRequest.newBuilder(gateway.uri("/v1/media/" + mediaId))
+                .header("Authorization", "Bearer " + TestGateway.READER_KEY).GET()).statusCode();
     }
 
     /**

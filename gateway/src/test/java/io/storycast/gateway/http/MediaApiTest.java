@@ -1,6 +1,8 @@
 package io.storycast.gateway.http;
 
 import io.netty.buffer.ByteBuf;
+import io.storycast.gateway.testing.MediaUploads;
+import io.storycast.gateway.testing.RawHttpConnection;
 import io.storycast.gateway.testing.TestGateway;
 import io.storycast.gateway.testing.TestRedis;
 import io.storycast.media.ffmpeg.TestImages;
@@ -92,6 +94,90 @@ class MediaApiTest {
     }
 
     @Test
+    void renditionBytesHonourConditionalAndRangeHeadersAsRfc9110Says() throws Exception {
+        String mediaId = newId("conditional");
+        assertThat(put(gateway, mediaId, bytesOf(TestImages.redBlueJpeg(640, 480))).statusCode()).isEqualTo(202);
+        JsonObject story = awaitStatus(mediaId, "ready").getJsonObject("renditions").getJsonArray("instagram").getJsonObject(0);
+        String url = story.getString("url");
+        String etag = "\"" + story.getString("sha256") + "\"";
+        int size = story.getInteger("bytes");
+
+        assertThat(getBytes(url, Map.of("If-None-Match", "W/" + etag)).statusCode()).as("weak comparison").isEqualTo(304);
+        assertThat(getBytes(url, Map.of("If-None-Match", "\"other\", " + etag)).statusCode()).as("a list").isEqualTo(304);
+        assertThat(getBytes(url, Map.of("If-None-Match", "*")).statusCode()).isEqualTo(304);
+        assertThat(getBytes(url, Map.of("If-None-Match", "\"other\"")).statusCode()).isEqualTo(200);
+
+        // Ranges the gateway does not serve are ignored: the whole rendition, never a hung or failed request.
+        for (String ignored : List.of("bytes=99999999999999999999-", "bytes=0-1,5-9", "bytes=9-2", "lines=0-3", "bytes=x-")) {
+            HttpResponse<byte[]> whole = getBytes(url, Map.of("Range", ignored));
+            assertThat(whole.statusCode()).as(ignored).isEqualTo(200);
+            assertThat(whole.body()).as(ignored).hasSize(size);
+        }
+        assertThat(getBytes(url, Map.of("Range", "bytes=0-9", "If-Range", "\"changed\"")).statusCode())
+                .as("If-Range that does not match: the whole rendition").isEqualTo(200);
+        HttpResponse<byte[]> part = getBytes(url, Map.of("Range", "bytes=0-9", "If-Range", etag));
+        assertThat(part.statusCode()).isEqualTo(206);
+        assertThat(part.body()).hasSize(10);
+
+        HttpResponse<byte[]> unsatisfiable = getBytes(url, Map.of("Range", "bytes=" + size + "-"));
+        assertThat(unsatisfiable.statusCode()).isEqualTo(416);
+        assertThat(unsatisfiable.headers().firstValue("Content-Range")).hasValue("bytes */" + size);
+        assertThat(unsatisfiable.headers().firstValue("Cache-Control")).as("an error is not cached for a year").isEmpty();
+    }
+
+    @Test
+    void aRefusedUploadWithASmallUnreadBodyKeepsItsConnectionForTheNextRequest() throws Exception {
+        String mediaId = newId("taken");
+        assertThat(put(gateway, mediaId, bytesOf(TestImages.redBlueJpeg(64, 64))).statusCode()).isEqualTo(202);
+
+        try (RawHttpConnection connection = new RawHttpConnection(gateway.port())) {
+            connection.head("PUT /v1/media/" + mediaId + " HTTP/1.1", "Authorization: Bearer " + TestGateway.PRODUCER_KEY,
+                    "Content-Length: 1000").write(new byte[1000]);
+            RawHttpConnection.Response conflict = connection.readResponse();
+            assertThat(conflict.status()).as(conflict.body()).isEqualTo(409);
+
+            // The refused body was read and thrown away, so the connection serves the next request.
+            connection.head("GET /v1/media/" + mediaId + " HTTP/1.1", "Authorization: Bearer " + TestGateway.READER_KEY);
+            assertThat(connection.readResponse().status()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void aRefusedUploadWithALargeUnreadBodyClosesItsConnection() throws Exception {
+        String mediaId = newId("taken-large");
+        assertThat(put(gateway, mediaId, bytesOf(TestImages.redBlueJpeg(64, 64))).statusCode()).isEqualTo(202);
+
+        try (RawHttpConnection connection = new RawHttpConnection(gateway.port())) {
+            connection.head("PUT /v1/media/" + mediaId + " HTTP/1.1", "Authorization: Bearer " + TestGateway.PRODUCER_KEY,
+                    "Content-Length: " + (2 * 1024 * 1024)).write(new byte[1024]);
+            RawHttpConnection.Response conflict = connection.readResponse();
+            assertThat(conflict.status()).as(conflict.body()).isEqualTo(409);
+            assertThat(connection.closedByServer()).as("2 MiB are not read to keep a connection").isTrue();
+        }
+    }
+
+    @Test
+    void refusesAChunkedUploadPastTheByteLimitWith413AndRecordsWhy() throws Exception {
+        String mediaId = newId("chunked-huge");
+        byte[] chunk = new byte[64 * 1024];
+        chunk[0] = (byte) 0xFF;
+        chunk[1] = (byte) 0xD8;
+        try (RawHttpConnection connection = new RawHttpConnection(gateway.port())) {
+            connection.head("PUT /v1/media/" + mediaId + " HTTP/1.1", "Authorization: Bearer " + TestGateway.PRODUCER_KEY,
+                    "Transfer-Encoding: chunked");
+            // No Content-Length to refuse it up front: the limit is found while reading, one chunk past it.
+            for (int sent = 0; sent <= MAX_UPLOAD_BYTES; sent += chunk.length) {
+                connection.chunk(chunk);
+            }
+            RawHttpConnection.Response tooLarge = connection.readResponse();
+            assertThat(tooLarge.status()).as(tooLarge.body()).isEqualTo(413);
+            assertThat(new JsonObject(tooLarge.body()).getString("limit")).isEqualTo("media.maxUploadBytes");
+            assertThat(connection.closedByServer()).isTrue();
+        }
+        assertThat(awaitStatus(mediaId, "failed").getJsonObject("problem").getString("type")).endsWith("media-too-large");
+    }
+
+    @Test
     void aReaderGetsOnlyItsPlatformsRenditions() {
         String mediaId = newId("photo");
         assertThat(put(gateway, mediaId, bytesOf(TestImages.redBluePng(640, 480))).statusCode()).isEqualTo(202);
@@ -161,10 +247,7 @@ class MediaApiTest {
     }
 
     private static JsonObject status(String mediaId) {
-        HttpResponse<String> response = gateway.send(HttpRequest.newBuilder(gateway.uri("/v1/media/" + mediaId))
-                .header("Authorization", "Bearer " + TestGateway.READER_KEY).GET());
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        return new JsonObject(response.body());
+        return MediaUploads.status(gateway, mediaId);
     }
 
     private static JsonObject awaitStatus(String mediaId, String expected) {

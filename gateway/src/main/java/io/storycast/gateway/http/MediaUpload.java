@@ -1,0 +1,217 @@
+package io.storycast.gateway.http;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.storycast.gateway.media.MediaRecords;
+import io.storycast.gateway.media.SharedMedia;
+import io.storycast.gateway.media.UploadMemory;
+import io.storycast.media.MediaProblem;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.internal.buffer.BufferInternal;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One admitted upload, from claiming its media id to its last byte: it claims the id, reserves memory
+ * before it reads (the whole {@code Content-Length} when declared; else its buffer's capacity as it
+ * grows), and reads into one pooled direct buffer. While memory is short the request stays paused, so
+ * TCP holds the client back; past {@code media.memoryWaitSeconds} it is answered 503.
+ *
+ * <p>Ownership: it holds, from admission, the job place; once memory is reserved, the reservation and
+ * the buffer. It gives all three back exactly once: when it refuses the upload, when the client goes away
+ * (at any point, the claim and the memory wait included), or, once the body is in, through the release
+ * it hands over with the buffer. Runs on its request's event loop.
+ */
+final class MediaUpload {
+    /** What a complete upload goes to: its bytes, and the release to call once done with them (any thread). */
+    interface Receiver {
+        void received(RoutingContext context, String mediaId, ByteBuf bytes, Runnable release);
+    }
+
+    private static final int FIRST_CAPACITY_WITHOUT_LENGTH = 64 * 1024;
+
+    private final SharedMedia media;
+    private final MediaRecords records;
+    private final RoutingContext context;
+    private final HttpServerRequest request;
+    private final String mediaId;
+    private final long declaredLength;
+    private final int retryAfterSeconds;
+    private final Receiver receiver;
+    private ByteBuf bytes;
+    private long reservedBytes;
+    private boolean claimed;
+    private boolean done;
+    private UploadMemory.Waiter waiting;
+
+    /** @param declaredLength the {@code Content-Length}, at most the byte limit, or -1 when not declared */
+    MediaUpload(SharedMedia media, MediaRecords records, RoutingContext context, String mediaId, long declaredLength,
+                int retryAfterSeconds, Receiver receiver) {
+        this.media = Objects.requireNonNull(media, "media");
+        this.records = Objects.requireNonNull(records, "records");
+        this.context = Objects.requireNonNull(context, "context");
+        this.request = context.request();
+        this.mediaId = Objects.requireNonNull(mediaId, "mediaId");
+        this.declaredLength = declaredLength;
+        this.retryAfterSeconds = retryAfterSeconds;
+        this.receiver = Objects.requireNonNull(receiver, "receiver");
+    }
+
+    /** Starts on an admitted, paused request. */
+    void start() {
+        // From now on, before anything else can go wrong: a client may leave while the id is claimed or
+        // while it waits for memory, and its place, memory and buffer must come back then too.
+        request.exceptionHandler(failure -> cutOff("the upload was cut off: " + failure.getMessage()));
+        context.response().closeHandler(closed -> cutOff("the upload was cut off: the connection closed"));
+        records.begin(mediaId).onComplete(this::claimDecided);
+    }
+
+    private void claimDecided(AsyncResult<Boolean> claim) {
+        claimed = claim.succeeded() && claim.result();
+        if (done) { // the client left while the id was being claimed
+            if (claimed) {
+                records.failed(mediaId, MediaProblem.CORRUPT, "the upload was cut off before it began");
+            }
+            return;
+        }
+        if (claim.failed()) {
+            JsonObject unavailable = Problems.problem(503, "store-unavailable", "Store unavailable",
+                    claim.cause().getMessage() + "; the upload is safe to retry");
+            Problems.retryLater(context.response(), unavailable, retryAfterSeconds);
+            refuse(unavailable);
+        } else if (!claimed) {
+            refuse(Problems.problem(409, "media-exists", "Media already uploaded",
+                    "media " + mediaId + " is already processing or ready; GET /v1/media/" + mediaId).put("field", "mediaId"));
+        } else {
+            int first = declaredLength >= 0 ? (int) declaredLength : FIRST_CAPACITY_WITHOUT_LENGTH;
+            reserveThen(first, () -> {
+                bytes = PooledByteBufAllocator.DEFAULT.directBuffer(first, (int) media.limits().maxUploadBytes());
+                read();
+            });
+        }
+    }
+
+    private void read() {
+        request.handler(this::chunk);
+        request.endHandler(ended -> {
+            if (!done) {
+                done = true;
+                ByteBuf received = bytes;
+                long reserved = reservedBytes;
+                AtomicBoolean released = new AtomicBoolean();
+                receiver.received(context, mediaId, received, () -> {
+                    if (released.compareAndSet(false, true)) {
+                        received.release();
+                        media.memory().release(reserved);
+                        media.jobs().finish();
+                    }
+                });
+            }
+        });
+        request.resume();
+    }
+
+    private void chunk(Buffer chunk) {
+        if (done) {
+            return;
+        }
+        long needed = (long) bytes.writerIndex() + chunk.length();
+        if (needed > media.limits().maxUploadBytes()) {
+            long readSoFar = needed;
+            giveBack(MediaProblem.TOO_MANY_BYTES, "the upload passed " + media.limits().maxUploadBytes() + " bytes");
+            answerUnread(Problems.send(context.response(), MediaProblems.tooLarge(media.limits().maxUploadBytes())), readSoFar);
+            return;
+        }
+        if (needed <= bytes.capacity()) {
+            bytes.writeBytes(byteBufOf(chunk));
+            return;
+        }
+        // Only an upload without a Content-Length grows; it reserves each growth before it allocates it.
+        int grown = (int) Math.min(media.limits().maxUploadBytes(), Math.max(needed, 2L * bytes.capacity()));
+        request.pause();
+        reserveThen(grown - bytes.capacity(), () -> {
+            bytes.capacity(grown);
+            bytes.writeBytes(byteBufOf(chunk));
+            request.resume();
+        });
+    }
+
+    /** Reserves memory, then runs {@code then}; while none is free the request stays paused. */
+    private void reserveThen(long needed, Runnable then) {
+        if (media.memory().tryReserve(needed)) {
+            reservedBytes += needed;
+            then.run();
+            return;
+        }
+        long timer = context.vertx().setTimer(media.memoryWaitMillis(), fired -> {
+            if (!done && waiting != null && waiting.cancel()) {
+                waiting = null;
+                long readSoFar = bytes == null ? 0 : bytes.writerIndex();
+                giveBack(MediaProblem.TOO_MANY_BYTES, "no memory for the upload within media.memoryWaitSeconds");
+                answerUnread(Problems.sendRetryLater(context.response(), Problems.problem(503, "media-busy",
+                        "Media memory busy", "uploads in flight hold media.maxBufferedBytes; retry later")
+                        .put("limit", "media.maxBufferedBytes"), retryAfterSeconds), readSoFar);
+            }
+        });
+        waiting = media.memory().whenAvailable(needed, context.vertx().getOrCreateContext(), () -> {
+            waiting = null;
+            context.vertx().cancelTimer(timer);
+            if (done) {
+                media.memory().release(needed); // granted after the upload ended
+                return;
+            }
+            reservedBytes += needed;
+            then.run();
+        });
+    }
+
+    private void cutOff(String detail) {
+        if (!done) {
+            giveBack(MediaProblem.CORRUPT, detail);
+        }
+    }
+
+    /** Gives the job place, memory and buffer back and, when the id is ours, records why it went no further. */
+    private void giveBack(MediaProblem problem, String detail) {
+        finishUnclaimed();
+        if (claimed) {
+            records.failed(mediaId, problem, detail); // the id may be uploaded again
+        }
+    }
+
+    private void finishUnclaimed() {
+        done = true;
+        if (waiting != null) {
+            waiting.cancel(); // if it was granted meanwhile, its callback sees done and gives the bytes back
+            waiting = null;
+        }
+        if (bytes != null) {
+            bytes.release();
+            bytes = null;
+        }
+        media.memory().release(reservedBytes);
+        reservedBytes = 0;
+        media.jobs().finish();
+    }
+
+    /** Refuses before a byte was read. */
+    private void refuse(JsonObject problem) {
+        finishUnclaimed();
+        answerUnread(Problems.send(context.response(), problem), 0);
+    }
+
+    private void answerUnread(Future<Void> answered, long readSoFar) {
+        UnreadBodies.drop(request, answered, readSoFar);
+    }
+
+    /** A view of a Vert.x chunk's bytes (no copy; not to be released: Vert.x owns the chunk). */
+    private static ByteBuf byteBufOf(Buffer chunk) {
+        return ((BufferInternal) chunk).getByteBuf();
+    }
+}
