@@ -45,9 +45,17 @@ public final class ForkedGateway implements AutoCloseable {
      * @param overrides extra {@code STORYCAST_*} settings
      */
     public static ForkedGateway start(String name, String redisUrl, Map<String, String> overrides) {
+        return start(name, redisUrl, overrides, List.of("-Xmx512m"));
+    }
+
+    /** @param jvmOptions the process's JVM options, e.g. {@code -Xmx192m} */
+    public static ForkedGateway start(String name, String redisUrl, Map<String, String> overrides, List<String> jvmOptions) {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder builder = new ProcessBuilder(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
-                StorycastGateway.class.getName()).redirectErrorStream(true);
+        List<String> command = new ArrayList<>();
+        command.add(java);
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), StorycastGateway.class.getName()));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().putAll(TestGateway.environment(redisUrl, overrides));
         try {
             Process process = builder.start();
