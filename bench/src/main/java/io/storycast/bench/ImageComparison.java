@@ -1,0 +1,134 @@
+package io.storycast.bench;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.storycast.media.MediaLimits;
+import io.storycast.media.Rendition;
+import io.storycast.media.ffmpeg.ImageTranscoder;
+import io.storycast.media.ffmpeg.TestImages;
+import io.storycast.media.profile.ImageRendition;
+import io.storycast.media.profile.PlatformProfiles;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The image path beside the tools an operator would otherwise script, in one run on one machine: one
+ * 12 MP (4000x3000) photo-like JPEG into the three distinct image renditions of the shipped profiles
+ * (1080x1920 JPEG, 720x1280 JPEG, 270x480 WebP), each way timed {@code --runs} times after a warm-up,
+ * medians compared:
+ * <ul>
+ *   <li>in process: {@link ImageTranscoder}, one decode, one filter graph, one thread, off-heap;</li>
+ *   <li>Debian's {@code ffmpeg} CLI making the same three outputs in one command (one decode, a split
+ *       filter graph, process start included, as a script would run it);</li>
+ *   <li>{@code vipsthumbnail} (libvips-tools), one command per output, as it takes one size.</li>
+ * </ul>
+ * A tool that is not installed is reported as such. Wall-clock times from {@link System#nanoTime()};
+ * ratios are what to read, not the absolute times of a shared 2-core machine.
+ *
+ * <pre>java -cp bench/target/benchmarks.jar io.storycast.bench.ImageComparison [--runs 15]</pre>
+ */
+public final class ImageComparison {
+    private static final String CROP_TO = "scale=%1$d:%2$d:force_original_aspect_ratio=increase,crop=%1$d:%2$d,setsar=1";
+
+    public static void main(String[] args) throws Exception {
+        int runs = Integer.parseInt(Arguments.parse(args).getOrDefault("runs", "15"));
+        Path work = Files.createTempDirectory("storycast-image-comparison");
+        ByteBuf photo = TestImages.photoLikeJpeg(4000, 3000);
+        Path input = work.resolve("photo.jpg");
+        try (FileChannel file = FileChannel.open(input, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            file.write(photo.nioBuffer());
+        }
+        System.out.printf("input: %s, %d bytes, 4000x3000; %d runs each after 3 warm-up runs%n", input, photo.readableBytes(), runs);
+
+        PlatformProfiles profiles = PlatformProfiles.shipped();
+        Map<String, List<ImageRendition>> renditions = Map.of("instagram", profiles.of("instagram").orElseThrow().images(),
+                "whatsapp", profiles.of("whatsapp").orElseThrow().images().subList(0, 1));
+        ImageTranscoder transcoder = new ImageTranscoder(PooledByteBufAllocator.DEFAULT);
+        double inProcess = medianMillis(runs, () -> {
+            Map<String, List<Rendition>> made = transcoder.transcode(photo, renditions, MediaLimits.DEFAULTS);
+            made.values().forEach(list -> list.forEach(Rendition::release));
+        });
+        photo.release();
+
+        List<String> cli = List.of("ffmpeg", "-hide_banner", "-loglevel", "error", "-y", "-i", input.toString(),
+                "-filter_complex", "[0]split=3[a][b][c];[a]" + String.format(CROP_TO, 1080, 1920) + "[story];[b]"
+                        + String.format(CROP_TO, 720, 1280) + "[status];[c]" + String.format(CROP_TO, 270, 480) + "[preview]",
+                "-map", "[story]", "-q:v", "3", work.resolve("story.jpg").toString(),
+                "-map", "[status]", "-q:v", "5", work.resolve("status.jpg").toString(),
+                "-map", "[preview]", "-c:v", "libwebp", "-quality", "70", work.resolve("preview.webp").toString());
+        double ffmpeg = installed("ffmpeg") ? medianMillis(runs, () -> run(cli)) : Double.NaN;
+        double vips = installed("vipsthumbnail") ? medianMillis(runs, () -> {
+            run(vipsthumbnail(input, "1080x1920", work.resolve("v-story.jpg[Q=85,strip]")));
+            run(vipsthumbnail(input, "720x1280", work.resolve("v-status.jpg[Q=75,strip]")));
+            run(vipsthumbnail(input, "270x480", work.resolve("v-preview.webp[Q=70,strip]")));
+        }) : Double.NaN;
+
+        System.out.println();
+        System.out.println("| way | median ms | in-process time / this |");
+        System.out.println("|---|---|---|");
+        System.out.printf("| in process (ImageTranscoder) | %.1f | 1.00 |%n", inProcess);
+        System.out.printf("| ffmpeg CLI, one command, 3 outputs | %s | %s |%n", show(ffmpeg), ratio(inProcess, ffmpeg));
+        System.out.printf("| vipsthumbnail, 3 commands | %s | %s |%n", show(vips), ratio(inProcess, vips));
+        System.out.println();
+        System.out.println("goal: in-process time <= 0.5x the ffmpeg CLI's");
+    }
+
+    private static List<String> vipsthumbnail(Path input, String size, Path output) {
+        // --size WxH with -c (crop) fills the frame and crops the rest: the profiles' cover fit.
+        return List.of("vipsthumbnail", input.toString(), "--size", size, "-c", "-o", output.toString());
+    }
+
+    private interface Job {
+        void run() throws Exception;
+    }
+
+    private static double medianMillis(int runs, Job job) throws Exception {
+        for (int warmUp = 0; warmUp < 3; warmUp++) {
+            job.run();
+        }
+        double[] millis = new double[runs];
+        for (int i = 0; i < runs; i++) {
+            long start = System.nanoTime();
+            job.run();
+            millis[i] = (System.nanoTime() - start) / 1e6;
+        }
+        Arrays.sort(millis);
+        return runs % 2 == 1 ? millis[runs / 2] : (millis[runs / 2 - 1] + millis[runs / 2]) / 2;
+    }
+
+    private static void run(List<String> command) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(new ArrayList<>(command)).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
+            process.destroyForcibly();
+            throw new IllegalStateException(String.join(" ", command) + " failed");
+        }
+    }
+
+    private static boolean installed(String tool) {
+        for (String folder : System.getenv().getOrDefault("PATH", "").split(":")) {
+            if (Files.isExecutable(Path.of(folder, tool))) {
+                return true;
+            }
+        }
+        System.out.println(tool + " is not installed (Debian: apt-get install ffmpeg libvips-tools); skipped");
+        return false;
+    }
+
+    private static String show(double millis) {
+        return Double.isNaN(millis) ? "not installed" : String.format("%.1f", millis);
+    }
+
+    private static String ratio(double inProcess, double other) {
+        return Double.isNaN(other) ? "-" : String.format("%.2f", inProcess / other);
+    }
+}
