@@ -93,9 +93,8 @@ final class AudienceRoutes {
                         failure = new InvalidInputException(new FieldProblem(field, "length",
                                 tooLong.getMessage() + "; the lines before it were written"));
                     }
-                    // The rest of the body is being discarded: close rather than read it to its end.
-                    context.response().putHeader(HttpHeaders.CONNECTION, "close");
-                    ApiFailures.respond(context, failure, retryAfterSeconds);
+                    // The rest of the body is not read: a large rest closes the connection (HTTP/2: the stream).
+                    UnreadBodies.drop(context.request(), ApiFailures.respond(context, failure, retryAfterSeconds), 0);
                 });
     }
 
