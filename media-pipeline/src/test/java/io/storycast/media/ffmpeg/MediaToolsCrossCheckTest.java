@@ -1,0 +1,108 @@
+package io.storycast.media.ffmpeg;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.storycast.media.MediaLimits;
+import io.storycast.media.Rendition;
+import io.storycast.media.profile.ImageRendition;
+import io.storycast.media.profile.PlatformProfiles;
+import io.storycast.testing.LeakDetectionExtension;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Our renditions as outside tools see them, not the FFmpeg we link: Debian's {@code ffprobe} must find
+ * the codec and size the profile asks for, and {@code exiftool} must find no EXIF, XMP, IPTC or GPS data
+ * in them (while it finds them in the source). Needs both on the PATH: runs in the
+ * {@code with-media-tools} profile only.
+ */
+@Tag("media-tools")
+@ExtendWith(LeakDetectionExtension.class)
+class MediaToolsCrossCheckTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final List<String> PRIVATE_GROUPS = List.of("EXIF", "XMP", "IPTC", "GPS", "MakerNotes");
+
+    @TempDir
+    Path folder;
+
+    @Test
+    void outsideToolsReadEveryImageRenditionWithItsCodecAndSizeAndNoPrivateMetadata() throws Exception {
+        PlatformProfiles profiles = PlatformProfiles.shipped();
+        Map<String, List<ImageRendition>> wanted = Map.of(
+                "instagram", profiles.of("instagram").orElseThrow().images(),
+                "whatsapp", profiles.of("whatsapp").orElseThrow().images());
+        ByteBuf photo = TestImages.withExifAndXmp(TestImages.photoLikeJpeg(1600, 1200), 6);
+        Map<String, List<Rendition>> made;
+        try {
+            Path source = write(photo, "source.jpg");
+            assertThat(privateGroups(source)).as("exiftool sees the source's metadata, so it would see it in a rendition")
+                    .contains("EXIF", "XMP");
+            made = new ImageTranscoder(PooledByteBufAllocator.DEFAULT).transcode(photo, wanted, MediaLimits.DEFAULTS);
+        } finally {
+            photo.release();
+        }
+        try {
+            for (Map.Entry<String, List<Rendition>> platform : made.entrySet()) {
+                for (Rendition rendition : platform.getValue()) {
+                    String what = platform.getKey() + "/" + rendition.name();
+                    Path file = write(rendition.bytes(), platform.getKey() + "-" + rendition.name() + "." + rendition.format());
+                    JsonNode stream = run("ffprobe", "-v", "error", "-print_format", "json", "-show_streams", file.toString())
+                            .path("streams").path(0);
+                    assertThat(stream.path("codec_name").asText()).as(what)
+                            .isEqualTo(rendition.format().equals("webp") ? "webp" : "mjpeg");
+                    assertThat(stream.path("width").asInt()).as(what).isEqualTo(rendition.width());
+                    assertThat(stream.path("height").asInt()).as(what).isEqualTo(rendition.height());
+                    assertThat(privateGroups(file)).as(what + " carries no private metadata").isEmpty();
+                }
+            }
+        } finally {
+            made.values().forEach(list -> list.forEach(Rendition::release));
+        }
+    }
+
+    /** @return the metadata groups exiftool finds in the file that could carry private data */
+    static List<String> privateGroups(Path file) throws IOException, InterruptedException {
+        JsonNode tags = run("exiftool", "-json", "-G", "-a", file.toString()).path(0);
+        List<String> found = new ArrayList<>();
+        for (Iterator<String> names = tags.fieldNames(); names.hasNext(); ) {
+            String group = names.next().split(":")[0];
+            if (PRIVATE_GROUPS.contains(group) && !found.contains(group)) {
+                found.add(group);
+            }
+        }
+        return found;
+    }
+
+    private Path write(ByteBuf bytes, String name) throws IOException {
+        Path file = folder.resolve(name);
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            channel.write(bytes.nioBuffer());
+        }
+        return file;
+    }
+
+    /** @return the tool's JSON output; fails unless it exits 0 */
+    static JsonNode run(String... command) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        byte[] output = process.getInputStream().readAllBytes();
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).as(String.join(" ", command)).isZero();
+        return JSON.readTree(output);
+    }
+}
