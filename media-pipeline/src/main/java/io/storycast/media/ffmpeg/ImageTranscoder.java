@@ -118,7 +118,7 @@ public final class ImageTranscoder {
                 int index = distinct.get(sameOutput(rendition));
                 ByteBuf bytes = uses[index]++ == 0 ? encoded.get(index) : encoded.get(index).retainedDuplicate();
                 made.add(new Rendition(rendition.name(), rendition.format(), ImageEncoder.codecOf(rendition),
-                        rendition.width(), rendition.height(), bytes));
+                        rendition.width(), rendition.height(), 0, bytes));
             }
             result.put(platform, List.copyOf(made));
         });

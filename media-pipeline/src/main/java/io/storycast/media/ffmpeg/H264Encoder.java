@@ -1,0 +1,151 @@
+package io.storycast.media.ffmpeg;
+
+import io.storycast.media.MediaRejectedException;
+import io.storycast.media.profile.VideoRendition;
+import org.bytedeco.ffmpeg.avcodec.AVCodec;
+import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
+import org.bytedeco.ffmpeg.avcodec.AVPacket;
+import org.bytedeco.ffmpeg.avutil.AVDictionary;
+import org.bytedeco.ffmpeg.avutil.AVFrame;
+
+import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_FLAG_GLOBAL_HEADER;
+import static org.bytedeco.ffmpeg.global.avcodec.av_packet_alloc;
+import static org.bytedeco.ffmpeg.global.avcodec.av_packet_free;
+import static org.bytedeco.ffmpeg.global.avcodec.av_packet_unref;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_alloc_context3;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_find_encoder_by_name;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_free_context;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_open2;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_receive_packet;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_send_frame;
+import static org.bytedeco.ffmpeg.global.avutil.AVCOL_RANGE_MPEG;
+import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EOF;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PICTURE_TYPE_NONE;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
+import static org.bytedeco.ffmpeg.global.avutil.av_dict_free;
+import static org.bytedeco.ffmpeg.global.avutil.av_dict_set;
+import static org.bytedeco.ffmpeg.global.avutil.av_make_q;
+
+/**
+ * The H.264 encoder of one segment of one rendition: {@code libopenh264} (the LGPL build has no x264), in
+ * its bit-rate mode at the rendition's rate, with frame skipping off so every input frame becomes one
+ * output frame (constant frame rate). A new encoder per segment starts each segment on an IDR picture, and
+ * OpenH264's intra period puts an IDR every {@code framesPerSecond * gopSeconds} frames after it: each GOP
+ * is closed (IDR pictures reset the reference list). OpenH264 makes no B-frames, so packets come out in
+ * presentation order with {@code dts == pts}.
+ *
+ * <p>Ownership: frees its codec context and packet on {@link #close()}; packets handed to the sink are
+ * unref'd after the sink returns.
+ */
+final class H264Encoder implements AutoCloseable {
+    /** Receives each encoded packet; it may take the packet's data ({@code av_packet_move_ref}). */
+    @FunctionalInterface
+    interface PacketSink {
+        void accept(AVPacket packet) throws MediaRejectedException;
+    }
+
+    /** What a segment's video may use of its byte cap: the rest covers audio jitter and the container. */
+    private static final double CAP_SHARE = 0.85;
+
+    private final AVCodecContext context;
+    private final AVPacket packet = av_packet_alloc();
+
+    /**
+     * @param audioBitsPerSecond the bit rate of the segment's audio (0 for none): subtracted from the byte cap
+     * @param threads            encoder threads, at least 1
+     */
+    H264Encoder(VideoRendition rendition, long audioBitsPerSecond, int threads) {
+        AVCodec codec = avcodec_find_encoder_by_name("libopenh264");
+        if (codec == null) {
+            av_packet_free(packet);
+            throw new IllegalStateException("this FFmpeg build lacks the libopenh264 encoder");
+        }
+        context = avcodec_alloc_context3(codec);
+        AVDictionary options = new AVDictionary(null);
+        boolean opened = false;
+        try {
+            long bitsPerSecond = bitsPerSecond(rendition, audioBitsPerSecond);
+            context.width(rendition.width()).height(rendition.height()).pix_fmt(AV_PIX_FMT_YUV420P)
+                    .time_base(av_make_q(1, rendition.framesPerSecond()))
+                    .framerate(av_make_q(rendition.framesPerSecond(), 1))
+                    .sample_aspect_ratio(av_make_q(1, 1))
+                    .color_range(AVCOL_RANGE_MPEG)
+                    .gop_size(rendition.framesPerSecond() * rendition.gopSeconds())
+                    .max_b_frames(0)
+                    .bit_rate(bitsPerSecond)
+                    .thread_count(threads)
+                    // OpenH264 works in parallel on slices only: one slice per thread.
+                    .slices(threads);
+            if (rendition.maxBytes() > 0) {
+                context.rc_max_rate(bitsPerSecond); // OpenH264's iMaxBitrate: a ceiling, not just a mean
+            }
+            // MP4 keeps SPS/PPS in the sample description (avcC), not in the pictures.
+            context.flags(context.flags() | AV_CODEC_FLAG_GLOBAL_HEADER);
+            av_dict_set(options, "rc_mode", "bitrate", 0);
+            av_dict_set(options, "allow_skip_frames", "0", 0);
+            int result = avcodec_open2(context, codec, options);
+            if (result < 0) {
+                throw new IllegalStateException("cannot open the libopenh264 encoder: " + FfmpegErrors.describe(result));
+            }
+            opened = true;
+        } finally {
+            av_dict_free(options);
+            if (!opened) {
+                avcodec_free_context(context);
+                av_packet_free(packet);
+            }
+        }
+    }
+
+    /**
+     * @return the video bit rate: the rendition's, lowered when the segment's byte cap needs it
+     */
+    static long bitsPerSecond(VideoRendition rendition, long audioBitsPerSecond) {
+        long wanted = rendition.videoBitsPerSecond();
+        if (rendition.maxBytes() == 0) {
+            return wanted;
+        }
+        long fitting = (long) (rendition.maxBytes() * 8 * CAP_SHARE / rendition.maxSegmentSeconds()) - audioBitsPerSecond;
+        return Math.max(100_000, Math.min(wanted, fitting));
+    }
+
+    /** @return the opened codec context, for the muxer's stream parameters */
+    AVCodecContext context() {
+        return context;
+    }
+
+    /**
+     * @param frame a 4:2:0 frame of the rendition's size with {@code pts} the frame number in the segment,
+     *              or null to flush the encoder at the end of the segment
+     */
+    void encode(AVFrame frame, PacketSink sink) throws MediaRejectedException {
+        if (frame != null) {
+            frame.pict_type(AV_PICTURE_TYPE_NONE); // the intra period decides, not the source's picture types
+        }
+        int sent = avcodec_send_frame(context, frame);
+        if (sent < 0 && sent != AVERROR_EOF()) {
+            throw new IllegalStateException("libopenh264 refused a frame: " + FfmpegErrors.describe(sent));
+        }
+        while (true) {
+            int received = avcodec_receive_packet(context, packet);
+            if (received == FfmpegErrors.AGAIN || received == AVERROR_EOF()) {
+                return;
+            }
+            if (received < 0) {
+                throw new IllegalStateException("libopenh264 failed: " + FfmpegErrors.describe(received));
+            }
+            try {
+                packet.duration(1); // one frame (time base 1/fps): the track's last frame needs its length too
+                sink.accept(packet);
+            } finally {
+                av_packet_unref(packet);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        avcodec_free_context(context);
+        av_packet_free(packet);
+    }
+}
