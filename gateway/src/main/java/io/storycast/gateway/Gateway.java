@@ -24,6 +24,7 @@ import io.storycast.gateway.redis.RedisKeys;
 import io.storycast.gateway.redis.StoryStreams;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.storycast.media.ffmpeg.ImageTranscoder;
+import io.storycast.media.ffmpeg.VideoTranscoder;
 import io.storycast.media.profile.PlatformProfiles;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -99,8 +100,9 @@ public final class Gateway implements AutoCloseable {
         }
         MediaJobs jobs = new MediaJobs(vertx, media.resolvedWorkers(), media.maxJobs(), media.jobTimeoutSeconds() * 1000L);
         this.media = new SharedMedia(jobs, new UploadMemory(media.maxBufferedBytes()), media.memoryWaitSeconds() * 1000L,
-                new MediaTranscoding(new ImageTranscoder(PooledByteBufAllocator.DEFAULT), profiles,
-                store, media.limits()), store, media.limits());
+                new MediaTranscoding(new ImageTranscoder(PooledByteBufAllocator.DEFAULT),
+                        new VideoTranscoder(PooledByteBufAllocator.DEFAULT), profiles, store, media.limits()),
+                store, media.limits());
         return this.media;
     }
 

@@ -94,7 +94,7 @@ final class AudienceRoutes {
                                 tooLong.getMessage() + "; the lines before it were written"));
                     }
                     // The rest of the body is not read: a large rest closes the connection (HTTP/2: the stream).
-                    UnreadBodies.drop(context.request(), ApiFailures.respond(context, failure, retryAfterSeconds), 0);
+                    UnreadBodies.drop(context, ApiFailures.respond(context, failure, retryAfterSeconds));
                 });
     }
 

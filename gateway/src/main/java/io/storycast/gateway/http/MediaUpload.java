@@ -9,6 +9,7 @@ import io.storycast.media.MediaProblem;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.json.JsonObject;
@@ -98,6 +99,11 @@ final class MediaUpload {
     }
 
     private void read() {
+        if ("100-continue".equalsIgnoreCase(request.getHeader(HttpHeaders.EXPECT))) {
+            // Only now, with the id claimed and memory reserved: a client that waits for it (curl does, for
+            // large bodies) sends no byte of an upload that would be refused.
+            context.response().writeContinue();
+        }
         request.handler(this::chunk);
         request.endHandler(ended -> {
             if (!done) {
@@ -123,9 +129,8 @@ final class MediaUpload {
         }
         long needed = (long) bytes.writerIndex() + chunk.length();
         if (needed > media.limits().maxUploadBytes()) {
-            long readSoFar = needed;
             giveBack(MediaProblem.TOO_MANY_BYTES, "the upload passed " + media.limits().maxUploadBytes() + " bytes");
-            answerUnread(Problems.send(context.response(), MediaProblems.tooLarge(media.limits().maxUploadBytes())), readSoFar);
+            answerUnread(Problems.send(context.response(), MediaProblems.tooLarge(media.limits().maxUploadBytes())));
             return;
         }
         if (needed <= bytes.capacity()) {
@@ -152,11 +157,10 @@ final class MediaUpload {
         long timer = context.vertx().setTimer(media.memoryWaitMillis(), fired -> {
             if (!done && waiting != null && waiting.cancel()) {
                 waiting = null;
-                long readSoFar = bytes == null ? 0 : bytes.writerIndex();
                 giveBack(MediaProblem.TOO_MANY_BYTES, "no memory for the upload within media.memoryWaitSeconds");
                 answerUnread(Problems.sendRetryLater(context.response(), Problems.problem(503, "media-busy",
                         "Media memory busy", "uploads in flight hold media.maxBufferedBytes; retry later")
-                        .put("limit", "media.maxBufferedBytes"), retryAfterSeconds), readSoFar);
+                        .put("limit", "media.maxBufferedBytes"), retryAfterSeconds));
             }
         });
         waiting = media.memory().whenAvailable(needed, context.vertx().getOrCreateContext(), () -> {
@@ -203,11 +207,11 @@ final class MediaUpload {
     /** Refuses before a byte was read. */
     private void refuse(JsonObject problem) {
         finishUnclaimed();
-        answerUnread(Problems.send(context.response(), problem), 0);
+        answerUnread(Problems.send(context.response(), problem));
     }
 
-    private void answerUnread(Future<Void> answered, long readSoFar) {
-        UnreadBodies.drop(request, answered, readSoFar);
+    private void answerUnread(Future<Void> answered) {
+        UnreadBodies.drop(context, answered);
     }
 
     /** A view of a Vert.x chunk's bytes (no copy; not to be released: Vert.x owns the chunk). */

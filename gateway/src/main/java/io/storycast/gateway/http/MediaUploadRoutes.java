@@ -5,6 +5,7 @@ import io.storycast.gateway.media.MediaRecords;
 import io.storycast.gateway.media.SharedMedia;
 import io.storycast.media.MediaProblem;
 import io.storycast.media.MediaRejectedException;
+import io.storycast.media.probe.Mp4Duration;
 import io.storycast.media.probe.SourceFormat;
 import io.storycast.media.probe.UploadCheck;
 import io.vertx.core.Future;
@@ -49,21 +50,21 @@ final class MediaUploadRoutes {
         try {
             mediaId = PathInputs.id(context, "mediaId");
         } catch (RuntimeException invalid) {
-            UnreadBodies.drop(context.request(), ApiFailures.respond(context, invalid, retryAfterSeconds), 0);
+            UnreadBodies.drop(context, ApiFailures.respond(context, invalid, retryAfterSeconds));
             return;
         }
         long declared = declaredLength(context.request());
         if (declared > media.limits().maxUploadBytes()) {
-            UnreadBodies.drop(context.request(),
-                    Problems.send(context.response(), MediaProblems.tooLarge(media.limits().maxUploadBytes())), 0);
+            UnreadBodies.drop(context,
+                    Problems.send(context.response(), MediaProblems.tooLarge(media.limits().maxUploadBytes())));
             return;
         }
         context.request().pause(); // until the id is claimed and memory reserved: no chunk before its handler
         if (!media.jobs().tryAdmit()) {
-            UnreadBodies.drop(context.request(), Problems.sendRetryLater(context.response(), Problems.problem(503,
+            UnreadBodies.drop(context, Problems.sendRetryLater(context.response(), Problems.problem(503,
                     "media-busy", "Media workers busy",
                     "media.maxJobs uploads are already being received or transcoded; retry later")
-                    .put("limit", "media.maxJobs"), retryAfterSeconds), 0);
+                    .put("limit", "media.maxJobs"), retryAfterSeconds));
             return;
         }
         new MediaUpload(media, records, context, mediaId, declared, retryAfterSeconds, this::accept).start();
@@ -82,9 +83,12 @@ final class MediaUploadRoutes {
         SourceFormat format;
         try {
             format = UploadCheck.check(upload, media.limits());
-            if (format.isVideo()) {
-                throw new MediaRejectedException(MediaProblem.UNSUPPORTED_TYPE,
-                        "video uploads are not transcoded yet; send a JPEG, PNG or WebP image");
+            // The duration the MP4's movie header claims: a walk of a few boxes, so an over-long video is
+            // refused here, before a worker decodes anything (the worker checks the tracks' headers too).
+            long claimedMillis = format.isVideo() ? Mp4Duration.claimedMillis(upload) : 0;
+            if (claimedMillis > media.limits().maxDurationMillis()) {
+                throw new MediaRejectedException(MediaProblem.TOO_LONG, "the video's header claims " + claimedMillis
+                        + " ms, more than " + media.limits().maxDurationMillis() + " ms (media.maxDurationSeconds)");
             }
         } catch (MediaRejectedException rejected) {
             release.run();
@@ -96,11 +100,11 @@ final class MediaUploadRoutes {
                 .putHeader(HttpHeaders.LOCATION, "/v1/media/" + mediaId)
                 .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
                 .end(new JsonObject().put("mediaId", mediaId).put("status", MediaRecords.PROCESSING)
-                        .put("kind", "image").put("type", format.name().toLowerCase()).toBuffer());
+                        .put("kind", format.isVideo() ? "video" : "image").put("type", format.name().toLowerCase()).toBuffer());
         media.jobs().run(() -> {
             // Released on the worker, so the buffer goes back even when the event loop has stopped meanwhile.
             try {
-                return media.transcoding().transcodeImage(upload);
+                return format.isVideo() ? media.transcoding().transcodeVideo(upload) : media.transcoding().transcodeImage(upload);
             } finally {
                 release.run();
             }
