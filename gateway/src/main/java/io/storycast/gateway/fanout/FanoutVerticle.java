@@ -84,8 +84,11 @@ public final class FanoutVerticle extends VerticleBase {
             claimTimer = vertx.setPeriodic(config.fanout().claimIntervalMillis(), tick -> claimer.claimOnce());
         }
         if (index == 0) {
-            // One janitor per process, beside the fan-out that fills the trays it cleans.
-            janitorNodes = config.redis().cluster() ? new ClusterMasters(vertx, config.redis(), redis, redisUrl)
+            // One janitor per process, beside the fan-out that fills the trays it cleans; on a cluster, a
+            // connection per master sized for the janitor's batches.
+            janitorNodes = config.redis().cluster()
+                    ? new ClusterMasters(vertx, config.redis(), redis, redisUrl,
+                            TrayJanitor.maxUnansweredCommands(config.trays().sweepKeysPerStep()))
                     : KeySpaceNodes.standalone(redis);
             TrayJanitor janitor = new TrayJanitor(janitorNodes, keys, config.trays().maxStories(),
                     config.ingest().maxStoryAgeMillis(),

@@ -18,10 +18,12 @@ import java.util.function.LongSupplier;
  * can outlive (older than the longest lifetime plus the clock skew) and the stories past the cap. A tray
  * left empty is deleted by Redis. This is what makes a tray nobody reads or writes any more go away, so
  * the write path stays one command per subscriber with no expiry to renew. Each step costs one
- * {@code SCAN} and two commands per tray found, in one pipelined batch on the server scanned; a full walk
- * over {@code n} trays takes about {@code n / trays.sweepKeysPerStep} steps. On a Redis Cluster a walk
- * visits the masters one after the other ({@link KeySpaceNodes}), and the next walk asks for the masters
- * again.
+ * {@code SCAN} and two commands per tray found, pipelined on the server scanned; a full walk over
+ * {@code n} trays takes about {@code n / trays.sweepKeysPerStep} steps. A step never has more than
+ * {@link #maxUnansweredCommands} commands unanswered on a server's connection, so a connection of that size
+ * (as {@link io.storycast.gateway.redis.ClusterMasters} opens per master) always takes them. On a Redis
+ * Cluster a walk visits the masters one after the other ({@link KeySpaceNodes}), and the next walk asks for
+ * the masters again.
  *
  * <p>Not thread-safe: one instance per process, on one event loop.
  */
@@ -40,7 +42,7 @@ public final class TrayJanitor {
 
     /**
      * @param nodes             the servers to walk
-     * @param maxStories        a tray's cap
+     * @param maxStories        a tray's cap, at least 1
      * @param maxStoryAgeMillis the oldest a story can be and still live, milliseconds
      * @param keysPerStep       the {@code COUNT} hint of each {@code SCAN} step, at least 1
      * @param clockMillis       now, epoch ms
@@ -48,11 +50,30 @@ public final class TrayJanitor {
     public TrayJanitor(KeySpaceNodes nodes, RedisKeys keys, int maxStories, long maxStoryAgeMillis, int keysPerStep,
                        LongSupplier clockMillis) {
         this.nodes = Objects.requireNonNull(nodes, "nodes");
-        this.pattern = keys.trayPattern();
+        this.pattern = Objects.requireNonNull(keys, "keys").trayPattern();
+        if (maxStories < 1) {
+            throw new IllegalArgumentException("maxStories must be at least 1, was " + maxStories);
+        }
+        if (keysPerStep < 1) {
+            throw new IllegalArgumentException("keysPerStep must be at least 1, was " + keysPerStep);
+        }
         this.maxStories = maxStories;
         this.maxStoryAgeMillis = maxStoryAgeMillis;
         this.keysPerStep = keysPerStep;
         this.clockMillis = Objects.requireNonNull(clockMillis, "clockMillis");
+    }
+
+    /**
+     * @param keysPerStep the janitor's {@code COUNT} hint, at least 1
+     * @return the most commands a janitor has unanswered on one server's connection: two per tray of a
+     *         step, {@code 2 * keysPerStep}. A {@code SCAN} may return a few more keys than its hint; their
+     *         commands go in a further batch, sent when the one before has been answered.
+     */
+    public static int maxUnansweredCommands(int keysPerStep) {
+        if (keysPerStep < 1) {
+            throw new IllegalArgumentException("keysPerStep must be at least 1, was " + keysPerStep);
+        }
+        return 2 * keysPerStep;
     }
 
     /**
@@ -89,11 +110,18 @@ public final class TrayJanitor {
             return Future.succeededFuture(0);
         }
         String oldest = "(" + (clockMillis.getAsLong() - maxStoryAgeMillis);
-        List<Request> batch = new ArrayList<>(2 * found.size());
+        List<Request> commands = new ArrayList<>(2 * found.size());
         for (Response key : found) {
-            batch.add(Request.cmd(Command.ZREMRANGEBYSCORE).arg(key.toString()).arg("-inf").arg(oldest));
-            batch.add(Request.cmd(Command.ZREMRANGEBYRANK).arg(key.toString()).arg(0).arg(-maxStories - 1));
+            commands.add(Request.cmd(Command.ZREMRANGEBYSCORE).arg(key.toString()).arg("-inf").arg(oldest));
+            commands.add(Request.cmd(Command.ZREMRANGEBYRANK).arg(key.toString()).arg(0).arg(-maxStories - 1));
         }
-        return server.batch(batch).map(replies -> found.size());
+        return cleanInBatches(server, commands, 0).map(done -> found.size());
+    }
+
+    /** Sends the commands from {@code from} on, at most {@link #maxUnansweredCommands} at a time. */
+    private Future<Void> cleanInBatches(Redis server, List<Request> commands, int from) {
+        int to = Math.min(commands.size(), from + maxUnansweredCommands(keysPerStep));
+        return server.batch(commands.subList(from, to))
+                .compose(replies -> to == commands.size() ? Future.succeededFuture() : cleanInBatches(server, commands, to));
     }
 }

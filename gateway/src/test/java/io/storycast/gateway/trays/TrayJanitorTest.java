@@ -1,0 +1,102 @@
+package io.storycast.gateway.trays;
+
+import io.storycast.gateway.redis.KeySpaceNodes;
+import io.storycast.gateway.redis.PipelinedRedis;
+import io.storycast.gateway.redis.RedisKeys;
+import io.storycast.gateway.story.Platform;
+import io.storycast.gateway.testing.TestRedis;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisOptions;
+import io.vertx.redis.client.Request;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+import static io.storycast.gateway.testing.TestRedis.await;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+/** The tray janitor itself, stepped by the test against a real standalone Redis. */
+class TrayJanitorTest {
+    private static final long DAY_MILLIS = 86_400_000L;
+    private static final long DEADLINE_MILLIS = 30_000;
+
+    private static TestRedis redis;
+    private static Vertx vertx;
+    private static Context eventLoop;
+
+    @BeforeAll
+    static void start() {
+        redis = new TestRedis();
+        vertx = Vertx.vertx();
+        eventLoop = vertx.getOrCreateContext();
+    }
+
+    @AfterAll
+    static void stop() {
+        vertx.close().await();
+        redis.close();
+    }
+
+    @Test
+    void cleansEveryTrayOnAConnectionOfItsSizeEvenWhenAScanReturnsMoreKeysThanItsHint() throws Exception {
+        RedisKeys keys = new RedisKeys("janitor-overshoot", 4);
+        List<String> abandoned = writeAbandonedTrays(keys, 100);
+        int keysPerStep = 1;
+        // A connection that holds no more than the janitor says it sends at once: two commands.
+        Redis connector = Redis.createClient(vertx, new RedisOptions().setConnectionString(redis.url())
+                .setMaxWaitingHandlers(TrayJanitor.maxUnansweredCommands(keysPerStep)));
+        PipelinedRedis connection = new PipelinedRedis(connector, 5_000, 100);
+        TrayJanitor janitor = new TrayJanitor(KeySpaceNodes.standalone(connection), keys, 10, DAY_MILLIS, keysPerStep,
+                System::currentTimeMillis);
+        try {
+            int mostInAStep = 0;
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(DEADLINE_MILLIS);
+            while (remaining(abandoned) > 0) {
+                if (System.nanoTime() > deadline) {
+                    fail(remaining(abandoned) + " abandoned trays left after " + DEADLINE_MILLIS + " ms of steps");
+                }
+                mostInAStep = Math.max(mostInAStep, onEventLoop(janitor::step));
+            }
+            assertThat(mostInAStep).as("some SCAN of COUNT 1 returned several trays (a bucket of several keys)")
+                    .isGreaterThan(keysPerStep);
+        } finally {
+            onEventLoop(connection::close);
+        }
+    }
+
+    /** Writes trays whose every story is two days old, all in one pipelined write; returns their keys. */
+    private static List<String> writeAbandonedTrays(RedisKeys keys, int count) {
+        long twoDaysAgo = System.currentTimeMillis() - 2 * DAY_MILLIS;
+        List<String> trays = new ArrayList<>(count);
+        List<Request> writes = new ArrayList<>(count);
+        for (int tray = 0; tray < count; tray++) {
+            String key = keys.tray(Platform.FACEBOOK, "gone-" + tray);
+            writes.add(Request.cmd(Command.ZADD).arg(key).arg(twoDaysAgo).arg("instagram:old-1"));
+            trays.add(key);
+        }
+        redis.batchPerMaster(writes);
+        return trays;
+    }
+
+    private static long remaining(List<String> trays) {
+        return await(redis.api().exists(trays)).toLong();
+    }
+
+    /** Runs on the one event loop the janitor belongs to, as in the gateway; waits from the test thread. */
+    private static <T> T onEventLoop(Supplier<Future<T>> call) throws Exception {
+        Promise<T> result = Promise.promise();
+        eventLoop.runOnContext(ignored -> call.get().onComplete(result));
+        return result.future().await(10, TimeUnit.SECONDS);
+    }
+}
