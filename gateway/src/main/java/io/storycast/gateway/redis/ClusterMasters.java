@@ -22,7 +22,8 @@ import java.util.Set;
  * The masters of a Redis Cluster, each with a standalone connection of its own, for walks over the key
  * space. The masters are read from {@code CLUSTER SLOTS} (through the cluster connection) on every
  * {@link #current()}; a master that left has its connection closed, a new one gets one. A node's URL keeps
- * the scheme and credentials of the first seed URL. Each connection holds as many unanswered commands as
+ * the scheme and credentials of the first seed URL, and a master listed with no host (one that never met
+ * another node) is reached at that seed's host. Each connection holds as many unanswered commands as
  * its user says it sends at once (the tray janitor: {@code TrayJanitor.maxUnansweredCommands}).
  *
  * <p>Not thread-safe: use it on one event loop.
@@ -63,7 +64,11 @@ public final class ClusterMasters implements KeySpaceNodes {
             Set<String> masters = new LinkedHashSet<>();
             for (Response range : slots) {
                 Response master = range.get(2);
-                masters.add(master.get(0).toString() + ':' + master.get(1).toInteger());
+                Response host = master.get(0);
+                // A node that has not learned its own address (it never met another node: a one-master
+                // cluster) lists itself with an empty host, to be reached where it was asked: the seed.
+                String reachable = host == null || host.toString().isEmpty() ? seed.getHost() : host.toString();
+                masters.add(reachable + ':' + master.get(1).toInteger());
             }
             List<String> gone = new ArrayList<>(connections.keySet());
             gone.removeAll(masters);
