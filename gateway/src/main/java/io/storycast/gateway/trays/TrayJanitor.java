@@ -77,22 +77,25 @@ public final class TrayJanitor {
     }
 
     /**
-     * @return the number of trays this step cleaned; none while the previous step is still running. A
-     *         failed step starts the walk over (the masters may have changed).
+     * @return the number of trays this step cleaned; none while the previous step is still running, and
+     *         none when no server holds keys (a cluster with no slots assigned), after which the next step
+     *         asks for the servers again. A failed step starts the walk over (the masters may have changed).
      */
     public Future<Integer> step() {
         if (stepping) {
             return Future.succeededFuture(0);
         }
         stepping = true;
-        Future<List<Redis>> servers = walk != null ? Future.succeededFuture(walk) : nodes.current().onSuccess(found -> {
-            walk = found;
+        Future<Integer> cleaned = walk != null ? scan(walk.get(node)) : nodes.current().compose(found -> {
+            if (found.isEmpty()) {
+                return Future.succeededFuture(0); // no server holds keys now: the next step asks again
+            }
+            walk = List.copyOf(found);
             node = 0;
             cursor = "0";
+            return scan(walk.get(node));
         });
-        return servers.compose(found -> found.isEmpty() ? Future.succeededFuture(0) : scan(found.get(node)))
-                .onFailure(failure -> walk = null)
-                .onComplete(done -> stepping = false);
+        return cleaned.onFailure(failure -> walk = null).onComplete(done -> stepping = false);
     }
 
     private Future<Integer> scan(Redis server) {

@@ -1,5 +1,9 @@
 package io.storycast.gateway.trays;
 
+import io.storycast.gateway.config.ConfigLoader;
+import io.storycast.gateway.config.RedisConfig;
+import io.storycast.gateway.redis.ClusterMasters;
+import io.storycast.gateway.redis.EmbeddedRedisCluster;
 import io.storycast.gateway.redis.KeySpaceNodes;
 import io.storycast.gateway.redis.PipelinedRedis;
 import io.storycast.gateway.redis.RedisKeys;
@@ -16,9 +20,12 @@ import io.vertx.redis.client.Request;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -26,7 +33,7 @@ import static io.storycast.gateway.testing.TestRedis.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
-/** The tray janitor itself, stepped by the test against a real standalone Redis. */
+/** The tray janitor itself, stepped by the test against a real Redis: a standalone server, and a one-master cluster. */
 class TrayJanitorTest {
     private static final long DAY_MILLIS = 86_400_000L;
     private static final long DEADLINE_MILLIS = 30_000;
@@ -73,6 +80,54 @@ class TrayJanitorTest {
         } finally {
             onEventLoop(connection::close);
         }
+    }
+
+    @Test
+    void asksForTheMastersAgainAfterAStepThatFoundNone(@TempDir Path folder) throws Exception {
+        RedisKeys keys = new RedisKeys("janitor-no-masters", 4);
+        String tray = keys.tray(Platform.FACEBOOK, "gone");
+        try (EmbeddedRedisCluster cluster = EmbeddedRedisCluster.start(folder, "no", 1)) {
+            // A plain client to the one master: a cluster client cannot even connect while no slot is served.
+            Redis node = Redis.createClient(vertx, cluster.url());
+            await(node.send(Request.cmd(Command.ZADD).arg(tray).arg(System.currentTimeMillis() - 2 * DAY_MILLIS)
+                    .arg("instagram:old-1")));
+            await(node.send(allSlots(Request.cmd(Command.CLUSTER).arg("DELSLOTS"))));
+            RedisConfig config = new ConfigLoader().load(null, Map.of("STORYCAST_REDIS_MODE", RedisConfig.CLUSTER,
+                    "STORYCAST_REDIS_URL", cluster.url())).redis();
+            ClusterMasters masters = new ClusterMasters(vertx, config, node, cluster.url(),
+                    TrayJanitor.maxUnansweredCommands(10));
+            TrayJanitor janitor = new TrayJanitor(masters, keys, 10, DAY_MILLIS, 10, System::currentTimeMillis);
+            try {
+                assertThat(onEventLoop(masters::current)).as("CLUSTER SLOTS names no master").isEmpty();
+                assertThat(onEventLoop(janitor::step)).isZero();
+                assertThat(onEventLoop(janitor::step)).isZero();
+
+                await(node.send(allSlots(Request.cmd(Command.CLUSTER).arg("ADDSLOTS"))));
+                long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(DEADLINE_MILLIS);
+                while (!await(node.send(Request.cmd(Command.CLUSTER).arg("INFO"))).toString().contains("cluster_state:ok")) {
+                    if (System.nanoTime() > deadline) {
+                        fail("the master did not serve every slot again within " + DEADLINE_MILLIS + " ms");
+                    }
+                }
+                while (await(node.send(Request.cmd(Command.EXISTS).arg(tray))).toInteger() > 0) {
+                    if (System.nanoTime() > deadline) {
+                        fail("the janitor did not clean " + tray + " within " + DEADLINE_MILLIS
+                                + " ms of the master serving every slot again");
+                    }
+                    onEventLoop(janitor::step);
+                }
+            } finally {
+                onEventLoop(masters::close);
+                node.close();
+            }
+        }
+    }
+
+    private static Request allSlots(Request request) {
+        for (int slot = 0; slot < EmbeddedRedisCluster.SLOTS; slot++) {
+            request.arg(slot);
+        }
+        return request;
     }
 
     /** Writes trays whose every story is two days old, all in one pipelined write; returns their keys. */
