@@ -25,10 +25,15 @@ import java.util.function.LongSupplier;
  * Cluster a walk visits the masters one after the other ({@link KeySpaceNodes}), and the next walk asks for
  * the masters again.
  *
+ * <p>Of several gateway processes on the same Redis only one sweeps at a time: each step first takes or
+ * renews the {@link SweepLease} (one more command), and a process that does not hold it does nothing and
+ * drops its walk, so it starts from the beginning once it holds the lease.
+ *
  * <p>Not thread-safe: one instance per process, on one event loop.
  */
 public final class TrayJanitor {
     private final KeySpaceNodes nodes;
+    private final SweepLease lease;
     private final String pattern;
     private final int maxStories;
     private final long maxStoryAgeMillis;
@@ -42,14 +47,16 @@ public final class TrayJanitor {
 
     /**
      * @param nodes             the servers to walk
+     * @param lease             what lets this process sweep while others on the same Redis do not
      * @param maxStories        a tray's cap, at least 1
      * @param maxStoryAgeMillis the oldest a story can be and still live, milliseconds
      * @param keysPerStep       the {@code COUNT} hint of each {@code SCAN} step, at least 1
      * @param clockMillis       now, epoch ms
      */
-    public TrayJanitor(KeySpaceNodes nodes, RedisKeys keys, int maxStories, long maxStoryAgeMillis, int keysPerStep,
-                       LongSupplier clockMillis) {
+    public TrayJanitor(KeySpaceNodes nodes, SweepLease lease, RedisKeys keys, int maxStories, long maxStoryAgeMillis,
+                       int keysPerStep, LongSupplier clockMillis) {
         this.nodes = Objects.requireNonNull(nodes, "nodes");
+        this.lease = Objects.requireNonNull(lease, "lease");
         this.pattern = Objects.requireNonNull(keys, "keys").trayPattern();
         if (maxStories < 1) {
             throw new IllegalArgumentException("maxStories must be at least 1, was " + maxStories);
@@ -77,25 +84,31 @@ public final class TrayJanitor {
     }
 
     /**
-     * @return the number of trays this step cleaned; none while the previous step is still running, and
-     *         none when no server holds keys (a cluster with no slots assigned), after which the next step
-     *         asks for the servers again. A failed step starts the walk over (the masters may have changed).
+     * @return the number of trays this step cleaned; none while the previous step is still running, none
+     *         when another process holds the lease, and none when no server holds keys (a cluster with no
+     *         slots assigned), after which the next step asks for the servers again. A failed step starts the
+     *         walk over (the masters may have changed).
      */
     public Future<Integer> step() {
         if (stepping) {
             return Future.succeededFuture(0);
         }
         stepping = true;
-        Future<Integer> cleaned = walk != null ? scan(walk.get(node)) : nodes.current().compose(found -> {
-            if (found.isEmpty()) {
-                return Future.succeededFuture(0); // no server holds keys now: the next step asks again
+        return lease.hold().compose(held -> {
+            if (!held) {
+                walk = null; // another process sweeps; start from the beginning once this one does
+                return Future.succeededFuture(0);
             }
-            walk = List.copyOf(found);
-            node = 0;
-            cursor = "0";
-            return scan(walk.get(node));
-        });
-        return cleaned.onFailure(failure -> walk = null).onComplete(done -> stepping = false);
+            return walk != null ? scan(walk.get(node)) : nodes.current().compose(found -> {
+                if (found.isEmpty()) {
+                    return Future.succeededFuture(0); // no server holds keys now: the next step asks again
+                }
+                walk = List.copyOf(found);
+                node = 0;
+                cursor = "0";
+                return scan(walk.get(node));
+            });
+        }).onFailure(failure -> walk = null).onComplete(done -> stepping = false);
     }
 
     private Future<Integer> scan(Redis server) {

@@ -61,6 +61,11 @@ public final class TestRedis implements AutoCloseable {
         api = RedisAPI.api(client);
     }
 
+    /** @return a standalone server, whatever the run asks for */
+    public static TestRedis standalone() {
+        return new TestRedis(false);
+    }
+
     /** @return a Redis Cluster of {@link #CLUSTER_MASTERS} masters, whatever the run asks for */
     public static TestRedis cluster() {
         return new TestRedis(true);

@@ -44,7 +44,7 @@ class TrayJanitorTest {
 
     @BeforeAll
     static void start() {
-        redis = new TestRedis();
+        redis = TestRedis.standalone();
         vertx = Vertx.vertx();
         eventLoop = vertx.getOrCreateContext();
     }
@@ -64,8 +64,8 @@ class TrayJanitorTest {
         Redis connector = Redis.createClient(vertx, new RedisOptions().setConnectionString(redis.url())
                 .setMaxWaitingHandlers(TrayJanitor.maxUnansweredCommands(keysPerStep)));
         PipelinedRedis connection = new PipelinedRedis(connector, 5_000, 100);
-        TrayJanitor janitor = new TrayJanitor(KeySpaceNodes.standalone(connection), keys, 10, DAY_MILLIS, keysPerStep,
-                System::currentTimeMillis);
+        TrayJanitor janitor = new TrayJanitor(KeySpaceNodes.standalone(connection), lease(keys, "process-a"), keys, 10,
+                DAY_MILLIS, keysPerStep, System::currentTimeMillis);
         try {
             int mostInAStep = 0;
             long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(DEADLINE_MILLIS);
@@ -96,7 +96,9 @@ class TrayJanitorTest {
                     "STORYCAST_REDIS_URL", cluster.url())).redis();
             ClusterMasters masters = new ClusterMasters(vertx, config, node, cluster.url(),
                     TrayJanitor.maxUnansweredCommands(10));
-            TrayJanitor janitor = new TrayJanitor(masters, keys, 10, DAY_MILLIS, 10, System::currentTimeMillis);
+            // The lease lives on the class's server: the cluster serves no slot for a while.
+            TrayJanitor janitor = new TrayJanitor(masters, lease(keys, "process-a"), keys, 10, DAY_MILLIS, 10,
+                    System::currentTimeMillis);
             try {
                 assertThat(onEventLoop(masters::current)).as("CLUSTER SLOTS names no master").isEmpty();
                 assertThat(onEventLoop(janitor::step)).isZero();
@@ -121,6 +123,48 @@ class TrayJanitorTest {
                 node.close();
             }
         }
+    }
+
+    @Test
+    void onlyTheProcessHoldingTheLeaseSweepsAndAnotherTakesOverOnceItStops() throws Exception {
+        RedisKeys keys = new RedisKeys("janitor-lease", 4);
+        List<String> abandoned = writeAbandonedTrays(keys, 30);
+        TrayJanitor first = janitor(keys, "process-a", 500);
+        TrayJanitor second = janitor(keys, "process-b", 500);
+
+        assertThat(onEventLoop(first::step)).as("the first to step takes the lease and sweeps").isPositive();
+        assertThat(await(redis.api().get(keys.sweepLease())).toString()).isEqualTo("process-a");
+        long before = remaining(abandoned);
+        assertThat(before).as("five trays a step: some are left").isPositive();
+        assertThat(onEventLoop(second::step)).as("the other process sweeps nothing while the first holds it").isZero();
+        assertThat(remaining(abandoned)).isEqualTo(before);
+
+        // The first process stops stepping (killed): its lease runs out and the other one takes over.
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(DEADLINE_MILLIS);
+        while (remaining(abandoned) > 0) {
+            if (System.nanoTime() > deadline) {
+                fail(remaining(abandoned) + " abandoned trays left after " + DEADLINE_MILLIS + " ms of the second process's steps");
+            }
+            onEventLoop(second::step);
+        }
+        assertThat(await(redis.api().get(keys.sweepLease())).toString()).isEqualTo("process-b");
+        assertThat(onEventLoop(first::step)).isZero();
+
+        // A process that stops gives the lease up: the other takes it at its next step.
+        onEventLoop(() -> lease(keys, "process-b").release());
+        assertThat(await(redis.api().exists(List.of(keys.sweepLease()))).toInteger()).isZero();
+        onEventLoop(first::step);
+        assertThat(await(redis.api().get(keys.sweepLease())).toString()).isEqualTo("process-a");
+    }
+
+    private static TrayJanitor janitor(RedisKeys keys, String process, long leaseMillis) {
+        return new TrayJanitor(KeySpaceNodes.standalone(redis.newClient(vertx)), new SweepLease(redis.newClient(vertx),
+                keys, process, leaseMillis), keys, 10, DAY_MILLIS, 5, System::currentTimeMillis);
+    }
+
+    /** A lease on the class's server, for a janitor that is the only one on its keys. */
+    private static SweepLease lease(RedisKeys keys, String process) {
+        return new SweepLease(redis.newClient(vertx), keys, process, 60_000);
     }
 
     private static Request allSlots(Request request) {
