@@ -22,6 +22,10 @@ package io.storycast.gateway.config;
  *                            default 30000
  * @param claimIntervalMillis how often each worker looks for such entries and tells Redis it still holds the
  *                            entries it works on, 10 ms to half of {@code claimIdleMillis}; default 5000
+ * @param deadConsumerIdleMillis a consumer of the group with no pending entry that has been idle (no read,
+ *                            no claim) this long is removed ({@code XGROUP DELCONSUMER}): a gateway process
+ *                            gone for good, since every process reads under a name of its own; 0 keeps every
+ *                            consumer; 0, or {@code claimIdleMillis} to 7 days; default 3600000 (1 hour)
  * @param maxDeliveries       deliveries of an entry before its unfinished stories go to the dead-letter
  *                            stream, 1 to 100; default 5
  * @param outboxThreshold     the hybrid fan-out: a story whose audience on a platform has more members than
@@ -48,6 +52,7 @@ public record FanoutConfig(
         long blockMillis,
         long claimIdleMillis,
         long claimIntervalMillis,
+        long deadConsumerIdleMillis,
         int maxDeliveries,
         long outboxThreshold,
         boolean awaitMedia,
@@ -66,6 +71,10 @@ public record FanoutConfig(
         ConfigException.requireRange(claimIdleMillis, 100, 3_600_000, "fanout.claimIdleMillis");
         // Each look also tells Redis the worker still holds its entries, so it must come well within the idle time.
         ConfigException.requireRange(claimIntervalMillis, 10, claimIdleMillis / 2, "fanout.claimIntervalMillis");
+        // A consumer's entries are taken over after claimIdleMillis; it is not counted gone before that.
+        if (deadConsumerIdleMillis != 0) {
+            ConfigException.requireRange(deadConsumerIdleMillis, claimIdleMillis, 604_800_000L, "fanout.deadConsumerIdleMillis");
+        }
         ConfigException.requireRange(maxDeliveries, 1, 100, "fanout.maxDeliveries");
         ConfigException.requireRange(outboxThreshold, 1, 1_000_000_000_000L, "fanout.outboxThreshold");
         ConfigException.requireRange(mediaWaitSeconds, 1, 86_400, "fanout.mediaWaitSeconds");

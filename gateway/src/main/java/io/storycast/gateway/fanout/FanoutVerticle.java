@@ -7,6 +7,7 @@ import io.storycast.gateway.redis.PipelinedRedis;
 import io.storycast.gateway.redis.RedisClients;
 import io.storycast.gateway.redis.RedisKeys;
 import io.storycast.gateway.redis.StoryStreams;
+import io.storycast.gateway.trays.SweepLease;
 import io.storycast.gateway.trays.TrayJanitor;
 import io.storycast.gateway.trays.TrayWriter;
 import io.vertx.core.Future;
@@ -36,6 +37,7 @@ public final class FanoutVerticle extends VerticleBase {
     private long claimTimer = -1;
     private long janitorTimer = -1;
     private KeySpaceNodes janitorNodes;
+    private SweepLease sweepLease;
 
     /**
      * @param index     this instance's number, {@code 0 <= index < instances}
@@ -84,10 +86,15 @@ public final class FanoutVerticle extends VerticleBase {
             claimTimer = vertx.setPeriodic(config.fanout().claimIntervalMillis(), tick -> claimer.claimOnce());
         }
         if (index == 0) {
-            // One janitor per process, beside the fan-out that fills the trays it cleans.
-            janitorNodes = config.redis().cluster() ? new ClusterMasters(vertx, config.redis(), redis, redisUrl)
+            // One janitor per process, beside the fan-out that fills the trays it cleans; on a cluster, a
+            // connection per master sized for the janitor's batches.
+            janitorNodes = config.redis().cluster()
+                    ? new ClusterMasters(vertx, config.redis(), redis, redisUrl,
+                            TrayJanitor.maxUnansweredCommands(config.trays().sweepKeysPerStep()))
                     : KeySpaceNodes.standalone(redis);
-            TrayJanitor janitor = new TrayJanitor(janitorNodes, keys, config.trays().maxStories(),
+            // Of several processes on the same Redis, the one holding the lease sweeps.
+            sweepLease = new SweepLease(redis, keys, consumer, config.trays().sweepLeaseMillis());
+            TrayJanitor janitor = new TrayJanitor(janitorNodes, sweepLease, keys, config.trays().maxStories(),
                     config.ingest().maxStoryAgeMillis(),
                     config.trays().sweepKeysPerStep(), System::currentTimeMillis);
             janitorTimer = vertx.setPeriodic(config.trays().sweepIntervalMillis(), tick -> janitor.step());
@@ -108,6 +115,8 @@ public final class FanoutVerticle extends VerticleBase {
         return worker.drain()
                 .timeout(config.shutdown().drainTimeoutSeconds(), TimeUnit.SECONDS)
                 .recover(timeout -> Future.succeededFuture())
+                // Another process need not wait for the lease to run out to take over the sweep.
+                .eventually(() -> sweepLease == null ? Future.succeededFuture() : sweepLease.release())
                 .eventually(() -> janitorNodes == null ? Future.succeededFuture() : janitorNodes.close())
                 .eventually(() -> Future.all(connections.stream().map(PipelinedRedis::close).toList()));
     }

@@ -29,7 +29,9 @@ import java.util.Objects;
  *   <li>trims the stream of the entries every consumer is done with: those before both the oldest pending
  *       entry and the group's last delivered one ({@code XTRIM MINID}), so a stream holds only work in
  *       progress and work not yet read. Exact rather than approximate ({@code ~}) trimming, which would leave
- *       up to a whole stream node (100 entries) behind; it runs once per interval, so its cost is small.</li>
+ *       up to a whole stream node (100 entries) behind; it runs once per interval, so its cost is small;</li>
+ *   <li>removes the group's consumers that are gone ({@link DeadConsumers}: nothing pending, idle for
+ *       {@code fanout.deadConsumerIdleMillis}), unless that is 0.</li>
  * </ol>
  *
  * <p>Not thread-safe: runs on its worker's event loop.
@@ -45,6 +47,8 @@ final class PendingClaimer {
     private final String consumer;
     private final int[] partitions;
     private final String[] cursors;
+    /** Null when {@code fanout.deadConsumerIdleMillis} is 0: every consumer is kept. */
+    private final DeadConsumers deadConsumers;
     private boolean passing;
 
     PendingClaimer(Redis redis, RedisKeys keys, FanoutWorker worker, FanoutConfig config, String consumer, int[] partitions) {
@@ -56,6 +60,8 @@ final class PendingClaimer {
         this.partitions = partitions.clone();
         this.cursors = new String[partitions.length];
         Arrays.fill(cursors, START);
+        this.deadConsumers = config.deadConsumerIdleMillis() == 0 ? null
+                : new DeadConsumers(redis, keys, consumer, config.deadConsumerIdleMillis());
     }
 
     /** One pass over the partitions, one after another; none while the last one is still running. */
@@ -70,6 +76,7 @@ final class PendingClaimer {
             pass = pass.compose(done -> holdInFlight(partitions[at]))
                     .compose(done -> claim(at))
                     .compose(done -> trim(partitions[at]))
+                    .compose(done -> removeDeadConsumers(partitions[at]))
                     .recover(failure -> {
                         LOG.debug("claiming on partition {} failed: {}", partitions[at], failure.toString());
                         return Future.succeededFuture();
@@ -136,6 +143,19 @@ final class PendingClaimer {
             // Entries before the oldest pending one are acknowledged; entries after the last delivered one unread.
             String keepFrom = oldestPending == null ? successorOf(lastDelivered) : oldestPending.toString();
             return redis.send(Request.cmd(Command.XTRIM).arg(stream).arg("MINID").arg(keepFrom)).mapEmpty();
+        });
+    }
+
+    private Future<Void> removeDeadConsumers(int partition) {
+        if (deadConsumers == null) {
+            return Future.succeededFuture();
+        }
+        return deadConsumers.remove(partition).map(removed -> {
+            if (!removed.isEmpty()) {
+                LOG.info("removed consumers {} of partition {}: nothing pending, idle for {} ms or more", removed,
+                        partition, config.deadConsumerIdleMillis());
+            }
+            return null;
         });
     }
 

@@ -1,6 +1,8 @@
 package io.storycast.gateway.redis;
 
 import io.vertx.core.Future;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisCluster;
 import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.Request;
@@ -12,42 +14,64 @@ import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Sends a pipelined batch over a Redis Cluster connection as one batch per master node. The cluster client
  * refuses a batch whose keys live on different nodes, while a chunk of tray writes touches a tray per
  * subscriber, all over the cluster. Grouping uses the client's own slot map
- * ({@link RedisCluster#groupByNodes}), so each group goes where the client will send it; a group that meets
- * a moved slot is redirected by the client ({@code MOVED}/{@code ASK}).
+ * ({@link RedisCluster#groupByNodes}), so each group goes where the client will send it.
  *
  * <p>The answers come back in the order of the requests. The groups run on different nodes independently:
  * a caller must not rely on one command of a batch having run before another of the same batch on a
  * different key (the fan-out puts only confirmed progress in a batch, so it does not).
+ *
+ * <p><b>Moved slots.</b> The client does not redirect a batch whose commands meet a slot that moved: it
+ * follows {@code MOVED}/{@code ASK} only when a whole answer is that error, while a batch's errors arrive
+ * folded into one, {@code ERR [i] MOVED <slot> <host:port>} per failed command (vertx-redis-client 5.0).
+ * So such a batch fails: the other commands of its group, and the other groups, have run; the moved ones
+ * have not (Redis refused them). Before the failure is passed on, the client's slot map is refreshed, so
+ * the next batch goes to the slot's new master instead of failing the same way until the map's time to
+ * live ({@code RedisOptions.hashSlotCacheTTL}, 1 s by default) runs out. The client offers no call for
+ * that; what it does offer: a single keyed command that meets {@code MOVED} makes it drop its map (and
+ * follow the redirect), and a new connection waits for the map to be read again. So the refresh sends
+ * {@code EXISTS} of a key of the moved slot (made by {@link HashSlots#keyIn}, no key of the gateway's), then
+ * opens a connection and closes it. An {@code ASK} (a slot being migrated) fails the batch with no refresh: the map is still right, and
+ * the slot moves for good later ({@code MOVED} then).
  */
 final class ClusterBatches {
+    /** A moved command in a batch's folded error: {@code ERR [3] MOVED 1234 10.0.0.2:6379}. */
+    private static final Pattern FOLDED_MOVED = Pattern.compile("(?m)^ERR \\[\\d+] MOVED (\\d+) ");
+
     private ClusterBatches() {
     }
 
     /**
+     * @param client     the cluster client {@code connection} came from, whose slot map a moved slot refreshes
      * @param connection a cluster connection
      * @param requests   the batch, each command within one slot
      * @return every answer, in request order, once every node's batch has answered; the first failure when
-     *         any failed (after all of them completed, so nothing of the batch is still in flight)
+     *         any failed (after all of them completed, so nothing of the batch is still in flight, and after
+     *         the slot map was refreshed when a slot had moved)
      */
-    static Future<List<Response>> send(RedisConnection connection, List<Request> requests) {
+    static Future<List<Response>> send(Redis client, RedisConnection connection, List<Request> requests) {
         return RedisCluster.create(connection).groupByNodes(requests).compose(grouping -> {
             List<List<Request>> groups = new ArrayList<>(grouping.getKeyed());
             if (!grouping.getUnkeyed().isEmpty()) {
                 groups.add(grouping.getUnkeyed());
             }
             if (groups.size() <= 1) {
-                return connection.batch(requests);
+                return connection.batch(requests).recover(failure ->
+                        failAfterRefresh(client, connection, failure, movedSlot(failure)));
             }
             Map<Request, ArrayDeque<Integer>> positions = new IdentityHashMap<>(requests.size());
             for (int index = 0; index < requests.size(); index++) {
                 positions.computeIfAbsent(requests.get(index), request -> new ArrayDeque<>(1)).add(index);
             }
             Response[] answers = new Response[requests.size()];
+            int[] moved = {-1};
             List<Future<Void>> sent = new ArrayList<>(groups.size());
             for (List<Request> group : groups) {
                 int[] at = group.stream().mapToInt(request -> positions.get(request).poll()).toArray();
@@ -55,10 +79,34 @@ final class ClusterBatches {
                     for (int index = 0; index < at.length; index++) {
                         answers[at[index]] = replies.get(index);
                     }
-                    return null;
-                }));
+                    return (Void) null;
+                }).onFailure(failure -> movedSlot(failure).ifPresent(slot -> moved[0] = slot)));
             }
-            return Future.join(sent).map(all -> Arrays.asList(answers));
+            return Future.join(sent).map(all -> Arrays.asList(answers)).recover(failure ->
+                    failAfterRefresh(client, connection, failure,
+                            moved[0] < 0 ? OptionalInt.empty() : OptionalInt.of(moved[0])));
         });
+    }
+
+    /** @return the slot of the first moved command named in a batch's folded error, if any */
+    private static OptionalInt movedSlot(Throwable failure) {
+        String message = failure.getMessage();
+        Matcher moved = FOLDED_MOVED.matcher(message == null ? "" : message);
+        return moved.find() ? OptionalInt.of(Integer.parseInt(moved.group(1))) : OptionalInt.empty();
+    }
+
+    /**
+     * @return {@code failure}, once the client's slot map has been read again when {@code movedSlot} is
+     *         present (a refresh that fails changes nothing: the map's time to live still ends)
+     */
+    private static <T> Future<T> failAfterRefresh(Redis client, RedisConnection connection, Throwable failure,
+                                                  OptionalInt movedSlot) {
+        if (movedSlot.isEmpty()) {
+            return Future.failedFuture(failure);
+        }
+        return connection.send(Request.cmd(Command.EXISTS).arg(HashSlots.keyIn(movedSlot.getAsInt())))
+                .transform(probed -> client.connect())
+                .compose(RedisConnection::close)
+                .transform(refreshed -> Future.failedFuture(failure));
     }
 }

@@ -22,27 +22,35 @@ import java.util.Set;
  * The masters of a Redis Cluster, each with a standalone connection of its own, for walks over the key
  * space. The masters are read from {@code CLUSTER SLOTS} (through the cluster connection) on every
  * {@link #current()}; a master that left has its connection closed, a new one gets one. A node's URL keeps
- * the scheme and credentials of the first seed URL.
+ * the scheme and credentials of the first seed URL, and a master listed with no host (one that never met
+ * another node) is reached at that seed's host. Each connection holds as many unanswered commands as
+ * its user says it sends at once (the tray janitor: {@code TrayJanitor.maxUnansweredCommands}).
  *
  * <p>Not thread-safe: use it on one event loop.
  */
 public final class ClusterMasters implements KeySpaceNodes {
-    private static final int MAX_PENDING_COMMANDS = 64;
-
     private final Vertx vertx;
     private final RedisConfig config;
     private final Redis cluster;
     private final URI seed;
+    private final int maxPendingCommandsPerNode;
     private final Map<String, PipelinedRedis> connections = new LinkedHashMap<>();
 
     /**
-     * @param cluster a cluster connection, to ask for the slot map
-     * @param url     the configured seed URLs, separated by commas
+     * @param cluster                   a cluster connection, to ask for the slot map
+     * @param url                       the configured seed URLs, separated by commas
+     * @param maxPendingCommandsPerNode unanswered commands a master's connection holds before it refuses
+     *                                  more (a batch larger than this fails whole), at least 1
      */
-    public ClusterMasters(Vertx vertx, RedisConfig config, Redis cluster, String url) {
+    public ClusterMasters(Vertx vertx, RedisConfig config, Redis cluster, String url, int maxPendingCommandsPerNode) {
         this.vertx = Objects.requireNonNull(vertx, "vertx");
         this.config = Objects.requireNonNull(config, "config");
         this.cluster = Objects.requireNonNull(cluster, "cluster");
+        Objects.requireNonNull(url, "url");
+        if (maxPendingCommandsPerNode < 1) {
+            throw new IllegalArgumentException("maxPendingCommandsPerNode must be at least 1, was " + maxPendingCommandsPerNode);
+        }
+        this.maxPendingCommandsPerNode = maxPendingCommandsPerNode;
         try {
             this.seed = new URI(RedisConfig.seedUrls(url).get(0));
         } catch (URISyntaxException e) {
@@ -56,7 +64,11 @@ public final class ClusterMasters implements KeySpaceNodes {
             Set<String> masters = new LinkedHashSet<>();
             for (Response range : slots) {
                 Response master = range.get(2);
-                masters.add(master.get(0).toString() + ':' + master.get(1).toInteger());
+                Response host = master.get(0);
+                // A node that has not learned its own address (it never met another node: a one-master
+                // cluster) lists itself with an empty host, to be reached where it was asked: the seed.
+                String reachable = host == null || host.toString().isEmpty() ? seed.getHost() : host.toString();
+                masters.add(reachable + ':' + master.get(1).toInteger());
             }
             List<String> gone = new ArrayList<>(connections.keySet());
             gone.removeAll(masters);
@@ -81,7 +93,7 @@ public final class ClusterMasters implements KeySpaceNodes {
         }
         RedisConfig standalone = new RedisConfig(RedisConfig.STANDALONE, url, config.keyPrefix(),
                 config.maxPendingCommandsPerConnection(), config.commandTimeoutMillis(), config.embedded());
-        return RedisClients.createPipelined(vertx, standalone, url, MAX_PENDING_COMMANDS);
+        return RedisClients.createPipelined(vertx, standalone, url, maxPendingCommandsPerNode);
     }
 
     @Override

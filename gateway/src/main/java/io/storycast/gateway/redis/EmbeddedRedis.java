@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -25,6 +26,8 @@ import java.util.Optional;
  */
 public final class EmbeddedRedis implements LocalRedis {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedRedis.class);
+    /** The address the server binds: 127.0.0.1, whatever address family Java prefers. */
+    private static final InetAddress LOOPBACK = ipv4Loopback();
 
     private final Path dataDir;
     private final String appendFsync;
@@ -147,11 +150,30 @@ public final class EmbeddedRedis implements LocalRedis {
         return Optional.empty();
     }
 
+    private static InetAddress ipv4Loopback() {
+        try {
+            return InetAddress.getByAddress("127.0.0.1", new byte[] {127, 0, 0, 1});
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** @return a port free on 127.0.0.1 now (the server binds that address), chosen by the system */
     static int freeLoopbackPort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+        try (ServerSocket socket = new ServerSocket(0, 1, LOOPBACK)) {
             return socket.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** @return whether {@code port} can be bound on 127.0.0.1 now */
+    static boolean loopbackPortFree(int port) {
+        try {
+            new ServerSocket(port, 1, LOOPBACK).close();
+            return true;
+        } catch (IOException e) {
+            return false;
         }
     }
 }

@@ -113,7 +113,7 @@ public final class PipelinedRedis implements Redis {
             if (!cluster) {
                 return bounded(opened.batch(requests));
             }
-            Future<List<Response>> answer = bounded(ClusterBatches.send(opened, requests));
+            Future<List<Response>> answer = bounded(ClusterBatches.send(connector, opened, requests));
             Future<List<Response>> before = latestClusterBatch;
             latestClusterBatch = before == null ? answer : before.transform(ignored -> answer);
             return latestClusterBatch;

@@ -175,6 +175,14 @@ public final class RedisKeys {
         return "{" + prefix + ":tray:*}";
     }
 
+    /**
+     * @return the string naming the gateway process that sweeps trays now (the tray janitor's lease); not
+     *         matched by {@link #trayPattern()}
+     */
+    public String sweepLease() {
+        return "{" + prefix + ":sweep-lease}";
+    }
+
     /** @return a story's member in trays: {@code "<source platform>:<storyId>"} */
     public static String trayMember(Platform source, String storyId) {
         return source.wireName() + ':' + storyId;

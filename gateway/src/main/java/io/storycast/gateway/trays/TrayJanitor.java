@@ -18,15 +18,22 @@ import java.util.function.LongSupplier;
  * can outlive (older than the longest lifetime plus the clock skew) and the stories past the cap. A tray
  * left empty is deleted by Redis. This is what makes a tray nobody reads or writes any more go away, so
  * the write path stays one command per subscriber with no expiry to renew. Each step costs one
- * {@code SCAN} and two commands per tray found, in one pipelined batch on the server scanned; a full walk
- * over {@code n} trays takes about {@code n / trays.sweepKeysPerStep} steps. On a Redis Cluster a walk
- * visits the masters one after the other ({@link KeySpaceNodes}), and the next walk asks for the masters
- * again.
+ * {@code SCAN} and two commands per tray found, pipelined on the server scanned; a full walk over
+ * {@code n} trays takes about {@code n / trays.sweepKeysPerStep} steps. A step never has more than
+ * {@link #maxUnansweredCommands} commands unanswered on a server's connection, so a connection of that size
+ * (as {@link io.storycast.gateway.redis.ClusterMasters} opens per master) always takes them. On a Redis
+ * Cluster a walk visits the masters one after the other ({@link KeySpaceNodes}), and the next walk asks for
+ * the masters again.
+ *
+ * <p>Of several gateway processes on the same Redis only one sweeps at a time: each step first takes or
+ * renews the {@link SweepLease} (one more command), and a process that does not hold it does nothing and
+ * drops its walk, so it starts from the beginning once it holds the lease.
  *
  * <p>Not thread-safe: one instance per process, on one event loop.
  */
 public final class TrayJanitor {
     private final KeySpaceNodes nodes;
+    private final SweepLease lease;
     private final String pattern;
     private final int maxStories;
     private final long maxStoryAgeMillis;
@@ -40,15 +47,23 @@ public final class TrayJanitor {
 
     /**
      * @param nodes             the servers to walk
-     * @param maxStories        a tray's cap
+     * @param lease             what lets this process sweep while others on the same Redis do not
+     * @param maxStories        a tray's cap, at least 1
      * @param maxStoryAgeMillis the oldest a story can be and still live, milliseconds
      * @param keysPerStep       the {@code COUNT} hint of each {@code SCAN} step, at least 1
      * @param clockMillis       now, epoch ms
      */
-    public TrayJanitor(KeySpaceNodes nodes, RedisKeys keys, int maxStories, long maxStoryAgeMillis, int keysPerStep,
-                       LongSupplier clockMillis) {
+    public TrayJanitor(KeySpaceNodes nodes, SweepLease lease, RedisKeys keys, int maxStories, long maxStoryAgeMillis,
+                       int keysPerStep, LongSupplier clockMillis) {
         this.nodes = Objects.requireNonNull(nodes, "nodes");
-        this.pattern = keys.trayPattern();
+        this.lease = Objects.requireNonNull(lease, "lease");
+        this.pattern = Objects.requireNonNull(keys, "keys").trayPattern();
+        if (maxStories < 1) {
+            throw new IllegalArgumentException("maxStories must be at least 1, was " + maxStories);
+        }
+        if (keysPerStep < 1) {
+            throw new IllegalArgumentException("keysPerStep must be at least 1, was " + keysPerStep);
+        }
         this.maxStories = maxStories;
         this.maxStoryAgeMillis = maxStoryAgeMillis;
         this.keysPerStep = keysPerStep;
@@ -56,22 +71,44 @@ public final class TrayJanitor {
     }
 
     /**
-     * @return the number of trays this step cleaned; none while the previous step is still running. A
-     *         failed step starts the walk over (the masters may have changed).
+     * @param keysPerStep the janitor's {@code COUNT} hint, at least 1
+     * @return the most commands a janitor has unanswered on one server's connection: two per tray of a
+     *         step, {@code 2 * keysPerStep}. A {@code SCAN} may return a few more keys than its hint; their
+     *         commands go in a further batch, sent when the one before has been answered.
+     */
+    public static int maxUnansweredCommands(int keysPerStep) {
+        if (keysPerStep < 1) {
+            throw new IllegalArgumentException("keysPerStep must be at least 1, was " + keysPerStep);
+        }
+        return 2 * keysPerStep;
+    }
+
+    /**
+     * @return the number of trays this step cleaned; none while the previous step is still running, none
+     *         when another process holds the lease, and none when no server holds keys (a cluster with no
+     *         slots assigned), after which the next step asks for the servers again. A failed step starts the
+     *         walk over (the masters may have changed).
      */
     public Future<Integer> step() {
         if (stepping) {
             return Future.succeededFuture(0);
         }
         stepping = true;
-        Future<List<Redis>> servers = walk != null ? Future.succeededFuture(walk) : nodes.current().onSuccess(found -> {
-            walk = found;
-            node = 0;
-            cursor = "0";
-        });
-        return servers.compose(found -> found.isEmpty() ? Future.succeededFuture(0) : scan(found.get(node)))
-                .onFailure(failure -> walk = null)
-                .onComplete(done -> stepping = false);
+        return lease.hold().compose(held -> {
+            if (!held) {
+                walk = null; // another process sweeps; start from the beginning once this one does
+                return Future.succeededFuture(0);
+            }
+            return walk != null ? scan(walk.get(node)) : nodes.current().compose(found -> {
+                if (found.isEmpty()) {
+                    return Future.succeededFuture(0); // no server holds keys now: the next step asks again
+                }
+                walk = List.copyOf(found);
+                node = 0;
+                cursor = "0";
+                return scan(walk.get(node));
+            });
+        }).onFailure(failure -> walk = null).onComplete(done -> stepping = false);
     }
 
     private Future<Integer> scan(Redis server) {
@@ -89,11 +126,18 @@ public final class TrayJanitor {
             return Future.succeededFuture(0);
         }
         String oldest = "(" + (clockMillis.getAsLong() - maxStoryAgeMillis);
-        List<Request> batch = new ArrayList<>(2 * found.size());
+        List<Request> commands = new ArrayList<>(2 * found.size());
         for (Response key : found) {
-            batch.add(Request.cmd(Command.ZREMRANGEBYSCORE).arg(key.toString()).arg("-inf").arg(oldest));
-            batch.add(Request.cmd(Command.ZREMRANGEBYRANK).arg(key.toString()).arg(0).arg(-maxStories - 1));
+            commands.add(Request.cmd(Command.ZREMRANGEBYSCORE).arg(key.toString()).arg("-inf").arg(oldest));
+            commands.add(Request.cmd(Command.ZREMRANGEBYRANK).arg(key.toString()).arg(0).arg(-maxStories - 1));
         }
-        return server.batch(batch).map(replies -> found.size());
+        return cleanInBatches(server, commands, 0).map(done -> found.size());
+    }
+
+    /** Sends the commands from {@code from} on, at most {@link #maxUnansweredCommands} at a time. */
+    private Future<Void> cleanInBatches(Redis server, List<Request> commands, int from) {
+        int to = Math.min(commands.size(), from + maxUnansweredCommands(keysPerStep));
+        return server.batch(commands.subList(from, to))
+                .compose(replies -> to == commands.size() ? Future.succeededFuture() : cleanInBatches(server, commands, to));
     }
 }

@@ -4,17 +4,22 @@ import io.storycast.gateway.config.RedisConfig;
 import io.storycast.gateway.redis.EmbeddedRedis;
 import io.storycast.gateway.redis.EmbeddedRedisCluster;
 import io.storycast.gateway.redis.LocalRedis;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisAPI;
 import io.vertx.redis.client.RedisClientType;
+import io.vertx.redis.client.RedisCluster;
+import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.RedisOptions;
+import io.vertx.redis.client.Request;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -56,6 +61,11 @@ public final class TestRedis implements AutoCloseable {
         api = RedisAPI.api(client);
     }
 
+    /** @return a standalone server, whatever the run asks for */
+    public static TestRedis standalone() {
+        return new TestRedis(false);
+    }
+
     /** @return a Redis Cluster of {@link #CLUSTER_MASTERS} masters, whatever the run asks for */
     public static TestRedis cluster() {
         return new TestRedis(true);
@@ -93,13 +103,51 @@ public final class TestRedis implements AutoCloseable {
         return Redis.createClient(vertx, options);
     }
 
+    /** @return the masters keys are spread over: {@link #CLUSTER_MASTERS} on a cluster, 1 on a standalone server */
+    public int masters() {
+        return cluster ? CLUSTER_MASTERS : 1;
+    }
+
+    /**
+     * @return the master that holds {@code key}, 0 to {@link #masters()} - 1 in node order: the embedded
+     *         cluster gives its masters equal slot ranges in that order; always 0 on a standalone server
+     */
+    public int masterOf(String key) {
+        if (!cluster) {
+            return 0;
+        }
+        long slot = await(api.cluster(List.of("KEYSLOT", key))).toLong();
+        int master = CLUSTER_MASTERS - 1;
+        while (slot < (long) master * EmbeddedRedisCluster.SLOTS / CLUSTER_MASTERS) {
+            master--;
+        }
+        return master;
+    }
+
+    /**
+     * Sends the commands as one pipelined batch per master (all of them at once to a standalone server), so
+     * each master gets its share in one write, and waits for the answers (a cluster client refuses one batch
+     * over several nodes). Each command must name one key.
+     */
+    public void batchPerMaster(List<Request> requests) {
+        RedisConnection connection = await(client.connect());
+        try {
+            List<List<Request>> groups = cluster
+                    ? List.copyOf(await(RedisCluster.create(connection).groupByNodes(requests)).getKeyed())
+                    : List.of(requests);
+            await(Future.all(groups.stream().map(connection::batch).toList()));
+        } finally {
+            connection.close();
+        }
+    }
+
     /** @return a client API for assertions; its calls may be awaited from the test thread */
     public RedisAPI api() {
         return api;
     }
 
     /** Awaits a Redis call from the test thread, failing the test after 10 s. */
-    public static <T> T await(io.vertx.core.Future<T> future) {
+    public static <T> T await(Future<T> future) {
         try {
             return future.await(10, TimeUnit.SECONDS);
         } catch (Exception e) {
