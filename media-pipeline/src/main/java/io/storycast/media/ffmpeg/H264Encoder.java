@@ -44,9 +44,6 @@ final class H264Encoder implements AutoCloseable {
         void accept(AVPacket packet) throws MediaRejectedException;
     }
 
-    /** What a segment's video may use of its byte cap: the rest covers audio jitter and the container. */
-    private static final double CAP_SHARE = 0.85;
-
     private final AVCodecContext context;
     private final AVPacket packet = av_packet_alloc();
 
@@ -105,7 +102,7 @@ final class H264Encoder implements AutoCloseable {
         if (rendition.maxBytes() == 0) {
             return wanted;
         }
-        long fitting = (long) (rendition.maxBytes() * 8 * CAP_SHARE / rendition.maxSegmentSeconds()) - audioBitsPerSecond;
+        long fitting = (long) (rendition.maxBytes() * 8 * VideoRendition.CAP_SHARE / rendition.maxSegmentSeconds()) - audioBitsPerSecond;
         return Math.max(100_000, Math.min(wanted, fitting));
     }
 

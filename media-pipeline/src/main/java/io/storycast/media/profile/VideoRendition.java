@@ -14,13 +14,21 @@ import java.util.Objects;
  * @param videoBitsPerSecond the H.264 target bit rate, 100000 to 50000000
  * @param audioBitsPerSecond the AAC bit rate, 32000 to 320000
  * @param maxSegmentSeconds  longest segment; a longer video is split into consecutive segments, 1 to 600
- * @param maxBytes           largest segment, bytes, or 0 for none
+ * @param maxBytes           largest segment, bytes, or 0 for none; a segment that still outgrows it is
+ *                           rejected (TOO_MANY_BYTES)
  * @param fit                how another shape becomes this frame
  * @param source             where these numbers come from
  */
 public record VideoRendition(String name, int width, int height, int framesPerSecond, int gopSeconds,
                              int videoBitsPerSecond, int audioBitsPerSecond, int maxSegmentSeconds, long maxBytes,
                              Fit fit, String source) {
+    /**
+     * Share of a segment's byte cap its bit rates may fill: the rest is for the MP4 boxes (about 1%) and
+     * the encoder overshooting its mean rate on hard scenes. Profiles are checked against it when loaded;
+     * the encoder lowers the video rate to it when the audio it carries is larger than the profile says.
+     */
+    public static final double CAP_SHARE = 0.9;
+
     public VideoRendition {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(fit, "fit");

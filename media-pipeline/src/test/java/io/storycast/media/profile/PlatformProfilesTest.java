@@ -44,6 +44,30 @@ class PlatformProfilesTest {
     }
 
     @Test
+    void everyShippedVideoFitsAFullSegmentUnderItsByteCap() {
+        PlatformProfiles.shipped().platforms().forEach((platform, profile) -> {
+            VideoRendition video = profile.video();
+            if (video.maxBytes() > 0) {
+                long fullSegment = ((long) video.videoBitsPerSecond() + video.audioBitsPerSecond()) * video.maxSegmentSeconds() / 8;
+                assertThat(fullSegment).as(platform + ": a full segment at the nominal rates, bytes")
+                        .isLessThanOrEqualTo((long) (video.maxBytes() * 0.9));
+            }
+        });
+    }
+
+    @Test
+    void anOperatorsVideoBitRateThatCannotFitTheByteCapIsRefused(@TempDir Path folder) throws IOException {
+        String shipped = new String(PlatformProfiles.class.getResourceAsStream(PlatformProfiles.SHIPPED).readAllBytes());
+        Path file = folder.resolve("profiles.json");
+        Files.writeString(file, shipped.replaceFirst("\"videoBitsPerSecond\": 1500000", "\"videoBitsPerSecond\": 3000000"));
+
+        assertThatThrownBy(() -> PlatformProfiles.load(file))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("profiles.json")
+                .hasMessageContaining("3000000 + 128000 b/s for 60 s make 23460000 bytes, more than 90% of maxBytes 16000000");
+    }
+
+    @Test
     void anOperatorsFileReplacesTheShippedOne(@TempDir Path folder) throws IOException {
         String shipped = new String(PlatformProfiles.class.getResourceAsStream(PlatformProfiles.SHIPPED).readAllBytes());
         Path file = folder.resolve("profiles.json");
