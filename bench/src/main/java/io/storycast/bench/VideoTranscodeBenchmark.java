@@ -23,6 +23,10 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -56,6 +60,7 @@ public class VideoTranscodeBenchmark {
     private VideoTranscoder transcoder;
     private long jobs;
     private long nanos;
+    private long cpuMillis;
 
     @Setup(Level.Trial)
     public void makeClip() {
@@ -71,13 +76,17 @@ public class VideoTranscodeBenchmark {
     public void resetCount() {
         jobs = 0;
         nanos = 0;
+        cpuMillis = 0;
     }
 
     @TearDown(Level.Iteration)
     public void printRealTimeFactor() {
         if (jobs > 0) {
             double seconds = nanos / 1e9 / jobs;
-            System.out.printf("%n%d jobs, %.2f s each: %.2fx real time%n", jobs, seconds, CLIP_SECONDS / seconds);
+            double cpuSeconds = cpuMillis / 1e3 / jobs;
+            // The CPU time says what the wall time would be on two idle cores, whatever else the machine ran.
+            System.out.printf("%n%d jobs, %.2f s each: %.2fx real time; %.2f s of CPU each (%.2fx on 2 idle cores at best)%n",
+                    jobs, seconds, CLIP_SECONDS / seconds, cpuSeconds, CLIP_SECONDS / (cpuSeconds / 2));
         }
     }
 
@@ -89,6 +98,7 @@ public class VideoTranscodeBenchmark {
     @Benchmark
     public int tenSecondsOf1080pInto720x1280() throws MediaRejectedException {
         long started = System.nanoTime();
+        long cpuStarted = processCpuMillis();
         Map<String, List<Rendition>> made = transcoder.transcode(clip, renditions, MediaLimits.DEFAULTS);
         int bytes = 0;
         for (List<Rendition> segments : made.values()) {
@@ -98,7 +108,19 @@ public class VideoTranscodeBenchmark {
             }
         }
         nanos += System.nanoTime() - started;
+        cpuMillis += processCpuMillis() - cpuStarted;
         jobs++;
         return bytes;
+    }
+
+    /** @return the CPU time of the whole process (every FFmpeg thread too), from /proc/self/stat */
+    private static long processCpuMillis() {
+        try {
+            String stat = Files.readString(Path.of("/proc/self/stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10; // utime + stime, at 100 ticks/s
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }
