@@ -25,6 +25,7 @@ import static org.bytedeco.ffmpeg.global.avfilter.avfilter_graph_free;
 import static org.bytedeco.ffmpeg.global.avfilter.avfilter_graph_parse_ptr;
 import static org.bytedeco.ffmpeg.global.avfilter.avfilter_inout_alloc;
 import static org.bytedeco.ffmpeg.global.avfilter.avfilter_inout_free;
+import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EOF;
 import static org.bytedeco.ffmpeg.global.avutil.av_strdup;
 
 /**
@@ -159,7 +160,7 @@ final class VideoGraph implements AutoCloseable {
      */
     boolean pull(int index, AVFrame frame) throws MediaRejectedException {
         int result = av_buffersink_get_frame(sinks.get(index), frame);
-        if (result == FfmpegErrors.AGAIN || result == org.bytedeco.ffmpeg.global.avutil.AVERROR_EOF()) {
+        if (result == FfmpegErrors.AGAIN || result == AVERROR_EOF()) {
             return false;
         }
         check(result, "a rendition frame");

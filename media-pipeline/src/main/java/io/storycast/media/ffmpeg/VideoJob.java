@@ -22,7 +22,8 @@ import static org.bytedeco.ffmpeg.global.avutil.av_frame_unref;
 
 /**
  * One video job's pass over the upload: demux, decode the video once and the audio once, run the pictures
- * through one {@link VideoGraph}, and feed each branch and the audio to its {@link SegmentedOutput}.
+ * through one {@link VideoGraph}, and feed each branch and the audio to its {@link SegmentedOutput} through
+ * the {@link EncodeStage}, which encodes on a second thread while this one decodes.
  * Single use; everything native it makes is freed before {@link #run()} returns or throws.
  */
 final class VideoJob {
@@ -35,6 +36,7 @@ final class VideoJob {
     private final List<SegmentedOutput> writers = new ArrayList<>();
     private final List<AacAudio.Track> tracks = new ArrayList<>();
     private VideoGraph graph;
+    private EncodeStage stage;
     /** Where the latest picture ends (its pts plus its duration), in the video stream's time base. */
     private long endPts = Long.MIN_VALUE;
     private long lastPts = Long.MIN_VALUE;
@@ -71,13 +73,9 @@ final class VideoJob {
                 writers.add(new SegmentedOutput(output, track, allocator, videoEndSeconds, threads));
             }
             String upright = VideoDecoder.uprightFilters(video);
-            AacAudio.Sink toWriters = (track, audioPacket) -> {
-                for (int i = 0; i < writers.size(); i++) {
-                    if (tracks.get(i) == track) {
-                        writers.get(i).audio(audioPacket, track.timeBase());
-                    }
-                }
-            };
+            stage = new EncodeStage(writers, tracks);
+            EncodeStage encoding = stage;
+            AacAudio.Sink toWriters = encoding::audio;
             int audioIndex = source.audio() == null ? -1 : source.audio().index();
             while (source.read(packet)) {
                 try {
@@ -104,8 +102,12 @@ final class VideoJob {
             if (audio != null) {
                 audio.flush(toWriters);
             }
+            stage.finish();
             return takeAll();
         } finally {
+            if (stage != null) {
+                stage.close(); // before the outputs: its thread may still be using them
+            }
             writers.forEach(SegmentedOutput::close);
             if (graph != null) {
                 graph.close();
@@ -156,7 +158,7 @@ final class VideoJob {
         for (int i = 0; i < writers.size(); i++) {
             while (graph.pull(i, scaled)) {
                 try {
-                    writers.get(i).video(scaled);
+                    stage.video(i, scaled);
                 } finally {
                     av_frame_unref(scaled);
                 }

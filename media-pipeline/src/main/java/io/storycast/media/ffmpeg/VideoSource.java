@@ -21,6 +21,7 @@ import static org.bytedeco.ffmpeg.global.avformat.av_read_frame;
 import static org.bytedeco.ffmpeg.global.avformat.avformat_alloc_context;
 import static org.bytedeco.ffmpeg.global.avformat.avformat_close_input;
 import static org.bytedeco.ffmpeg.global.avformat.avformat_open_input;
+import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EOF;
 import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_AUDIO;
 import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_VIDEO;
 import static org.bytedeco.ffmpeg.global.avutil.AV_NOPTS_VALUE;
@@ -169,7 +170,7 @@ final class VideoSource implements AutoCloseable {
         if (input.timedOut()) {
             throw timedOut();
         }
-        if (result == org.bytedeco.ffmpeg.global.avutil.AVERROR_EOF()) {
+        if (result == AVERROR_EOF()) {
             return false;
         }
         throw FfmpegErrors.corrupt("cannot read the video", result);

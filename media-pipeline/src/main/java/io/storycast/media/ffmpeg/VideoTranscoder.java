@@ -35,6 +35,15 @@ import static org.bytedeco.ffmpeg.global.avutil.av_log_set_level;
  * picture. One segment is named as the profile names the rendition ({@code story}); several are named
  * {@code story-1}, {@code story-2}, … in playing order, so each is addressable on its own.
  *
+ * <p><b>Sound.</b> AAC (up to stereo) is copied packet for packet; any other codec is decoded once and
+ * encoded with FFmpeg's native AAC encoder once per distinct bit rate; a silent video stays silent. Each
+ * track of each segment starts at time 0 (there is no edit list to say otherwise), so the sound may lead
+ * or trail the picture by less than one AAC frame (21 ms at 48 kHz).
+ *
+ * <p><b>moov first.</b> The muxer writes {@code moov} last, as it must through custom IO; {@link MoovFirst}
+ * then moves it in front of {@code mdat} in memory and patches the chunk offsets (see there for why not
+ * {@code moov_size} or {@code +faststart}).
+ *
  * <p>Blocking and CPU-bound: call it on a worker thread, never an event loop. Thread-safe (no state).
  * Every native struct and pooled buffer is freed on every path, failures and Errors included.
  */
@@ -69,7 +78,7 @@ public final class VideoTranscoder {
 
     /**
      * @param upload     the upload, readable bytes from its reader index; stays the caller's (not released)
-     * @param byPlatform each target platform's video rendition
+     * @param byPlatform each target platform's video rendition, at least one
      * @return per platform, its rendition's segments in playing order (one when the video fits in one);
      *         the caller releases each rendition once (segments shared by platforms hold a reference each)
      * @throws MediaRejectedException UNSUPPORTED_TYPE, TOO_MANY_BYTES, TOO_MANY_PIXELS, TOO_LONG, CORRUPT or
@@ -77,6 +86,9 @@ public final class VideoTranscoder {
      */
     public Map<String, List<Rendition>> transcode(ByteBuf upload, Map<String, VideoRendition> byPlatform, MediaLimits limits)
             throws MediaRejectedException {
+        if (byPlatform.isEmpty()) {
+            throw new IllegalArgumentException("no platform to transcode for");
+        }
         long deadlineNanos = System.nanoTime() + limits.jobTimeoutMillis() * 1_000_000;
         SourceFormat format = UploadCheck.check(upload, limits);
         if (!format.isVideo()) {

@@ -1,0 +1,188 @@
+package io.storycast.media.ffmpeg;
+
+import io.storycast.media.MediaRejectedException;
+import org.bytedeco.ffmpeg.avcodec.AVPacket;
+import org.bytedeco.ffmpeg.avutil.AVFrame;
+
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CancellationException;
+
+import static org.bytedeco.ffmpeg.global.avcodec.av_packet_clone;
+import static org.bytedeco.ffmpeg.global.avcodec.av_packet_free;
+import static org.bytedeco.ffmpeg.global.avutil.av_frame_clone;
+import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
+
+/**
+ * The encoding half of a video job, on a thread of its own: the job's thread demuxes, decodes and scales
+ * while this one encodes and muxes the frames before, so the two halves overlap instead of taking turns
+ * (each also runs FFmpeg's own threads inside). Frames and packets cross over as references (no copy)
+ * through a short queue, which holds the decoder back when the encoder lags.
+ *
+ * <p>Until {@link #finish()} or {@link #close()} returns, only this stage's thread touches the
+ * {@link SegmentedOutput}s; afterwards (the thread joined) only the job's thread does.
+ *
+ * <p>Ownership: every queued reference is freed by the stage, whether it was encoded or dropped after a
+ * failure; the outputs stay the job's.
+ */
+final class EncodeStage implements AutoCloseable {
+    /** Enough to smooth out the two halves' jitter; each queued 720x1280 frame holds 1.4 MB. */
+    private static final int QUEUE_ITEMS = 16;
+
+    /** A frame for one output, or an audio packet of one track, or the end. */
+    private record Item(int output, AVFrame frame, AacAudio.Track track, AVPacket packet) {
+    }
+
+    private static final Item END = new Item(-1, null, null, null);
+
+    private final List<SegmentedOutput> outputs;
+    private final List<AacAudio.Track> tracks;
+    private final BlockingQueue<Item> queue = new ArrayBlockingQueue<>(QUEUE_ITEMS);
+    private final Thread thread;
+    private volatile Throwable failure;
+    private volatile boolean aborted;
+    private boolean ended;
+
+    /**
+     * @param outputs the job's outputs
+     * @param tracks  per output, the audio track it carries (null for none)
+     */
+    EncodeStage(List<SegmentedOutput> outputs, List<AacAudio.Track> tracks) {
+        this.outputs = List.copyOf(outputs);
+        this.tracks = tracks;
+        this.thread = new Thread(this::run, "storycast-video-encode");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** Queues a reference to {@code frame} for output {@code output}; the caller keeps its own. */
+    void video(int output, AVFrame frame) throws MediaRejectedException {
+        AVFrame reference = av_frame_clone(frame);
+        if (reference == null) {
+            throw new OutOfMemoryError("cannot reference a frame");
+        }
+        put(new Item(output, reference, null, null));
+    }
+
+    /** Queues a reference to an audio packet of {@code track}; the caller keeps its own. */
+    void audio(AacAudio.Track track, AVPacket packet) throws MediaRejectedException {
+        AVPacket reference = av_packet_clone(packet);
+        if (reference == null) {
+            throw new OutOfMemoryError("cannot reference an audio packet");
+        }
+        put(new Item(-1, null, track, reference));
+    }
+
+    private void put(Item item) throws MediaRejectedException {
+        try {
+            rethrowFailure();
+            queue.put(item);
+        } catch (InterruptedException e) {
+            free(item);
+            Thread.currentThread().interrupt();
+            throw new CancellationException("the video job was interrupted");
+        } catch (MediaRejectedException | RuntimeException | Error e) {
+            free(item);
+            throw e;
+        }
+    }
+
+    /** Waits until everything queued is encoded; rethrows what the encoding failed with. */
+    void finish() throws MediaRejectedException {
+        end();
+        rethrowFailure();
+    }
+
+    private void run() {
+        while (true) {
+            Item item;
+            try {
+                item = queue.take();
+            } catch (InterruptedException e) {
+                continue; // only close() ends this thread, through END
+            }
+            if (item == END) {
+                return;
+            }
+            try {
+                if (failure == null && !aborted) {
+                    encode(item);
+                }
+            } catch (Throwable t) {
+                failure = t; // the job's thread rethrows it; this one keeps freeing what comes
+            } finally {
+                free(item);
+            }
+        }
+    }
+
+    private void encode(Item item) throws MediaRejectedException {
+        if (item.frame() != null) {
+            outputs.get(item.output()).video(item.frame());
+            return;
+        }
+        for (int i = 0; i < outputs.size(); i++) {
+            if (tracks.get(i) == item.track()) {
+                outputs.get(i).audio(item.packet(), item.track().timeBase());
+            }
+        }
+    }
+
+    private static void free(Item item) {
+        if (item.frame() != null) {
+            av_frame_free(item.frame());
+        }
+        if (item.packet() != null) {
+            av_packet_free(item.packet());
+        }
+    }
+
+    private void rethrowFailure() throws MediaRejectedException {
+        Throwable failed = failure;
+        if (failed instanceof MediaRejectedException rejected) {
+            throw rejected;
+        }
+        if (failed instanceof RuntimeException runtime) {
+            throw runtime;
+        }
+        if (failed instanceof Error error) {
+            throw error;
+        }
+    }
+
+    /** Queues the end and waits for the thread, interrupted or not. */
+    private void end() {
+        if (ended) {
+            return;
+        }
+        ended = true;
+        boolean interrupted = false;
+        while (true) {
+            try {
+                queue.put(END);
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        while (true) {
+            try {
+                thread.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Stops the thread, dropping (and freeing) what is still queued. */
+    @Override
+    public void close() {
+        aborted = true;
+        end();
+    }
+}
