@@ -87,11 +87,11 @@ public final class ImageComparison {
         return List.of("vipsthumbnail", input.toString(), "--size", size, "-c", "-o", output.toString());
     }
 
-    private interface Job {
+    interface Job {
         void run() throws Exception;
     }
 
-    private static double medianMillis(int runs, Job job) throws Exception {
+    static double medianMillis(int runs, Job job) throws Exception {
         for (int warmUp = 0; warmUp < 3; warmUp++) {
             job.run();
         }
@@ -105,16 +105,16 @@ public final class ImageComparison {
         return runs % 2 == 1 ? millis[runs / 2] : (millis[runs / 2 - 1] + millis[runs / 2]) / 2;
     }
 
-    private static void run(List<String> command) throws IOException, InterruptedException {
+    static void run(List<String> command) throws IOException, InterruptedException {
         Process process = new ProcessBuilder(new ArrayList<>(command)).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
+        if (!process.waitFor(600, TimeUnit.SECONDS) || process.exitValue() != 0) {
             process.destroyForcibly();
             throw new IllegalStateException(String.join(" ", command) + " failed");
         }
     }
 
-    private static boolean installed(String tool) {
+    static boolean installed(String tool) {
         for (String folder : System.getenv().getOrDefault("PATH", "").split(":")) {
             if (Files.isExecutable(Path.of(folder, tool))) {
                 return true;
@@ -124,11 +124,11 @@ public final class ImageComparison {
         return false;
     }
 
-    private static String show(double millis) {
+    static String show(double millis) {
         return Double.isNaN(millis) ? "not installed" : String.format("%.1f", millis);
     }
 
-    private static String ratio(double inProcess, double other) {
+    static String ratio(double inProcess, double other) {
         return Double.isNaN(other) ? "-" : String.format("%.2f", inProcess / other);
     }
 }
