@@ -1,8 +1,11 @@
 package io.storycast.gateway.metrics;
 
 import io.storycast.gateway.testing.FanoutFixture;
+import io.storycast.gateway.testing.MediaUploads;
 import io.storycast.gateway.testing.StoryEvents;
 import io.storycast.gateway.testing.TestGateway;
+import io.storycast.gateway.testing.TestRedis;
+import io.storycast.media.ffmpeg.TestImages;
 import io.storycast.testing.LeakDetectionExtension;
 import io.vertx.core.json.JsonObject;
 import org.hawkular.agent.prometheus.text.TextPrometheusMetricDataParser;
@@ -63,6 +66,14 @@ class MetricsEndpointTest {
         HttpResponse<String> unauthorized = gateway.send(HttpRequest.newBuilder(gateway.uri("/v1/stories"))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(event.encode())));
         assertThat(unauthorized.statusCode()).isEqualTo(401);
+        String mediaId = "metrics-media-" + StoryEvents.newStoryId();
+        assertThat(MediaUploads.put(gateway, mediaId, MediaUploads.bytesOf(TestImages.redBlueJpeg(320, 240))).statusCode())
+                .isEqualTo(202);
+        assertThat(MediaUploads.put(gateway, "metrics-not-an-image", "plain text".getBytes(StandardCharsets.UTF_8))
+                .statusCode()).isEqualTo(422);
+        // An entry no producer path writes: the fan-out dead-letters its line at once.
+        TestRedis.await(fixture.redis().api().xadd(List.of(fixture.keys().storyStream(0), "*", "events", "{\"broken",
+                "producer", "test")));
         await().atMost(FanoutFixture.deadline()).untilAsserted(() ->
                 assertThat(fixture.trayStoryIds("instagram", followers.get(3))).containsExactly(storyId));
 
@@ -76,10 +87,13 @@ class MetricsEndpointTest {
             assertThat(samples.get("storycast_stream_pending{group=\"fanout\",partition=\"0\"}")).isGreaterThanOrEqualTo(0.0);
             assertThat(samples.get("storycast_stream_lag{group=\"fanout\",partition=\"0\"}")).isGreaterThanOrEqualTo(0.0);
             assertThat(samples.get("storycast_stage_samples_total{stage=\"http.ingest\"}")).isGreaterThanOrEqualTo(2.0);
+            assertThat(samples.get("storycast_fanout_dead_lettered_total{reason=\"undecodable\"}")).isGreaterThanOrEqualTo(1.0);
+            assertThat(samples.get("storycast_media_jobs_total{outcome=\"ready\"}")).isGreaterThanOrEqualTo(1.0);
+            assertThat(samples.get("storycast_media_jobs_total{outcome=\"rejected\"}")).isGreaterThanOrEqualTo(1.0);
 
             JsonObject stages = latencyStats().getJsonObject("stages");
             for (String stage : List.of("http.ingest", "queue.wait", "lookup.preference", "lookup.audience", "tray.write",
-                    "fanout.story", "fanout.target.instagram", "e2e.tray", "redis.roundtrip")) {
+                    "fanout.story", "fanout.target.instagram", "e2e.tray", "media.transcode.image", "redis.roundtrip")) {
                 assertThat(stages.getJsonObject(stage).getJsonObject("sinceStart").getLong("count"))
                         .as(stage).isGreaterThan(0);
             }
