@@ -40,7 +40,7 @@ public final class LatencyIntervals implements AutoCloseable {
         for (StageRecorder stage : stages) {
             sinceStart.put(stage.name(), StageRecorder.newHistogram());
             initial.put(stage.name(), StageSnapshot.empty(stage));
-            stage.intervalHistogram(null); // starts the first interval now, not at the process's first sample
+            stage.intervalHistogram(); // starts the first interval now, not at the process's first sample
         }
         snapshots = Collections.unmodifiableMap(initial);
     }
@@ -49,8 +49,9 @@ public final class LatencyIntervals implements AutoCloseable {
     public synchronized void swap() {
         Map<String, StageSnapshot> next = new LinkedHashMap<>();
         for (StageRecorder stage : stages) {
-            // A fresh interval histogram each time: the published snapshot keeps the previous one.
-            Histogram interval = stage.intervalHistogram(null);
+            // A new interval histogram each time: the published snapshot keeps it. Plain, not packed: a packed
+            // copy made the swap and the JSON a hundred times slower with full stages (docs/PERFORMANCE.md).
+            Histogram interval = stage.intervalHistogram();
             Histogram total = sinceStart.get(stage.name());
             total.add(interval);
             total.setEndTimeStamp(interval.getEndTimeStamp());
