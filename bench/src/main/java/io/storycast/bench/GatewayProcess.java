@@ -41,6 +41,7 @@ final class GatewayProcess implements AutoCloseable {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         // The benchmarks' stories name media nobody uploads: they measure the fan-out, not the wait for media.
         builder.environment().put("STORYCAST_FANOUT_AWAIT_MEDIA", "false");
+        builder.environment().put("STORYCAST_METRICS_PORT", "0"); // a free management port: never a clash
         builder.environment().putAll(environment);
         Process process = builder.start();
         CompletableFuture<Integer> port = new CompletableFuture<>();

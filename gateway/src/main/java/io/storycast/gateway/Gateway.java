@@ -15,6 +15,8 @@ import io.storycast.gateway.media.MediaTranscoding;
 import io.storycast.gateway.media.RenditionStore;
 import io.storycast.gateway.media.SharedMedia;
 import io.storycast.gateway.media.UploadMemory;
+import io.storycast.gateway.metrics.MetricsVerticle;
+import io.storycast.gateway.metrics.ProcessMetrics;
 import io.storycast.gateway.redis.EmbeddedRedis;
 import io.storycast.gateway.redis.EmbeddedRedisCluster;
 import io.storycast.gateway.redis.LocalRedis;
@@ -51,9 +53,11 @@ public final class Gateway implements AutoCloseable {
     private final StorycastConfig config;
     private final LocalRedis embeddedRedis;
     private final String redisUrl;
+    private final ProcessMetrics metrics;
     private final Vertx vertx;
     private final Readiness readiness = new Readiness();
     private SharedMedia media;
+    private MetricsVerticle metricsVerticle;
     private int port;
     private boolean closed;
 
@@ -61,7 +65,9 @@ public final class Gateway implements AutoCloseable {
         this.config = config;
         this.embeddedRedis = embeddedRedis;
         this.redisUrl = redisUrl;
-        this.vertx = Vertx.vertx();
+        // Before Vert.x: its HTTP, pool, event bus and JVM metrics go to this process's registry.
+        this.metrics = new ProcessMetrics(config.metrics());
+        this.vertx = metrics.createVertx();
     }
 
     /**
@@ -139,7 +145,7 @@ public final class Gateway implements AutoCloseable {
 
         SharedHttpState shared = new SharedHttpState(new ApiKeyRegistry(config.producers()),
                 new ApiKeyRegistry(config.readers()), new ApiKeyRegistry(config.admins()),
-                new InFlightLimiter(config.http().maxInFlightRequests()), readiness, sharedMedia());
+                new InFlightLimiter(config.http().maxInFlightRequests()), readiness, sharedMedia(), metrics);
         int instances = config.http().resolvedInstances();
         // One deployment of N instances on one port: Vert.x binds the socket once and spreads connections
         // over the instances. Port 0 must become a real port first: Vert.x would give each instance its own
@@ -152,10 +158,14 @@ public final class Gateway implements AutoCloseable {
             String consumer = consumerName(config);
             for (int index = 0; index < workers; index++) {
                 int at = index;
-                await(vertx.deployVerticle(new FanoutVerticle(config, redisUrl, at, workers, consumer + "-" + at)));
+                await(vertx.deployVerticle(new FanoutVerticle(config, redisUrl, at, workers, consumer + "-" + at, metrics)));
             }
             LOG.info("fan-out: {} workers over {} partitions, consumers {}-0..{}", workers,
                     config.ingest().streamPartitions(), consumer, workers - 1);
+        }
+        if (config.metrics().enabled()) {
+            metricsVerticle = new MetricsVerticle(config, redisUrl, metrics);
+            await(vertx.deployVerticle(metricsVerticle));
         }
         readiness.markStarted();
         LOG.info("Storycast gateway listening on http://{}:{} (HTTP/1.1 and h2c) with {} event loops, Redis {} at {}",
@@ -170,6 +180,22 @@ public final class Gateway implements AutoCloseable {
     /** @return the HTTP port the gateway listens on */
     public int port() {
         return port;
+    }
+
+    /**
+     * @return the management listener's port ({@code GET /metrics}, {@code GET /v1/stats/latency})
+     * @throws IllegalStateException when {@code metrics.enabled} is false
+     */
+    public int metricsPort() {
+        if (metricsVerticle == null) {
+            throw new IllegalStateException("metrics.enabled is false: no management listener");
+        }
+        return metricsVerticle.port();
+    }
+
+    /** @return what the process measures: its stages' latency recorders, counters and registry */
+    public ProcessMetrics metrics() {
+        return metrics;
     }
 
     /** @return the URL of the Redis the gateway uses (the embedded one's when none was configured) */
@@ -203,6 +229,7 @@ public final class Gateway implements AutoCloseable {
         } catch (Exception e) {
             LOG.warn("Vert.x did not stop cleanly: {}", e.toString());
         }
+        metrics.close();
         if (embeddedRedis != null) {
             embeddedRedis.stop();
             LOG.info("stopped the embedded Redis");

@@ -17,6 +17,7 @@ import java.util.Set;
  * @param fanout    the fan-out workers
  * @param trays     subscribers' story trays
  * @param media     story media uploads and transcoding
+ * @param metrics   the management listener (Prometheus metrics, latency statistics) and interval logs
  * @param shutdown  graceful shutdown
  * @param producers the producers allowed to post stories, each with its key and platforms
  * @param readers   the services allowed to read trays, each with its key and platforms
@@ -31,6 +32,7 @@ public record StorycastConfig(
         FanoutConfig fanout,
         TraysConfig trays,
         MediaConfig media,
+        MetricsConfig metrics,
         ShutdownConfig shutdown,
         List<ApiKeyConfig> producers,
         List<ApiKeyConfig> readers,
@@ -58,6 +60,7 @@ public record StorycastConfig(
         ConfigException.require(fanout != null, "fanout", "is required");
         ConfigException.require(trays != null, "trays", "is required");
         ConfigException.require(media != null, "media", "is required");
+        ConfigException.require(metrics != null, "metrics", "is required");
         ConfigException.require(shutdown != null, "shutdown", "is required");
         http.validate();
         redis.validate();
@@ -66,6 +69,7 @@ public record StorycastConfig(
         fanout.validate(redis);
         trays.validate();
         media.validate();
+        metrics.validate(http);
         shutdown.validate();
         ConfigException.require(!producers.isEmpty(), "producers", "must name at least one producer");
         validateKeys("producers", producers);

@@ -1,5 +1,6 @@
 package io.storycast.gateway.fanout;
 
+import io.storycast.gateway.metrics.StageRecorder;
 import io.storycast.gateway.redis.LuaScript;
 import io.storycast.gateway.redis.RedisKeys;
 import io.storycast.gateway.story.Audience;
@@ -22,10 +23,13 @@ final class AudienceChunks {
 
     private final Redis redis;
     private final RedisKeys keys;
+    private final StageRecorder lookups;
 
-    AudienceChunks(Redis redis, RedisKeys keys) {
+    /** @param lookups where each chunk read's round trip is recorded */
+    AudienceChunks(Redis redis, RedisKeys keys, StageRecorder lookups) {
         this.redis = Objects.requireNonNull(redis, "redis");
         this.keys = Objects.requireNonNull(keys, "keys");
+        this.lookups = Objects.requireNonNull(lookups, "lookups");
     }
 
     /**
@@ -44,12 +48,14 @@ final class AudienceChunks {
      * @param skipMuted whether to leave out the members who muted the author
      */
     Future<Chunk> next(Platform platform, String authorId, Audience list, String after, int size, boolean skipMuted) {
+        long startNanos = System.nanoTime();
         return SCRIPT.call(redis, request -> request.arg(2)
                         .arg(keys.audience(platform, authorId, list))
                         .arg(keys.mutedBy(platform, authorId))
                         .arg(after == null ? "" : after)
                         .arg(size)
                         .arg(skipMuted ? 1 : 0))
+                .onSuccess(reply -> lookups.recordSinceNanos(startNanos))
                 .map(AudienceChunks::chunk);
     }
 

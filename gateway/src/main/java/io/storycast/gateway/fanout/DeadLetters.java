@@ -1,5 +1,6 @@
 package io.storycast.gateway.fanout;
 
+import io.storycast.gateway.metrics.GatewayCounters;
 import io.storycast.gateway.redis.RedisKeys;
 import io.storycast.gateway.redis.StoreUnavailableException;
 import io.vertx.core.Future;
@@ -28,10 +29,13 @@ public final class DeadLetters {
 
     private final Redis redis;
     private final RedisKeys keys;
+    private final GatewayCounters counters;
 
-    public DeadLetters(Redis redis, RedisKeys keys) {
+    /** @param counters counts every dead letter written, by reason */
+    public DeadLetters(Redis redis, RedisKeys keys, GatewayCounters counters) {
         this.redis = Objects.requireNonNull(redis, "redis");
         this.keys = Objects.requireNonNull(keys, "keys");
+        this.counters = Objects.requireNonNull(counters, "counters");
     }
 
     /**
@@ -96,6 +100,7 @@ public final class DeadLetters {
                         .arg("event").arg(new String(entry.events(), offset, length, StandardCharsets.UTF_8))
                         .arg("reason").arg(reason)
                         .arg("deliveries").arg(deliveries))
+                .onSuccess(written -> counters.deadLettered(reason.startsWith("undecodable") ? "undecodable" : "gave-up"))
                 .mapEmpty();
     }
 }

@@ -1,6 +1,7 @@
 package io.storycast.gateway.fanout;
 
 import io.storycast.gateway.config.StorycastConfig;
+import io.storycast.gateway.metrics.ProcessMetrics;
 import io.storycast.gateway.redis.ClusterMasters;
 import io.storycast.gateway.redis.KeySpaceNodes;
 import io.storycast.gateway.redis.PipelinedRedis;
@@ -30,6 +31,7 @@ public final class FanoutVerticle extends VerticleBase {
     private final int index;
     private final int instances;
     private final String consumer;
+    private final ProcessMetrics metrics;
 
     private final List<PartitionConsumer> consumers = new ArrayList<>();
     private final List<PipelinedRedis> connections = new ArrayList<>();
@@ -42,13 +44,16 @@ public final class FanoutVerticle extends VerticleBase {
     /**
      * @param index     this instance's number, {@code 0 <= index < instances}
      * @param consumer  its consumer name in the group, unique across processes
+     * @param metrics   the process's stage latencies and counters
      */
-    public FanoutVerticle(StorycastConfig config, String redisUrl, int index, int instances, String consumer) {
+    public FanoutVerticle(StorycastConfig config, String redisUrl, int index, int instances, String consumer,
+                          ProcessMetrics metrics) {
         this.config = Objects.requireNonNull(config, "config");
         this.redisUrl = Objects.requireNonNull(redisUrl, "redisUrl");
         this.index = index;
         this.instances = instances;
         this.consumer = Objects.requireNonNull(consumer, "consumer");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
     }
 
     @Override
@@ -63,19 +68,22 @@ public final class FanoutVerticle extends VerticleBase {
         // Besides the batches, per story: its record, route, first chunk read and acknowledgement on the
         // express connection; a chunk read per platform on the bulk one.
         int slack = 8 * config.fanout().maxStoriesInFlight() + 256;
-        PipelinedRedis redis = RedisClients.createPipelined(vertx, config.redis(), redisUrl, expressBudget + slack);
-        PipelinedRedis bulkRedis = RedisClients.createPipelined(vertx, config.redis(), redisUrl, bulkBudget + slack);
+        PipelinedRedis redis = RedisClients.createPipelined(vertx, config.redis(), redisUrl, expressBudget + slack,
+                metrics.latencies().redisRoundTrip());
+        PipelinedRedis bulkRedis = RedisClients.createPipelined(vertx, config.redis(), redisUrl, bulkBudget + slack,
+                metrics.latencies().redisRoundTrip());
         connections.add(redis);
         connections.add(bulkRedis);
-        FanoutLane express = new FanoutLane(redis, new Permits(expressBudget), new AudienceChunks(redis, keys),
+        FanoutLane express = new FanoutLane(redis, new Permits(expressBudget), new AudienceChunks(redis, keys, metrics.latencies().audienceLookup()),
                 chunkSize, chunksInFlight, vertx, () -> 0);
-        FanoutLane bulk = new FanoutLane(bulkRedis, new Permits(bulkBudget), new AudienceChunks(bulkRedis, keys),
+        FanoutLane bulk = new FanoutLane(bulkRedis, new Permits(bulkBudget), new AudienceChunks(bulkRedis, keys, metrics.latencies().audienceLookup()),
                 chunkSize, chunksInFlight, vertx, redis::outstandingRequests);
-        worker = new FanoutWorker(keys, config, express, bulk);
+        worker = new FanoutWorker(keys, config, express, bulk, metrics);
         StoryStreams streams = new StoryStreams(redis, keys);
         List<Integer> owned = new ArrayList<>();
         for (int partition = index; partition < keys.partitions(); partition += instances) {
             owned.add(partition);
+            // Not timed: its reads block in Redis for up to fanout.blockMillis on purpose.
             PipelinedRedis reads = RedisClients.createPipelined(vertx, config.redis(), redisUrl, 4);
             connections.add(reads);
             consumers.add(new PartitionConsumer(vertx, partition, reads, streams, keys, worker, config.fanout(), consumer));

@@ -4,6 +4,8 @@ import io.storycast.gateway.audience.CrossShareStore;
 import io.storycast.gateway.config.StorycastConfig;
 import io.storycast.gateway.ingest.StoryEventDecoder;
 import io.storycast.gateway.media.MediaRecords;
+import io.storycast.gateway.metrics.ProcessMetrics;
+import io.storycast.gateway.metrics.StageRecorder;
 import io.storycast.gateway.redis.RedisKeys;
 import io.storycast.gateway.trays.StoryRecords;
 import io.storycast.gateway.trays.TrayWriter;
@@ -39,14 +41,17 @@ final class FanoutWorker {
     private final StoryFanout stories;
     private final DeadLetters deadLetters;
     private final UndeliverableEntry undeliverable;
+    private final StageRecorder queueWait;
     private final Set<String> entriesInFlight = new HashSet<>();
     private Promise<Void> drained;
 
     /**
      * @param express the lane of small audiences; its connection carries every other command of the worker
      * @param bulk    the lane of audiences larger than one chunk
+     * @param metrics the process's stage latencies and counters
      */
-    FanoutWorker(RedisKeys keys, StorycastConfig config, FanoutLane express, FanoutLane bulk) {
+    FanoutWorker(RedisKeys keys, StorycastConfig config, FanoutLane express, FanoutLane bulk, ProcessMetrics metrics) {
+        Objects.requireNonNull(metrics, "metrics");
         this.redis = express.redis();
         this.keys = Objects.requireNonNull(keys, "keys");
         this.storySlots = new Permits(config.fanout().maxStoriesInFlight());
@@ -59,8 +64,9 @@ final class FanoutWorker {
                 config.fanout().mediaWaitSeconds() * 1000L)
                 : null;
         this.stories = new StoryFanout(keys, new CrossShareStore(redis, keys), routes,
-                new TrayWriter(keys, config.trays().maxStories()), express, bulk, media);
-        this.deadLetters = new DeadLetters(redis, keys);
+                new TrayWriter(keys, config.trays().maxStories()), express, bulk, media, metrics);
+        this.deadLetters = new DeadLetters(redis, keys, metrics.counters());
+        this.queueWait = metrics.latencies().queueWait();
         this.undeliverable = new UndeliverableEntry(new StoryRecords(redis, keys), decoder, deadLetters);
     }
 
@@ -87,6 +93,10 @@ final class FanoutWorker {
      * @return completes once every story of the entry has a slot (the caller may read more)
      */
     Future<Void> process(StreamEntry entry, long deliveries) {
+        if (deliveries == 1) {
+            // A first read: a take-over's wait is the failure's or the dead consumer's, not the queue's.
+            queueWait.recordSinceEpochMillis(entry.appendedAtMillis());
+        }
         String key = key(entry.partition(), entry.id());
         entriesInFlight.add(key);
         EntryFanout fanout = new EntryFanout(entry, decoder, stories, deadLetters, storySlots, storiesAwaitingMedia, deliveries);

@@ -2,6 +2,9 @@ package io.storycast.gateway.fanout;
 
 import io.storycast.gateway.audience.CrossShare;
 import io.storycast.gateway.audience.CrossShareStore;
+import io.storycast.gateway.metrics.GatewayCounters;
+import io.storycast.gateway.metrics.ProcessMetrics;
+import io.storycast.gateway.metrics.StageLatencies;
 import io.storycast.gateway.redis.LuaScript;
 import io.storycast.gateway.redis.RedisKeys;
 import io.storycast.gateway.story.Audience;
@@ -48,14 +51,17 @@ final class StoryFanout {
     private final FanoutLane express;
     private final FanoutLane bulk;
     private final MediaGate media;
+    private final StageLatencies latencies;
+    private final GatewayCounters counters;
 
     /**
      * @param express the lane of small audiences, whose connection also carries every story's own commands
      * @param bulk    the lane of audiences larger than a chunk
      * @param media   holds a story until its media is ready; null when stories do not wait for media
+     * @param metrics where the stages of a story's fan-out are recorded and its deliveries counted
      */
     StoryFanout(RedisKeys keys, CrossShareStore crossShares, OutboxRoute routes, TrayWriter trays,
-                FanoutLane express, FanoutLane bulk, MediaGate media) {
+                FanoutLane express, FanoutLane bulk, MediaGate media, ProcessMetrics metrics) {
         this.keys = Objects.requireNonNull(keys, "keys");
         this.crossShares = Objects.requireNonNull(crossShares, "crossShares");
         this.routes = Objects.requireNonNull(routes, "routes");
@@ -64,6 +70,8 @@ final class StoryFanout {
         this.express = Objects.requireNonNull(express, "express");
         this.bulk = Objects.requireNonNull(bulk, "bulk");
         this.media = media;
+        this.latencies = Objects.requireNonNull(metrics, "metrics").latencies();
+        this.counters = metrics.counters();
     }
 
     /**
@@ -74,10 +82,12 @@ final class StoryFanout {
      *         first failure, after recording it as the failed target's reason
      */
     Future<Void> run(StoryEvent story, String entry, StorySlot slot) {
+        long lookupNanos = System.nanoTime();
         return crossShares.get(story.authorId())
+                .onSuccess(preference -> latencies.preferenceLookup().recordSinceNanos(lookupNanos))
                 .compose(preference -> begin(story, entry, targetsOf(story, preference)))
-                .compose(hash -> media == null || hash.containsKey(StoryRecord.RETRACTED) ? fanOut(story, hash)
-                        : awaitMedia(story, slot).compose(verdict -> verdict.ready() ? fanOut(story, hash)
+                .compose(hash -> media == null || hash.containsKey(StoryRecord.RETRACTED) ? fanOut(story, entry, hash)
+                        : awaitMedia(story, slot).compose(verdict -> verdict.ready() ? fanOut(story, entry, hash)
                         : markFailed(story, hash, verdict.failure())));
     }
 
@@ -121,10 +131,15 @@ final class StoryFanout {
         }).map(reply -> reply.size() == 0 ? asMap(fields) : StoryRecords.asMap(reply));
     }
 
-    private Future<Void> fanOut(StoryEvent story, Map<String, String> hash) {
+    /**
+     * Fans out to every target not done yet. Records each target's fan-out, the story's, and (when one was
+     * left to do and none was retracted) the story's end-to-end latency from its stream entry's append.
+     */
+    private Future<Void> fanOut(StoryEvent story, String entry, Map<String, String> hash) {
         if (hash.containsKey(StoryRecord.RETRACTED)) {
             return Future.succeededFuture();
         }
+        long startNanos = System.nanoTime();
         List<Future<Boolean>> targets = new ArrayList<>(Platform.values().length);
         for (Platform target : StoryRecord.parseTargets(hash.get(StoryRecord.TARGETS))) {
             TargetProgress progress = TargetProgress.of(hash, target);
@@ -132,11 +147,25 @@ final class StoryFanout {
                 // The privacy rule: only the source platform uses the story's own list (close friends stay there).
                 Audience list = target == story.platform() ? story.audience() : Audience.DEFAULT;
                 targets.add(routes.decide(story, target, list, progress.route()).compose(decision ->
-                        new TargetFanout(laneFor(decision), keys, story, plan(story, target, list, decision), progress)
-                                .run()));
+                        new TargetFanout(laneFor(decision), keys, story, plan(story, target, list, decision), progress,
+                                latencies.trayWrite()).run())
+                        .onSuccess(finished -> {
+                            if (finished) {
+                                latencies.targetFanout(target).recordSinceNanos(startNanos);
+                                counters.delivered(target);
+                            }
+                        }));
             }
         }
-        return Future.all(targets).mapEmpty();
+        if (targets.isEmpty()) {
+            return Future.succeededFuture();
+        }
+        return Future.all(targets).onSuccess(all -> {
+            if (targets.stream().allMatch(Future::result)) {
+                latencies.storyFanout().recordSinceNanos(startNanos);
+                latencies.endToEndTray().recordSinceEpochMillis(StreamEntry.appendedAtMillis(entry));
+            }
+        }).mapEmpty();
     }
 
     private FanoutLane laneFor(OutboxRoute.Decision decision) {

@@ -22,6 +22,19 @@ record StreamEntry(int partition, String id, byte[] events) {
         Objects.requireNonNull(events, "events");
     }
 
+    /** @return when Redis appended the entry (the time part of its id), epoch ms on Redis's clock */
+    long appendedAtMillis() {
+        return appendedAtMillis(id);
+    }
+
+    /**
+     * @param entryIdOrAddress a stream entry id ({@code <ms>-<seq>}) or an event's address ({@code <id>#<line>})
+     * @return the time part of the id, epoch ms on Redis's clock
+     */
+    static long appendedAtMillis(String entryIdOrAddress) {
+        return Long.parseLong(entryIdOrAddress, 0, entryIdOrAddress.indexOf('-'), 10);
+    }
+
     /** @return where the event on {@code line} lives, {@code "<entryId>#<line>"} */
     String eventAddress(int line) {
         return id + '#' + line;

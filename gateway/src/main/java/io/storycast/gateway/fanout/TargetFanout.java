@@ -1,5 +1,6 @@
 package io.storycast.gateway.fanout;
 
+import io.storycast.gateway.metrics.StageRecorder;
 import io.storycast.gateway.redis.RedisKeys;
 import io.storycast.gateway.story.Audience;
 import io.storycast.gateway.story.Platform;
@@ -40,6 +41,7 @@ final class TargetFanout {
     private final Plan plan;
     private final Promise<Boolean> finished = Promise.promise();
     private final ArrayDeque<Runnable> heldSends = new ArrayDeque<>();
+    private final StageRecorder trayWrites;
 
     /** Where the next chunk starts and how many writes the chunks read so far hold. */
     private String readCursor;
@@ -71,8 +73,12 @@ final class TargetFanout {
         }
     }
 
-    /** @param progress where an earlier delivery got to */
-    TargetFanout(FanoutLane lane, RedisKeys keys, StoryEvent story, Plan plan, TargetProgress progress) {
+    /**
+     * @param progress   where an earlier delivery got to
+     * @param trayWrites where each chunk's tray writes are timed (pushed chunks; an outbox's links are not tray writes)
+     */
+    TargetFanout(FanoutLane lane, RedisKeys keys, StoryEvent story, Plan plan, TargetProgress progress,
+                 StageRecorder trayWrites) {
         this.lane = Objects.requireNonNull(lane, "lane");
         this.story = Objects.requireNonNull(story, "story");
         this.plan = Objects.requireNonNull(plan, "plan");
@@ -82,6 +88,7 @@ final class TargetFanout {
         this.writtenCursor = progress.cursor();
         this.writtenCount = progress.written();
         this.exhausted = !plan.scansAudience();
+        this.trayWrites = Objects.requireNonNull(trayWrites, "trayWrites");
     }
 
     /** @return true once every chunk is written, false when the story was retracted part-way */
@@ -183,7 +190,12 @@ final class TargetFanout {
         batch.add(Request.cmd(Command.PEXPIREAT).arg(storyKey).arg(story.expiresAtMillis()));
         batch.add(Request.cmd(Command.HEXISTS).arg(storyKey).arg(StoryRecord.RETRACTED));
         int commands = batch.size();
+        boolean timed = !last && plan.route() == TargetProgress.Route.PUSH;
+        long sentNanos = System.nanoTime();
         lane.redis().batch(batch).onComplete(sent -> {
+            if (timed && sent.succeeded()) {
+                trayWrites.recordSinceNanos(sentNanos);
+            }
             if (last) {
                 if (sent.failed()) {
                     fail(sent.cause());

@@ -5,6 +5,7 @@ import io.storycast.gateway.audience.CrossShareStore;
 import io.storycast.gateway.config.StorycastConfig;
 import io.storycast.gateway.fanout.DeadLetters;
 import io.storycast.gateway.media.MediaRecords;
+import io.storycast.gateway.metrics.ProcessMetrics;
 import io.storycast.gateway.ingest.StoryEventDecoder;
 import io.storycast.gateway.ingest.StoryIngestor;
 import io.storycast.gateway.ingest.StoryStreamAppender;
@@ -24,7 +25,7 @@ record EventLoopServices(StoryIngestor ingestor, StoryStreams streams, AudienceS
                          DeadLetters deadLetters, MediaRecords media) {
 
     /** @param context the event loop's context, which the ingest's group commit runs on */
-    static EventLoopServices create(StorycastConfig config, Context context, PipelinedRedis redis) {
+    static EventLoopServices create(StorycastConfig config, Context context, PipelinedRedis redis, ProcessMetrics metrics) {
         RedisKeys keys = RedisKeys.of(config);
         return new EventLoopServices(
                 new StoryIngestor(new StoryEventDecoder(config.ingest(), System::currentTimeMillis),
@@ -34,7 +35,7 @@ record EventLoopServices(StoryIngestor ingestor, StoryStreams streams, AudienceS
                 new CrossShareStore(redis, keys),
                 new TrayReader(redis, keys, config.trays().maxStories(), config.ingest().maxStoryAgeMillis(), System::currentTimeMillis),
                 new StoryRecords(redis, keys),
-                new DeadLetters(redis, keys),
+                new DeadLetters(redis, keys, metrics.counters()),
                 MediaRecords.of(redis, keys, config));
     }
 }

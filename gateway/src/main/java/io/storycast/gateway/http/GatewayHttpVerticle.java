@@ -39,7 +39,8 @@ public final class GatewayHttpVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
-        redis = RedisClients.createPipelined(vertx, config.redis(), redisUrl);
+        redis = RedisClients.createPipelined(vertx, config.redis(), redisUrl, config.redis().maxPendingCommandsPerConnection(),
+                shared.metrics().latencies().redisRoundTrip());
         HttpServerOptions options = new HttpServerOptions()
                 .setHost(config.http().host())
                 .setPort(port)
@@ -48,7 +49,7 @@ public final class GatewayHttpVerticle extends VerticleBase {
                 .setHttp2ClearTextEnabled(true)
                 .setTcpNoDelay(true);
         server = vertx.createHttpServer(options)
-                .requestHandler(GatewayRouter.create(vertx, config, shared, EventLoopServices.create(config, context, redis)));
+                .requestHandler(GatewayRouter.create(vertx, config, shared, EventLoopServices.create(config, context, redis, shared.metrics())));
         return server.listen();
     }
 

@@ -24,12 +24,13 @@ public final class GatewayRouter {
 
     static Router create(Vertx vertx, StorycastConfig config, SharedHttpState shared, EventLoopServices services) {
         Router router = Router.router(vertx);
-        StoryRoutes stories = new StoryRoutes(services.ingestor(), config.ingest());
+        StoryRoutes stories = new StoryRoutes(services.ingestor(), config.ingest(), shared.metrics().counters());
         HealthRoutes health = new HealthRoutes(shared.readiness(), services.streams());
         int retryAfter = config.ingest().retryAfterSeconds();
 
         ApiKeyAuthHandler auth = new ApiKeyAuthHandler(shared.producers(), "producer key");
         router.route(HttpMethod.POST, "/v1/stories")
+                .handler(new IngestTimingHandler(shared.metrics().latencies().httpIngest(), shared.metrics().counters()))
                 .handler(new InFlightLimitHandler(shared.inFlight(), retryAfter))
                 .handler(new IngestContentTypeHandler())
                 .handler(auth)
@@ -98,7 +99,7 @@ public final class GatewayRouter {
     /** Producers upload; producers and tray readers read the status and the renditions of their platforms. */
     private static void addMediaRoutes(Router router, SharedHttpState shared, EventLoopServices services,
                                        ApiKeyAuthHandler producers, int retryAfter) {
-        MediaUploadRoutes upload = new MediaUploadRoutes(shared.media(), services.media(), retryAfter);
+        MediaUploadRoutes upload = new MediaUploadRoutes(shared.media(), services.media(), retryAfter, shared.metrics());
         MediaReadRoutes read = new MediaReadRoutes(services.media(), shared.media().store(), retryAfter);
         ApiKeyAuthHandler producersOrReaders = new ApiKeyAuthHandler(List.of(shared.producers(), shared.readers()),
                 "producer or reader key");

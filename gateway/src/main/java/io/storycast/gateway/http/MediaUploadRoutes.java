@@ -3,6 +3,10 @@ package io.storycast.gateway.http;
 import io.netty.buffer.ByteBuf;
 import io.storycast.gateway.media.MediaRecords;
 import io.storycast.gateway.media.SharedMedia;
+import io.storycast.gateway.metrics.GatewayCounters;
+import io.storycast.gateway.metrics.ProcessMetrics;
+import io.storycast.gateway.metrics.StageRecorder;
+import io.storycast.gateway.story.MediaKind;
 import io.storycast.media.MediaProblem;
 import io.storycast.media.MediaRejectedException;
 import io.storycast.media.probe.Mp4Duration;
@@ -38,11 +42,17 @@ final class MediaUploadRoutes {
     private final SharedMedia media;
     private final MediaRecords records;
     private final int retryAfterSeconds;
+    private final GatewayCounters counters;
+    private final StageRecorder imageTranscode;
+    private final StageRecorder videoTranscode;
 
-    MediaUploadRoutes(SharedMedia media, MediaRecords records, int retryAfterSeconds) {
+    MediaUploadRoutes(SharedMedia media, MediaRecords records, int retryAfterSeconds, ProcessMetrics metrics) {
         this.media = Objects.requireNonNull(media, "media");
         this.records = Objects.requireNonNull(records, "records");
         this.retryAfterSeconds = retryAfterSeconds;
+        this.counters = Objects.requireNonNull(metrics, "metrics").counters();
+        this.imageTranscode = metrics.latencies().mediaTranscode(MediaKind.IMAGE);
+        this.videoTranscode = metrics.latencies().mediaTranscode(MediaKind.VIDEO);
     }
 
     void put(RoutingContext context) {
@@ -55,12 +65,14 @@ final class MediaUploadRoutes {
         }
         long declared = declaredLength(context.request());
         if (declared > media.limits().maxUploadBytes()) {
+            counters.mediaJob("too-large");
             UnreadBodies.drop(context,
                     Problems.send(context.response(), MediaProblems.tooLarge(media.limits().maxUploadBytes())));
             return;
         }
         context.request().pause(); // until the id is claimed and memory reserved: no chunk before its handler
         if (!media.jobs().tryAdmit()) {
+            counters.mediaJob("busy");
             UnreadBodies.drop(context, Problems.sendRetryLater(context.response(), Problems.problem(503,
                     "media-busy", "Media workers busy",
                     "media.maxJobs uploads are already being received or transcoded; retry later")
@@ -91,6 +103,7 @@ final class MediaUploadRoutes {
                         + " ms, more than " + media.limits().maxDurationMillis() + " ms (media.maxDurationSeconds)");
             }
         } catch (MediaRejectedException rejected) {
+            counters.mediaJob("rejected");
             release.run();
             records.failed(mediaId, rejected.problem(), rejected.getMessage());
             Problems.send(context.response(), MediaProblems.of(rejected.problem(), rejected.getMessage()));
@@ -103,13 +116,16 @@ final class MediaUploadRoutes {
                         .put("kind", format.isVideo() ? "video" : "image").put("type", format.name().toLowerCase()).toBuffer());
         media.jobs().run(() -> {
             // Released on the worker, so the buffer goes back even when the event loop has stopped meanwhile.
+            long startNanos = System.nanoTime();
             try {
                 return format.isVideo() ? media.transcoding().transcodeVideo(upload) : media.transcoding().transcodeImage(upload);
             } finally {
+                (format.isVideo() ? videoTranscode : imageTranscode).recordSinceNanos(startNanos);
                 release.run();
             }
         }).onComplete(job -> {
             release.run(); // a job the executor dropped (it was closed) never ran its finally; release runs once
+            counters.mediaJob(job.succeeded() ? "ready" : "failed");
             if (job.succeeded()) {
                 records.ready(mediaId, job.result());
             } else if (job.cause() instanceof MediaRejectedException rejected) {

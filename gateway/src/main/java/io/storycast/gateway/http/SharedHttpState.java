@@ -3,16 +3,19 @@ package io.storycast.gateway.http;
 import io.storycast.gateway.auth.ApiKeyRegistry;
 
 import io.storycast.gateway.media.SharedMedia;
+import io.storycast.gateway.metrics.ProcessMetrics;
 
 import java.util.Objects;
 
 /**
  * What every HTTP event loop of a process shares: who may call (producer, reader and admin keys), the process-wide
- * bound on requests in flight, readiness, and the media jobs and store.
+ * bound on requests in flight, readiness, the media jobs and store, and the process's stage latencies and counters.
  */
 public record SharedHttpState(ApiKeyRegistry producers, ApiKeyRegistry readers, ApiKeyRegistry admins,
-                              InFlightLimiter inFlight, Readiness readiness, SharedMedia media) {
+                              InFlightLimiter inFlight, Readiness readiness, SharedMedia media,
+                              ProcessMetrics metrics) {
     public SharedHttpState {
+        Objects.requireNonNull(metrics, "metrics");
         Objects.requireNonNull(media, "media");
         Objects.requireNonNull(producers, "producers");
         Objects.requireNonNull(readers, "readers");

@@ -5,6 +5,7 @@ import io.storycast.gateway.ingest.LineResult;
 import io.storycast.gateway.ingest.NdjsonLines;
 import io.storycast.gateway.auth.ApiClient;
 import io.storycast.gateway.ingest.StoryIngestor;
+import io.storycast.gateway.metrics.GatewayCounters;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -20,10 +21,12 @@ import java.util.Objects;
 final class StoryRoutes {
     private final StoryIngestor ingestor;
     private final IngestConfig ingestConfig;
+    private final GatewayCounters counters;
 
-    StoryRoutes(StoryIngestor ingestor, IngestConfig ingestConfig) {
+    StoryRoutes(StoryIngestor ingestor, IngestConfig ingestConfig, GatewayCounters counters) {
         this.ingestor = Objects.requireNonNull(ingestor, "ingestor");
         this.ingestConfig = Objects.requireNonNull(ingestConfig, "ingestConfig");
+        this.counters = Objects.requireNonNull(counters, "counters");
     }
 
     void postStories(RoutingContext context) {
@@ -31,13 +34,16 @@ final class StoryRoutes {
         byte[] body = context.body().buffer() == null ? new byte[0] : context.body().buffer().getBytes();
         boolean batch = context.get(IngestContentTypeHandler.IS_BATCH, false);
         NdjsonLines lines = batch ? NdjsonLines.split(body, ingestConfig.maxBatchEvents()) : NdjsonLines.single(body);
+        context.put(IngestTimingHandler.COUNTED, true);
         if (lines == null) {
+            counters.rejected("too-many-events", 1);
             Problems.send(context.response(), Problems.problem(413, "too-many-events", "Too many events",
                     "an NDJSON request may hold at most " + ingestConfig.maxBatchEvents() + " events (ingest.maxBatchEvents)")
                     .put("limit", "ingest.maxBatchEvents").put("maxEvents", ingestConfig.maxBatchEvents()));
             return;
         }
         if (lines.count() == 0) {
+            counters.rejected("empty-body", 1);
             Problems.send(context.response(), Problems.problem(400, "invalid-event", "Invalid story event",
                     "the request body holds no event").put("field", "body").put("rule", "required"));
             return;
@@ -45,12 +51,35 @@ final class StoryRoutes {
         ingestor.ingest(producer, body, lines).onComplete(done -> {
             if (done.failed()) {
                 context.fail(done.cause());
-            } else if (batch) {
+                return;
+            }
+            count(done.result());
+            if (batch) {
                 respondToBatch(context, done.result());
             } else {
                 respondToSingle(context, done.result().get(0));
             }
         });
+    }
+
+    private void count(List<LineResult> results) {
+        int accepted = 0;
+        int duplicates = 0;
+        for (LineResult result : results) {
+            switch (result.status()) {
+                case ACCEPTED -> accepted++;
+                case DUPLICATE -> duplicates++;
+                case INVALID -> counters.rejected("invalid", 1);
+                case FORBIDDEN -> counters.rejected("forbidden", 1);
+                case UNAVAILABLE -> counters.rejected("unavailable", 1);
+            }
+        }
+        if (accepted > 0) {
+            counters.accepted(accepted);
+        }
+        if (duplicates > 0) {
+            counters.duplicates(duplicates);
+        }
     }
 
     private void respondToSingle(RoutingContext context, LineResult result) {

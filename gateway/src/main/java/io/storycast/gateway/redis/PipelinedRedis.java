@@ -1,5 +1,6 @@
 package io.storycast.gateway.redis;
 
+import io.storycast.gateway.metrics.StageRecorder;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisConnection;
@@ -36,6 +37,7 @@ public final class PipelinedRedis implements Redis {
     private final long commandTimeoutMillis;
     private final long reconnectBackoffMillis;
     private final boolean cluster;
+    private final StageRecorder roundTrips;
 
     private Future<RedisConnection> connection;
     /** In cluster mode, the answer of the latest batch: the next one completes after it. */
@@ -58,7 +60,17 @@ public final class PipelinedRedis implements Redis {
      *                ({@link ClusterBatches})
      */
     public PipelinedRedis(Redis connector, long commandTimeoutMillis, long reconnectBackoffMillis, boolean cluster) {
+        this(connector, commandTimeoutMillis, reconnectBackoffMillis, cluster, null);
+    }
+
+    /**
+     * @param roundTrips where the round trip of every command and batch is recorded (from its write on the open
+     *                   connection to its answer or failure), or {@code null} for none
+     */
+    public PipelinedRedis(Redis connector, long commandTimeoutMillis, long reconnectBackoffMillis, boolean cluster,
+                          StageRecorder roundTrips) {
         this.cluster = cluster;
+        this.roundTrips = roundTrips;
         this.connector = Objects.requireNonNull(connector, "connector");
         if (commandTimeoutMillis < 1) {
             throw new IllegalArgumentException("commandTimeoutMillis must be at least 1, was " + commandTimeoutMillis);
@@ -132,7 +144,13 @@ public final class PipelinedRedis implements Redis {
     private <T> Future<T> bounded(Future<T> answer) {
         Future<RedisConnection> sentOn = connection;
         outstandingRequests++;
-        answer.onComplete(done -> outstandingRequests--);
+        long sentNanos = roundTrips == null ? 0 : System.nanoTime();
+        answer.onComplete(done -> {
+            outstandingRequests--;
+            if (roundTrips != null) {
+                roundTrips.recordSinceNanos(sentNanos);
+            }
+        });
         return answer.timeout(commandTimeoutMillis, TimeUnit.MILLISECONDS)
                 .onFailure(failure -> {
                     if (failure instanceof TimeoutException) {

@@ -1,6 +1,7 @@
 package io.storycast.gateway.redis;
 
 import io.storycast.gateway.config.RedisConfig;
+import io.storycast.gateway.metrics.StageRecorder;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.redis.client.Redis;
@@ -39,8 +40,19 @@ public final class RedisClients {
      * @param maxPendingCommands unanswered commands the connection holds before it refuses more, at least 1
      */
     public static PipelinedRedis createPipelined(Vertx vertx, RedisConfig config, String url, int maxPendingCommands) {
+        return createPipelined(vertx, config, url, maxPendingCommands, null);
+    }
+
+    /**
+     * A single pipelined connection whose every command's and batch's round trip is recorded.
+     *
+     * @param roundTrips where each round trip is recorded, or {@code null} for none (a connection whose reads
+     *                   block in Redis on purpose would only blur the stage)
+     */
+    public static PipelinedRedis createPipelined(Vertx vertx, RedisConfig config, String url, int maxPendingCommands,
+                                                 StageRecorder roundTrips) {
         return new PipelinedRedis(create(vertx, config, url, maxPendingCommands), config.commandTimeoutMillis(),
-                RECONNECT_BACKOFF_MILLIS, config.cluster());
+                RECONNECT_BACKOFF_MILLIS, config.cluster(), roundTrips);
     }
 
     /** The connection factory behind {@link PipelinedRedis}. */

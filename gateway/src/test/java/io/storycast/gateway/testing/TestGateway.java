@@ -3,6 +3,7 @@ package io.storycast.gateway.testing;
 import io.storycast.gateway.Gateway;
 import io.storycast.gateway.config.ConfigLoader;
 import io.storycast.gateway.config.StorycastConfig;
+import io.storycast.gateway.metrics.ProcessMetrics;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -73,6 +74,8 @@ public final class TestGateway implements AutoCloseable {
         Map<String, String> environment = new HashMap<>();
         environment.put("STORYCAST_HTTP_PORT", "0");
         environment.put("STORYCAST_HTTP_INSTANCES", "2");
+        // Many gateways run on this machine at once: each picks a free management port.
+        environment.put("STORYCAST_METRICS_PORT", "0");
         environment.put("STORYCAST_REDIS_URL", redisUrl);
         environment.put("STORYCAST_REDIS_MODE", TestRedis.configuredMode());
         environment.put("STORYCAST_MEDIA_STORE_DIR", MEDIA_STORE.toString());
@@ -110,6 +113,16 @@ public final class TestGateway implements AutoCloseable {
 
     public int port() {
         return gateway.port();
+    }
+
+    /** @return the management listener's URI for {@code path} ({@code /metrics}, {@code /v1/stats/latency}) */
+    public URI metricsUri(String path) {
+        return URI.create("http://127.0.0.1:" + gateway.metricsPort() + path);
+    }
+
+    /** @return what the gateway measures: its stages' recorders, their intervals, its registry */
+    public ProcessMetrics metrics() {
+        return gateway.metrics();
     }
 
     public URI uri(String path) {

@@ -1,0 +1,96 @@
+package io.storycast.gateway.metrics;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.storycast.gateway.redis.RedisKeys;
+import io.vertx.core.Future;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import io.vertx.redis.client.ResponseType;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLongArray;
+
+/**
+ * The fan-out consumer group of every story stream, from {@code XINFO GROUPS} (and {@code XLEN}), as gauges:
+ * <ul>
+ *   <li>{@code storycast_stream_pending{partition, group}}: entries delivered to a consumer and not yet
+ *       acknowledged (stories being fanned out, or failed ones waiting for a retry);</li>
+ *   <li>{@code storycast_stream_lag{partition, group}}: entries not yet delivered to any consumer. Redis 7
+ *       reports it ({@code lag}); on Redis 6.2, which does not, it is estimated as {@code XLEN - pending},
+ *       an upper bound that also counts acknowledged entries not trimmed yet (the claimer trims every
+ *       {@code fanout.claimIntervalMillis}).</li>
+ * </ul>
+ * A value is -1 until its first poll answers, and keeps its last value while Redis does not answer.
+ * Polled on one event loop ({@link #poll()}), read by scrapes from any thread.
+ */
+final class StreamGroupStats {
+    private final Redis redis;
+    private final RedisKeys keys;
+    private final AtomicLongArray lag;
+    private final AtomicLongArray pending;
+    private boolean polling;
+
+    StreamGroupStats(Redis redis, RedisKeys keys) {
+        this.redis = Objects.requireNonNull(redis, "redis");
+        this.keys = Objects.requireNonNull(keys, "keys");
+        this.lag = new AtomicLongArray(keys.partitions());
+        this.pending = new AtomicLongArray(keys.partitions());
+        for (int partition = 0; partition < keys.partitions(); partition++) {
+            lag.set(partition, -1);
+            pending.set(partition, -1);
+        }
+    }
+
+    void bindTo(MeterRegistry registry) {
+        for (int partition = 0; partition < keys.partitions(); partition++) {
+            int at = partition;
+            Gauge.builder("storycast.stream.lag", lag, values -> values.get(at))
+                    .description("stream entries not yet delivered to the consumer group (-1: not polled yet)")
+                    .tag("partition", Integer.toString(partition)).tag("group", RedisKeys.FANOUT_GROUP)
+                    .register(registry);
+            Gauge.builder("storycast.stream.pending", pending, values -> values.get(at))
+                    .description("stream entries delivered and not acknowledged (-1: not polled yet)")
+                    .tag("partition", Integer.toString(partition)).tag("group", RedisKeys.FANOUT_GROUP)
+                    .register(registry);
+        }
+    }
+
+    /** One poll of every partition; none while the last one is still out. */
+    Future<Void> poll() {
+        if (polling) {
+            return Future.succeededFuture();
+        }
+        polling = true;
+        List<Future<Void>> partitions = new ArrayList<>(keys.partitions());
+        for (int partition = 0; partition < keys.partitions(); partition++) {
+            partitions.add(poll(partition));
+        }
+        return Future.join(partitions).<Void>mapEmpty().onComplete(done -> polling = false);
+    }
+
+    private Future<Void> poll(int partition) {
+        String stream = keys.storyStream(partition);
+        Future<Response> groups = redis.send(Request.cmd(Command.XINFO).arg("GROUPS").arg(stream));
+        Future<Response> length = redis.send(Request.cmd(Command.XLEN).arg(stream));
+        return Future.all(groups, length).map(both -> {
+            for (Response group : groups.result()) {
+                Response name = group.get("name");
+                if (name != null && RedisKeys.FANOUT_GROUP.equals(name.toString())) {
+                    long pendingEntries = group.get("pending").toLong();
+                    Response reportedLag = group.get("lag");
+                    pending.set(partition, pendingEntries);
+                    // Redis 7 answers nil when it cannot tell (after an XDEL or a trim past unread entries).
+                    boolean reported = reportedLag != null && reportedLag.type() == ResponseType.NUMBER;
+                    lag.set(partition, reported ? reportedLag.toLong()
+                            : Math.max(0, length.result().toLong() - pendingEntries));
+                }
+            }
+            return null;
+        });
+    }
+}
