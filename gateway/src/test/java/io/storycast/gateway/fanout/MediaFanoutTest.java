@@ -45,42 +45,44 @@ class MediaFanoutTest {
 
     @Test
     void aStoryWaitsForItsMediaAndReachesTheTraysOnceTheRenditionsAreReady() {
-        String author = "author-" + StoryEvents.newStoryId();
-        String follower = "follower-" + StoryEvents.newStoryId();
-        fixture.audience("instagram", author, "default", List.of(follower));
-        String waiting = StoryEvents.newStoryId();
-        String ready = storyWithReadyMedia();
-        fixture.post(story("instagram", waiting, author, "default", 2));
-        fixture.post(story("instagram", ready, author, "default", 1));
+        WaitingThenReady posted = postWaitingThenReady();
 
         // The story posted after it went through: the fan-out has seen the waiting one, and held it back.
-        await().atMost(FanoutFixture.deadline()).untilAsserted(() ->
-                assertThat(fixture.trayStoryIds("instagram", follower)).contains(ready));
-        assertThat(fixture.trayStoryIds("instagram", follower)).as("no media yet, so in no tray").containsExactly(ready);
-        HttpResponse<String> upload = put(fixture.gateway(), "media-" + waiting, bytesOf(TestImages.redBlueJpeg(800, 600)));
+        assertThat(fixture.trayStoryIds("instagram", posted.follower())).as("no media yet, so in no tray")
+                .containsExactly(posted.ready());
+        HttpResponse<String> upload = put(fixture.gateway(), "media-" + posted.waiting(), bytesOf(TestImages.redBlueJpeg(800, 600)));
         assertThat(upload.statusCode()).as(upload.body()).isEqualTo(202);
 
-        await().atMost(FanoutFixture.deadline()).untilAsserted(() ->
-                assertThat(fixture.trayStoryIds("instagram", follower)).containsExactlyInAnyOrder(waiting, ready));
+        await().atMost(FanoutFixture.deadline()).untilAsserted(() -> assertThat(fixture.trayStoryIds("instagram", posted.follower()))
+                .containsExactlyInAnyOrder(posted.waiting(), posted.ready()));
     }
 
     @Test
     void aStoryWaitingForItsMediaDoesNotHoldBackTheStoriesBehindIt() {
+        WaitingThenReady posted = postWaitingThenReady();
+
+        // With its one place held by the waiting story, the ready one would only go once the wait ran out
+        // and the waiting story was failed.
+        assertThat(fixture.storyState("instagram", posted.waiting()).getJsonObject("fanout").getJsonObject("instagram")
+                .getString("state")).as("still waiting for its media").isEqualTo("pending");
+    }
+
+    /** Two stories of one author to one follower: the first without its media yet, the second with it ready. */
+    private record WaitingThenReady(String follower, String waiting, String ready) {
+    }
+
+    /** Posts a story whose media never came, then one whose media is ready, and waits for the second in the tray. */
+    private static WaitingThenReady postWaitingThenReady() {
         String author = "author-" + StoryEvents.newStoryId();
         String follower = "follower-" + StoryEvents.newStoryId();
         fixture.audience("instagram", author, "default", List.of(follower));
         String waiting = StoryEvents.newStoryId();
         String ready = storyWithReadyMedia();
-
         fixture.post(story("instagram", waiting, author, "default", 2));
         fixture.post(story("instagram", ready, author, "default", 1));
-
-        // With its one place held by the waiting story, the ready one would only go once the wait ran out
-        // and the waiting story was failed.
         await().atMost(FanoutFixture.deadline()).untilAsserted(() ->
                 assertThat(fixture.trayStoryIds("instagram", follower)).contains(ready));
-        assertThat(fixture.storyState("instagram", waiting).getJsonObject("fanout").getJsonObject("instagram")
-                .getString("state")).as("still waiting for its media").isEqualTo("pending");
+        return new WaitingThenReady(follower, waiting, ready);
     }
 
     @Test
