@@ -5,9 +5,7 @@ import io.storycast.media.MediaRejectedException;
 import io.storycast.media.profile.Fit;
 import org.bytedeco.ffmpeg.avfilter.AVFilterContext;
 import org.bytedeco.ffmpeg.avfilter.AVFilterGraph;
-import org.bytedeco.ffmpeg.avfilter.AVFilterInOut;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
-import org.bytedeco.javacpp.BytePointer;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -17,15 +15,10 @@ import static org.bytedeco.ffmpeg.global.avfilter.av_buffersink_get_frame;
 import static org.bytedeco.ffmpeg.global.avfilter.av_buffersrc_add_frame_flags;
 import static org.bytedeco.ffmpeg.global.avfilter.avfilter_get_by_name;
 import static org.bytedeco.ffmpeg.global.avfilter.avfilter_graph_alloc;
-import static org.bytedeco.ffmpeg.global.avfilter.avfilter_graph_config;
 import static org.bytedeco.ffmpeg.global.avfilter.avfilter_graph_create_filter;
 import static org.bytedeco.ffmpeg.global.avfilter.avfilter_graph_free;
-import static org.bytedeco.ffmpeg.global.avfilter.avfilter_graph_parse_ptr;
-import static org.bytedeco.ffmpeg.global.avfilter.avfilter_inout_alloc;
-import static org.bytedeco.ffmpeg.global.avfilter.avfilter_inout_free;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_alloc;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
-import static org.bytedeco.ffmpeg.global.avutil.av_strdup;
 
 /**
  * One FFmpeg filter graph that turns one decoded picture into every rendition's frame: the picture is
@@ -65,55 +58,13 @@ final class RenditionGraph implements AutoCloseable {
         String args = "video_size=" + picture.width() + "x" + picture.height() + ":pix_fmt=" + picture.format()
                 + ":time_base=1/1:pixel_aspect=" + aspectNum + "/" + aspectDen;
         check(avfilter_graph_create_filter(source, avfilter_get_by_name("buffer"), "in", args, null, graph), "buffer source");
-        StringBuilder description = new StringBuilder("[in]").append(upright.isEmpty() ? "null" : upright)
-                .append(",split=").append(targets.size());
-        for (int i = 0; i < targets.size(); i++) {
-            description.append("[s").append(i).append(']');
-        }
-        // The in/out lists are ours until parsed; freed on every path.
-        AVFilterInOut openInputs = null;
-        AVFilterInOut openOutputs = null;
-        int parsed;
-        try {
-            for (int i = targets.size() - 1; i >= 0; i--) {
-                Target target = targets.get(i);
-                AVFilterContext sink = new AVFilterContext();
-                check(avfilter_graph_create_filter(sink, avfilter_get_by_name("buffersink"), "out" + i, null, null, graph), "sink");
-                sinks.add(0, sink);
-                description.append(";[s").append(i).append(']').append(chain(target)).append("[out").append(i).append(']');
-                openInputs = inOut("out" + i, sink, openInputs);
-            }
-            openOutputs = inOut("in", source, null);
-            parsed = avfilter_graph_parse_ptr(graph, description.toString(), openInputs, openOutputs, null);
-        } finally {
-            if (openInputs != null) {
-                avfilter_inout_free(openInputs);
-            }
-            if (openOutputs != null) {
-                avfilter_inout_free(openOutputs);
-            }
-        }
-        check(parsed, "graph " + description);
-        check(avfilter_graph_config(graph, null), "graph configuration");
+        List<String> chains = new ArrayList<>(targets.size());
+        targets.forEach(target -> chains.add(chain(target)));
+        sinks.addAll(SplitGraphs.linkSplit(graph, source, upright, chains, RenditionGraph::check));
     }
 
     private static String chain(Target target) {
-        String size = target.width() + ":" + target.height();
-        String fitted = target.fit() == Fit.COVER
-                ? "scale=" + size + ":force_original_aspect_ratio=increase,crop=" + size
-                : "scale=" + size + ":force_original_aspect_ratio=decrease,pad=" + size + ":(ow-iw)/2:(oh-ih)/2:black";
-        return fitted + ",setsar=1,format=" + target.pixelFormat();
-    }
-
-    private static AVFilterInOut inOut(String label, AVFilterContext filter, AVFilterInOut next) {
-        AVFilterInOut inOut = avfilter_inout_alloc();
-        try (BytePointer name = new BytePointer(label)) {
-            inOut.name(av_strdup(name));
-        }
-        inOut.filter_ctx(filter);
-        inOut.pad_idx(0);
-        inOut.next(next);
-        return inOut;
+        return SplitGraphs.fitted(target.width(), target.height(), target.fit(), false) + ",setsar=1,format=" + target.pixelFormat();
     }
 
     /**
