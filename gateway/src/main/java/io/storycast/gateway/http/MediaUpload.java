@@ -5,6 +5,7 @@ import io.netty.buffer.PooledByteBufAllocator;
 import io.storycast.gateway.media.MediaRecords;
 import io.storycast.gateway.media.SharedMedia;
 import io.storycast.gateway.media.UploadMemory;
+import io.storycast.gateway.metrics.GatewayCounters;
 import io.storycast.media.MediaProblem;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
@@ -45,6 +46,7 @@ final class MediaUpload {
     private final long declaredLength;
     private final int retryAfterSeconds;
     private final Receiver receiver;
+    private final GatewayCounters counters;
     private ByteBuf bytes;
     private long reservedBytes;
     private boolean claimed;
@@ -53,7 +55,7 @@ final class MediaUpload {
 
     /** @param declaredLength the {@code Content-Length}, at most the byte limit, or -1 when not declared */
     MediaUpload(SharedMedia media, MediaRecords records, RoutingContext context, String mediaId, long declaredLength,
-                int retryAfterSeconds, Receiver receiver) {
+                int retryAfterSeconds, Receiver receiver, GatewayCounters counters) {
         this.media = Objects.requireNonNull(media, "media");
         this.records = Objects.requireNonNull(records, "records");
         this.context = Objects.requireNonNull(context, "context");
@@ -62,6 +64,7 @@ final class MediaUpload {
         this.declaredLength = declaredLength;
         this.retryAfterSeconds = retryAfterSeconds;
         this.receiver = Objects.requireNonNull(receiver, "receiver");
+        this.counters = Objects.requireNonNull(counters, "counters");
     }
 
     /** Starts on an admitted, paused request. */
@@ -85,8 +88,10 @@ final class MediaUpload {
             JsonObject unavailable = Problems.problem(503, "store-unavailable", "Store unavailable",
                     claim.cause().getMessage() + "; the upload is safe to retry");
             Problems.retryLater(context.response(), unavailable, retryAfterSeconds);
+            counters.mediaJob("unavailable");
             refuse(unavailable);
         } else if (!claimed) {
+            counters.mediaJob("conflict");
             refuse(Problems.problem(409, "media-exists", "Media already uploaded",
                     "media " + mediaId + " is already processing or ready; GET /v1/media/" + mediaId).put("field", "mediaId"));
         } else {
@@ -129,6 +134,7 @@ final class MediaUpload {
         }
         long needed = (long) bytes.writerIndex() + chunk.length();
         if (needed > media.limits().maxUploadBytes()) {
+            counters.mediaJob("too-large");
             giveBack(MediaProblem.TOO_MANY_BYTES, "the upload passed " + media.limits().maxUploadBytes() + " bytes");
             answerUnread(Problems.send(context.response(), MediaProblems.tooLarge(media.limits().maxUploadBytes())));
             return;
@@ -157,6 +163,7 @@ final class MediaUpload {
         long timer = context.vertx().setTimer(media.memoryWaitMillis(), fired -> {
             if (!done && waiting != null && waiting.cancel()) {
                 waiting = null;
+                counters.mediaJob("busy");
                 giveBack(MediaProblem.TOO_MANY_BYTES, "no memory for the upload within media.memoryWaitSeconds");
                 answerUnread(Problems.sendRetryLater(context.response(), Problems.problem(503, "media-busy",
                         "Media memory busy", "uploads in flight hold media.maxBufferedBytes; retry later")
@@ -177,6 +184,7 @@ final class MediaUpload {
 
     private void cutOff(String detail) {
         if (!done) {
+            counters.mediaJob("cut-off");
             giveBack(MediaProblem.CORRUPT, detail);
         }
     }

@@ -79,7 +79,7 @@ final class MediaUploadRoutes {
                     .put("limit", "media.maxJobs"), retryAfterSeconds));
             return;
         }
-        new MediaUpload(media, records, context, mediaId, declared, retryAfterSeconds, this::accept).start();
+        new MediaUpload(media, records, context, mediaId, declared, retryAfterSeconds, this::accept, counters).start();
     }
 
     /** @return the {@code Content-Length}, -1 when absent, {@code Long.MAX_VALUE} when past any limit */

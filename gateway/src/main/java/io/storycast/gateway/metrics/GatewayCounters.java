@@ -28,7 +28,8 @@ public final class GatewayCounters {
             "unauthorized", "overloaded", "unsupported-media-type", "body-too-large", "too-many-events", "empty-body",
             "other");
     /** What became of a media upload. */
-    public static final List<String> MEDIA_OUTCOMES = List.of("ready", "failed", "rejected", "too-large", "busy");
+    public static final List<String> MEDIA_OUTCOMES = List.of("ready", "failed", "rejected", "too-large", "busy", "conflict",
+            "cut-off", "unavailable");
     /** Why the fan-out gave up on a story. */
     public static final List<String> DEAD_LETTER_REASONS = List.of("undecodable", "gave-up");
 
@@ -66,7 +67,8 @@ public final class GatewayCounters {
         for (String outcome : MEDIA_OUTCOMES) {
             mediaJobs.put(outcome, Counter.builder("storycast.media.jobs")
                     .description("media uploads by outcome: ready or failed after transcoding; rejected (422), "
-                            + "too-large (413) or busy (503) before it")
+                            + "too-large (413), busy (503), conflict (409), cut-off (the client left) or unavailable "
+                            + "(503, Redis) before it")
                     .tag("outcome", outcome).register(registry));
         }
     }

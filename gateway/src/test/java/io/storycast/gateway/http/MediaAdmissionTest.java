@@ -114,6 +114,7 @@ class MediaAdmissionTest {
                         gateway.uri("/v1/media/" + leaver)).header("Authorization", "Bearer " + TestGateway.READER_KEY).GET())
                         .body()).contains("\"failed\"", "cut off"));
             }
+            assertThat(mediaJobs("cut-off")).as("counted as cut off").isGreaterThanOrEqualTo(leavers.size());
         } finally {
             holder.close();
         }
@@ -131,6 +132,11 @@ class MediaAdmissionTest {
             }
         }
         awaitAcceptedAndDone("after-leavers");
+    }
+
+    /** @return the {@code storycast.media.jobs} counter of an outcome, as {@code GET /metrics} exposes it */
+    private static double mediaJobs(String outcome) {
+        return gateway.metrics().registry().get("storycast.media.jobs").tag("outcome", outcome).counter().count();
     }
 
     private static int statusOf(String mediaId) {

@@ -305,7 +305,10 @@ class MediaApiTest {
         String mediaId = newId("twice");
         assertThat(put(gateway, mediaId, bytesOf(TestImages.redBlueJpeg(320, 240))).statusCode()).isEqualTo(202);
 
+        double conflicts = gateway.metrics().registry().get("storycast.media.jobs").tag("outcome", "conflict").counter().count();
         assertProblem(put(gateway, mediaId, bytesOf(TestImages.redBlueJpeg(320, 240))), 409, "media-exists");
+        assertThat(gateway.metrics().registry().get("storycast.media.jobs").tag("outcome", "conflict").counter().count())
+                .isEqualTo(conflicts + 1);
     }
 
     private static JsonObject status(String mediaId) {
