@@ -8,20 +8,11 @@ import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.LongPointer;
 import org.bytedeco.javacpp.Pointer;
 
-import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 
-import static org.bytedeco.ffmpeg.global.avformat.AVSEEK_FORCE;
-import static org.bytedeco.ffmpeg.global.avformat.AVSEEK_SIZE;
-import static org.bytedeco.ffmpeg.global.avformat.avio_alloc_context;
-import static org.bytedeco.ffmpeg.global.avformat.avio_context_free;
 import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EOF;
 import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EXIT;
 import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EXTERNAL;
-import static org.bytedeco.ffmpeg.global.avutil.av_free;
-import static org.bytedeco.ffmpeg.global.avutil.av_malloc;
 
 /**
  * An FFmpeg {@code AVIOContext} that reads an upload straight out of its off-heap buffer: each read copies
@@ -37,14 +28,12 @@ import static org.bytedeco.ffmpeg.global.avutil.av_malloc;
  * this class frees its own native buffer and context on {@link #close()}.
  */
 final class NativeInput implements AutoCloseable {
-    private static final int BUFFER_BYTES = 64 * 1024;
-    private static final Map<Long, NativeInput> OPEN = new ConcurrentHashMap<>();
-    private static final AtomicLong IDS = new AtomicLong();
+    private static final NativeIo.Registry<NativeInput> OPEN = new NativeIo.Registry<>();
 
     private static final Read_packet_Pointer_BytePointer_int READ = new Read_packet_Pointer_BytePointer_int() {
         @Override
         public int call(Pointer opaque, BytePointer buffer, int size) {
-            NativeInput input = OPEN.get(new LongPointer(opaque).get());
+            NativeInput input = OPEN.get(opaque);
             return input == null ? AVERROR_EXTERNAL() : input.read(buffer, size);
         }
     };
@@ -52,12 +41,12 @@ final class NativeInput implements AutoCloseable {
     private static final Seek_Pointer_long_int SEEK = new Seek_Pointer_long_int() {
         @Override
         public long call(Pointer opaque, long offset, int whence) {
-            NativeInput input = OPEN.get(new LongPointer(opaque).get());
+            NativeInput input = OPEN.get(opaque);
             return input == null ? AVERROR_EXTERNAL() : input.seek(offset, whence);
         }
     };
 
-    private final long id = IDS.incrementAndGet();
+    private final long id;
     private final ByteBuf upload;
     private final long deadlineNanos;
     private final LongPointer opaque;
@@ -72,15 +61,14 @@ final class NativeInput implements AutoCloseable {
     NativeInput(ByteBuf upload, long deadlineNanos) {
         this.upload = Objects.requireNonNull(upload, "upload");
         this.deadlineNanos = deadlineNanos;
+        this.id = OPEN.add(this);
         this.opaque = new LongPointer(1).put(id);
-        OPEN.put(id, this);
-        BytePointer buffer = new BytePointer(av_malloc(BUFFER_BYTES)).capacity(BUFFER_BYTES);
-        this.context = avio_alloc_context(buffer, BUFFER_BYTES, 0, opaque, READ, null, SEEK);
-        if (context == null) {
-            av_free(buffer);
+        try {
+            this.context = NativeIo.allocate(opaque, READ, null, SEEK);
+        } catch (OutOfMemoryError e) {
             OPEN.remove(id);
             opaque.close();
-            throw new OutOfMemoryError("FFmpeg could not allocate an AVIOContext");
+            throw e;
         }
     }
 
@@ -110,16 +98,10 @@ final class NativeInput implements AutoCloseable {
     }
 
     private long seek(long offset, int whence) {
-        int mode = whence & ~AVSEEK_FORCE;
-        if (mode == AVSEEK_SIZE) {
+        long target = NativeIo.target(offset, whence, position, upload.readableBytes());
+        if (target == NativeIo.SIZE_ASKED) {
             return upload.readableBytes();
         }
-        long target = switch (mode) {
-            case 0 -> offset; // SEEK_SET
-            case 1 -> position + offset; // SEEK_CUR
-            case 2 -> upload.readableBytes() + offset; // SEEK_END
-            default -> -1;
-        };
         if (target < 0 || target > upload.readableBytes()) {
             return AVERROR_EXTERNAL();
         }
@@ -130,10 +112,7 @@ final class NativeInput implements AutoCloseable {
     @Override
     public void close() {
         OPEN.remove(id);
-        // FFmpeg may have replaced the buffer it was given: free the one it holds now.
-        av_free(context.buffer());
-        context.buffer(null);
-        avio_context_free(context);
+        NativeIo.free(context);
         opaque.close();
     }
 }

@@ -9,18 +9,9 @@ import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.LongPointer;
 import org.bytedeco.javacpp.Pointer;
 
-import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 
-import static org.bytedeco.ffmpeg.global.avformat.AVSEEK_FORCE;
-import static org.bytedeco.ffmpeg.global.avformat.AVSEEK_SIZE;
-import static org.bytedeco.ffmpeg.global.avformat.avio_alloc_context;
-import static org.bytedeco.ffmpeg.global.avformat.avio_context_free;
 import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EXTERNAL;
-import static org.bytedeco.ffmpeg.global.avutil.av_free;
-import static org.bytedeco.ffmpeg.global.avutil.av_malloc;
 
 /**
  * An FFmpeg {@code AVIOContext} that writes a muxer's output straight into an off-heap {@link ByteBuf}: each
@@ -37,14 +28,12 @@ import static org.bytedeco.ffmpeg.global.avutil.av_malloc;
  * the muxing call), and {@link #overflowed()} tells why.
  */
 final class NativeOutput implements AutoCloseable {
-    private static final int BUFFER_BYTES = 64 * 1024;
-    private static final Map<Long, NativeOutput> OPEN = new ConcurrentHashMap<>();
-    private static final AtomicLong IDS = new AtomicLong();
+    private static final NativeIo.Registry<NativeOutput> OPEN = new NativeIo.Registry<>();
 
     private static final Write_packet_Pointer_BytePointer_int WRITE = new Write_packet_Pointer_BytePointer_int() {
         @Override
         public int call(Pointer opaque, BytePointer buffer, int size) {
-            NativeOutput output = OPEN.get(new LongPointer(opaque).get());
+            NativeOutput output = OPEN.get(opaque);
             return output == null ? AVERROR_EXTERNAL() : output.write(buffer, size);
         }
     };
@@ -52,12 +41,12 @@ final class NativeOutput implements AutoCloseable {
     private static final Seek_Pointer_long_int SEEK = new Seek_Pointer_long_int() {
         @Override
         public long call(Pointer opaque, long offset, int whence) {
-            NativeOutput output = OPEN.get(new LongPointer(opaque).get());
+            NativeOutput output = OPEN.get(opaque);
             return output == null ? AVERROR_EXTERNAL() : output.seek(offset, whence);
         }
     };
 
-    private final long id = IDS.incrementAndGet();
+    private final long id;
     private final long maxBytes;
     private final LongPointer opaque;
     private final AVIOContext context;
@@ -75,17 +64,16 @@ final class NativeOutput implements AutoCloseable {
             throw new IllegalArgumentException("maxBytes must be 1 to " + Integer.MAX_VALUE + ", was " + maxBytes);
         }
         this.maxBytes = maxBytes;
-        this.bytes = allocator.directBuffer((int) Math.min(BUFFER_BYTES, maxBytes), (int) maxBytes);
+        this.bytes = allocator.directBuffer((int) Math.min(NativeIo.BUFFER_BYTES, maxBytes), (int) maxBytes);
+        this.id = OPEN.add(this);
         this.opaque = new LongPointer(1).put(id);
-        OPEN.put(id, this);
-        BytePointer buffer = new BytePointer(av_malloc(BUFFER_BYTES)).capacity(BUFFER_BYTES);
-        this.context = avio_alloc_context(buffer, BUFFER_BYTES, 1, opaque, null, WRITE, SEEK);
-        if (context == null) {
-            av_free(buffer);
+        try {
+            this.context = NativeIo.allocate(opaque, null, WRITE, SEEK);
+        } catch (OutOfMemoryError e) {
             OPEN.remove(id);
             opaque.close();
             bytes.release();
-            throw new OutOfMemoryError("FFmpeg could not allocate an AVIOContext");
+            throw e;
         }
     }
 
@@ -136,16 +124,10 @@ final class NativeOutput implements AutoCloseable {
         if (bytes == null) {
             return AVERROR_EXTERNAL();
         }
-        int mode = whence & ~AVSEEK_FORCE;
-        if (mode == AVSEEK_SIZE) {
+        long target = NativeIo.target(offset, whence, position, bytes.writerIndex());
+        if (target == NativeIo.SIZE_ASKED) {
             return bytes.writerIndex();
         }
-        long target = switch (mode) {
-            case 0 -> offset; // SEEK_SET
-            case 1 -> position + offset; // SEEK_CUR
-            case 2 -> bytes.writerIndex() + offset; // SEEK_END
-            default -> -1;
-        };
         // Seeking past the end is allowed (a later write fills the gap), within the byte limit.
         if (target < 0 || target > maxBytes) {
             return AVERROR_EXTERNAL();
@@ -157,9 +139,7 @@ final class NativeOutput implements AutoCloseable {
     @Override
     public void close() {
         OPEN.remove(id);
-        av_free(context.buffer());
-        context.buffer(null);
-        avio_context_free(context);
+        NativeIo.free(context);
         opaque.close();
         if (bytes != null) {
             bytes.release();
