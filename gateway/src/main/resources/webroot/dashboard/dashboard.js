@@ -243,18 +243,30 @@
     statusLine.textContent = text;
   };
 
-  const poll = async () => {
+  /** Fetches both feeds and redraws; a failed fetch is shown on the page, a failure to draw is thrown. */
+  const refresh = async () => {
+    let latency;
+    let streams;
     try {
-      const [latency, streams] = await Promise.all([fetchJson(LATENCY_FEED), fetchJson(STREAMS_FEED)]);
-      latestLatency = latency;
-      pollMillis = Math.min(MAX_POLL_MILLIS, Math.max(MIN_POLL_MILLIS, latency.intervalMillis / 2));
-      updateThroughput(latency);
-      updateLatency();
-      updateStreams(streams);
-      showStatus('ok', `updated ${clockTime(Date.now())}; metrics interval ${latency.intervalMillis} ms`);
+      [latency, streams] = await Promise.all([fetchJson(LATENCY_FEED), fetchJson(STREAMS_FEED)]);
     } catch (failure) {
       // Shown on the page, not thrown: the gateway may be restarting; the next poll tries again.
       showStatus('error', `feeds unavailable (${failure.message}); retrying`);
+      return;
+    }
+    // A failure to draw is a bug: it is left to reach the console.
+    latestLatency = latency;
+    pollMillis = Math.min(MAX_POLL_MILLIS, Math.max(MIN_POLL_MILLIS, latency.intervalMillis / 2));
+    updateThroughput(latency);
+    updateLatency();
+    updateStreams(streams);
+    showStatus('ok', `updated ${clockTime(Date.now())}; metrics interval ${latency.intervalMillis} ms`);
+  };
+
+  /** One refresh at a time: the next is due pollMillis after this one ended, whatever happened. */
+  const poll = async () => {
+    try {
+      await refresh();
     } finally {
       setTimeout(poll, pollMillis);
     }
