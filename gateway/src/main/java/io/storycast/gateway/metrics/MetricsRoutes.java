@@ -17,9 +17,13 @@ import java.util.Objects;
  *       Prometheus client library through Micrometer);</li>
  *   <li>{@code GET /v1/stats/latency}: every stage's distribution as JSON; {@code ?format=hgrm} for
  *       HdrHistogram's percentile-distribution text, {@code &stage=<name>} for one stage (what the plotter
- *       reads), {@code &window=lastInterval} for the last interval instead of since start.</li>
+ *       reads), {@code &window=lastInterval} for the last interval instead of since start;</li>
+ *   <li>{@code GET /v1/stats/streams}: the stream groups' lag and pending entries per partition, as JSON (the
+ *       values of the {@code storycast_stream_*} gauges);</li>
+ *   <li>{@code GET /dashboard/}: a page drawing those feeds live ({@link DashboardRoutes}).</li>
  * </ul>
- * Both are built on a worker thread (a scrape serialises every meter), never the event loop.
+ * {@code /metrics} and {@code /v1/stats/latency} are built on a worker thread (a scrape serialises every
+ * meter), never the event loop; the streams' JSON is a few numbers per partition, built on the event loop.
  */
 final class MetricsRoutes {
     /** Prometheus text format 0.0.4, as Micrometer's {@code scrape()} writes it. */
@@ -27,16 +31,22 @@ final class MetricsRoutes {
 
     private final Vertx vertx;
     private final ProcessMetrics metrics;
+    private final StreamGroupStats streams;
+    private final DashboardRoutes dashboard;
 
-    MetricsRoutes(Vertx vertx, ProcessMetrics metrics) {
+    MetricsRoutes(Vertx vertx, ProcessMetrics metrics, StreamGroupStats streams) {
         this.vertx = Objects.requireNonNull(vertx, "vertx");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
+        this.streams = Objects.requireNonNull(streams, "streams");
+        this.dashboard = new DashboardRoutes();
     }
 
     Router router() {
         Router router = Router.router(vertx);
         router.get("/metrics").handler(this::scrape);
         router.get("/v1/stats/latency").handler(this::latency);
+        router.get("/v1/stats/streams").handler(this::streams);
+        dashboard.addTo(router);
         return router;
     }
 
@@ -84,6 +94,11 @@ final class MetricsRoutes {
             context.response().putHeader(HttpHeaders.CONTENT_TYPE, hgrm ? "text/plain; charset=utf-8" : "application/json")
                     .end(built.result());
         });
+    }
+
+    private void streams(RoutingContext context) {
+        context.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                .end(streams.json().put("intervalMillis", metrics.config().intervalMillis()).toBuffer());
     }
 
     private static void badRequest(RoutingContext context, String detail) {

@@ -17,7 +17,8 @@ import java.util.Objects;
  * The process's one metrics verticle: every {@code metrics.intervalMillis} it swaps the stages' latency
  * intervals (on a worker: it copies histograms and may write interval logs) and polls the stream groups
  * (on its event loop, through its own pipelined connection); and it serves the management listener
- * ({@link MetricsRoutes}) on {@code metrics.host:metrics.port}. Stopping it swaps once more, so the
+ * ({@link MetricsRoutes}: metrics, the latency and stream feeds, the dashboard) on
+ * {@code metrics.host:metrics.port}. Stopping it swaps once more, so the
  * interval logs keep the interval in progress, then closes the logs.
  */
 public final class MetricsVerticle extends VerticleBase {
@@ -51,9 +52,10 @@ public final class MetricsVerticle extends VerticleBase {
                         .setHost(config.metrics().host())
                         .setPort(config.metrics().port())
                         .setTcpNoDelay(true))
-                .requestHandler(new MetricsRoutes(vertx, metrics).router());
-        return server.listen().onSuccess(listening -> LOG.info("metrics on http://{}:{}/metrics and /v1/stats/latency",
-                config.metrics().host(), listening.actualPort()));
+                .requestHandler(new MetricsRoutes(vertx, metrics, streams).router());
+        return server.listen().onSuccess(listening -> LOG.info(
+                "metrics on http://{}:{}/metrics, /v1/stats/latency, /v1/stats/streams; dashboard on http://{}:{}/dashboard/",
+                config.metrics().host(), listening.actualPort(), config.metrics().host(), listening.actualPort()));
     }
 
     /** @return the management listener's port (the one chosen when 0 was configured) */

@@ -4,12 +4,15 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.storycast.gateway.redis.RedisKeys;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import io.vertx.redis.client.ResponseType;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -26,13 +29,15 @@ import java.util.concurrent.atomic.AtomicLongArray;
  *       {@code fanout.claimIntervalMillis}).</li>
  * </ul>
  * A value is -1 until its first poll answers, and keeps its last value while Redis does not answer.
- * Polled on one event loop ({@link #poll()}), read by scrapes from any thread.
+ * Polled on one event loop ({@link #poll()}), read by scrapes and {@link #json()} from any thread.
  */
 final class StreamGroupStats {
     private final Redis redis;
     private final RedisKeys keys;
     private final AtomicLongArray lag;
     private final AtomicLongArray pending;
+    /** When the last poll that answered for every partition ended, epoch milliseconds; 0 before the first. */
+    private volatile long polledAtMillis;
     private boolean polling;
 
     StreamGroupStats(Redis redis, RedisKeys keys) {
@@ -70,7 +75,32 @@ final class StreamGroupStats {
         for (int partition = 0; partition < keys.partitions(); partition++) {
             partitions.add(poll(partition));
         }
-        return Future.join(partitions).<Void>mapEmpty().onComplete(done -> polling = false);
+        return Future.join(partitions).<Void>mapEmpty().onComplete(done -> {
+            polling = false;
+            if (done.succeeded()) {
+                polledAtMillis = System.currentTimeMillis();
+            }
+        });
+    }
+
+    /**
+     * The gauges' values as {@code GET /v1/stats/streams} shows them: {@code {"polledAt": <ISO-8601 instant,
+     * or null before the first poll>, "partitions": [{"partition", "group", "lag", "pending"}, ...]}}, lag and
+     * pending in stream entries (-1: not polled yet). Reads only the last poll's numbers, so any thread may call it.
+     */
+    JsonObject json() {
+        JsonArray partitions = new JsonArray();
+        for (int partition = 0; partition < keys.partitions(); partition++) {
+            partitions.add(new JsonObject()
+                    .put("partition", partition)
+                    .put("group", RedisKeys.FANOUT_GROUP)
+                    .put("lag", lag.get(partition))
+                    .put("pending", pending.get(partition)));
+        }
+        long polledAt = polledAtMillis;
+        return new JsonObject()
+                .put("polledAt", polledAt == 0 ? null : Instant.ofEpochMilli(polledAt).toString())
+                .put("partitions", partitions);
     }
 
     private Future<Void> poll(int partition) {

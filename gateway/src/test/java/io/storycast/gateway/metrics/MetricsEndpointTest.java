@@ -135,6 +135,34 @@ class MetricsEndpointTest {
         }
     }
 
+    @Test
+    void streamsFeedShowsEveryPartitionsLagAndPendingAsTheGaugesDo() {
+        fixture.post(story("instagram", "streams-story-" + StoryEvents.newStoryId(), "streams-author", "default", 1));
+
+        // The feed and a scrape are two reads: retry until no poll fell between them.
+        await().atMost(FanoutFixture.deadline()).untilAsserted(() -> {
+            HttpResponse<String> response = gateway.send(HttpRequest.newBuilder(gateway.metricsUri("/v1/stats/streams")).GET());
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
+            JsonObject streams = new JsonObject(response.body());
+            Map<String, Double> samples = samples(scrape());
+
+            assertThat(streams.getString("polledAt")).isNotNull();
+            assertThat(streams.getLong("intervalMillis")).isEqualTo(200L);
+            assertThat(streams.getJsonArray("partitions")).hasSize(TestGateway.STREAM_PARTITIONS);
+            for (int partition = 0; partition < TestGateway.STREAM_PARTITIONS; partition++) {
+                JsonObject entry = streams.getJsonArray("partitions").getJsonObject(partition);
+                String labels = "{group=\"fanout\",partition=\"" + partition + "\"}";
+                assertThat(entry.getInteger("partition")).isEqualTo(partition);
+                assertThat(entry.getString("group")).isEqualTo("fanout");
+                assertThat(entry.getLong("lag")).isGreaterThanOrEqualTo(0)
+                        .isEqualTo(samples.get("storycast_stream_lag" + labels).longValue());
+                assertThat(entry.getLong("pending")).isGreaterThanOrEqualTo(0)
+                        .isEqualTo(samples.get("storycast_stream_pending" + labels).longValue());
+            }
+        });
+    }
+
     /** @return the sample lines a parsed family stands for: one per metric, or its buckets/quantiles and sum and count */
     private static long samplesOf(MetricFamily family) {
         long samples = 0;
