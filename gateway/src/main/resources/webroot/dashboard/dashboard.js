@@ -51,7 +51,8 @@
   };
   const compactLegend = {labels: {boxWidth: 12, font: {size: 11}}};
 
-  const throughputChart = new Chart(document.querySelector('#throughput canvas'), {
+  // Every chart: a line chart fed ready-made {x, y} points, redrawn without animation at each poll.
+  const lineChart = (selector, scales, plugins) => new Chart(document.querySelector(selector), {
     type: 'line',
     data: {datasets: []},
     options: {
@@ -59,84 +60,60 @@
       maintainAspectRatio: false,
       parsing: false,
       interaction: {mode: 'nearest', intersect: false},
-      scales: {
-        x: timeAxis,
-        y: {type: 'linear', beginAtZero: true, title: {display: true, text: 'samples / s'}},
-      },
-      plugins: {
-        legend: compactLegend,
-        tooltip: {callbacks: {title: (items) => items.length ? clockTime(items[0].parsed.x) : ''}},
-      },
+      scales,
+      plugins,
     },
   });
 
-  const latencyChart = new Chart(document.querySelector('#latency canvas'), {
-    type: 'line',
-    data: {datasets: []},
-    options: {
-      animation: false,
-      maintainAspectRatio: false,
-      parsing: false,
-      interaction: {mode: 'nearest', intersect: false},
-      scales: {
-        x: {
-          type: 'logarithmic',
-          min: 1,
-          title: {display: true, text: 'percentile'},
-          // Only the decades: 0%, 90%, 99%, 99.9%... as HdrHistogram's plots mark them.
-          afterBuildTicks: (axis) => {
-            const ticks = [];
-            for (let x = 1; x <= axis.max * 1.0001; x *= 10) {
-              ticks.push({value: x});
-            }
-            axis.ticks = ticks;
-          },
-          ticks: {callback: (value) => percentileLabel(value), autoSkip: false},
-        },
-        y: {
-          type: 'logarithmic',
-          title: {display: true, text: 'latency (ms)'},
-          ticks: {
-            // Labels at 1, 2 and 5 of each decade only.
-            callback: (value) => {
-              const lead = Math.round(value / Math.pow(10, Math.floor(Math.log10(value) + 1e-9)));
-              return lead === 1 || lead === 2 || lead === 5 ? millis(value) : null;
-            },
-          },
-        },
-      },
-      plugins: {
-        // Stages with no sample in the window have no curve, and no entry.
-        legend: {labels: {...compactLegend.labels,
-          filter: (item, data) => data.datasets[item.datasetIndex].data.length > 0}},
-        tooltip: {
-          callbacks: {
-            title: (items) => items.length ? percentileLabel(items[0].parsed.x) : '',
-            label: (item) => `${item.dataset.label}: ${millis(item.parsed.y)} ms`,
-          },
-        },
-      },
-    },
+  // A chart of values over clock time.
+  const timeSeriesChart = (selector, yTitle) => lineChart(selector, {
+    x: timeAxis,
+    y: {type: 'linear', beginAtZero: true, title: {display: true, text: yTitle}},
+  }, {
+    legend: compactLegend,
+    tooltip: {callbacks: {title: (items) => items.length ? clockTime(items[0].parsed.x) : ''}},
   });
 
-  const streamsChart = new Chart(document.querySelector('#streams canvas'), {
-    type: 'line',
-    data: {datasets: []},
-    options: {
-      animation: false,
-      maintainAspectRatio: false,
-      parsing: false,
-      interaction: {mode: 'nearest', intersect: false},
-      scales: {
-        x: timeAxis,
-        y: {type: 'linear', beginAtZero: true, title: {display: true, text: 'entries'}},
+  const throughputChart = timeSeriesChart('#throughput canvas', 'samples / s');
+
+  const latencyChart = lineChart('#latency canvas', {
+    x: {
+      type: 'logarithmic',
+      min: 1,
+      title: {display: true, text: 'percentile'},
+      // Only the decades: 0%, 90%, 99%, 99.9%... as HdrHistogram's plots mark them.
+      afterBuildTicks: (axis) => {
+        const ticks = [];
+        for (let x = 1; x <= axis.max * 1.0001; x *= 10) {
+          ticks.push({value: x});
+        }
+        axis.ticks = ticks;
       },
-      plugins: {
-        legend: compactLegend,
-        tooltip: {callbacks: {title: (items) => items.length ? clockTime(items[0].parsed.x) : ''}},
+      ticks: {callback: (value) => percentileLabel(value), autoSkip: false},
+    },
+    y: {
+      type: 'logarithmic',
+      title: {display: true, text: 'latency (ms)'},
+      ticks: {
+        // Labels at 1, 2 and 5 of each decade only.
+        callback: (value) => {
+          const lead = Math.round(value / Math.pow(10, Math.floor(Math.log10(value) + 1e-9)));
+          return lead === 1 || lead === 2 || lead === 5 ? millis(value) : null;
+        },
+      },
+    },
+  }, {
+    // Stages with no sample in the window have no curve, and no entry.
+    legend: {labels: {...compactLegend.labels,
+      filter: (item, data) => data.datasets[item.datasetIndex].data.length > 0}},
+    tooltip: {
+      callbacks: {
+        title: (items) => items.length ? percentileLabel(items[0].parsed.x) : '',
+        label: (item) => `${item.dataset.label}: ${millis(item.parsed.y)} ms`,
       },
     },
   });
+  const streamsChart = timeSeriesChart('#streams canvas', 'entries');
 
   /** @return the chart's dataset of that label, created (empty, in its colour) when it is new */
   const dataset = (chart, label, index, extra) => {
