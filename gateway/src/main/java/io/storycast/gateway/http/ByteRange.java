@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
  */
 record ByteRange(long first, long last) {
     /** 1 to 18 digits, so a position always fits a {@code long}. */
-    private static final Pattern SINGLE_RANGE = Pattern.compile("bytes=(\\d{0,18})-(\\d{0,18})");
+    private static final Pattern SINGLE_RANGE = Pattern.compile("(?i)bytes=(\\d{0,18})-(\\d{0,18})"); // units are case-insensitive
 
     /** What a {@code Range} header asks for, given the representation's length. */
     sealed interface Request permits Whole, Part, Unsatisfiable {

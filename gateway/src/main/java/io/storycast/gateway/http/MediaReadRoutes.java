@@ -108,6 +108,11 @@ final class MediaReadRoutes {
     private static void sendFile(RoutingContext context, JsonObject rendition, String file, long size) {
         String etag = "\"" + rendition.getString("sha256") + "\"";
         HttpServerResponse response = context.response();
+        // If-None-Match comes before Range (RFC 9110, section 13.2.2): a cached copy is answered 304 whatever range it asks.
+        if (EntityTags.noneMatchFails(context.request().getHeader(HttpHeaders.IF_NONE_MATCH), etag)) {
+            cacheable(response, etag).setStatusCode(304).end();
+            return;
+        }
         String rangeHeader = EntityTags.rangeMayBeServed(context.request().getHeader("If-Range"), etag)
                 ? context.request().getHeader("Range") : null;
         ByteRange.Request range = ByteRange.of(rangeHeader, size);
@@ -117,14 +122,7 @@ final class MediaReadRoutes {
                     "the rendition has " + size + " bytes; the range was '" + rangeHeader + "'").put("field", "Range"));
             return;
         }
-        // Content-addressed, so the bytes under this tag never change: caches may keep them for ever.
-        response.putHeader(HttpHeaders.ETAG, etag)
-                .putHeader(HttpHeaders.CACHE_CONTROL, "public, max-age=31536000, immutable")
-                .putHeader(HttpHeaders.ACCEPT_RANGES, "bytes");
-        if (EntityTags.noneMatchFails(context.request().getHeader(HttpHeaders.IF_NONE_MATCH), etag)) {
-            response.setStatusCode(304).end();
-            return;
-        }
+        cacheable(response, etag);
         response.putHeader(HttpHeaders.CONTENT_TYPE, contentType(rendition.getString("format")));
         if (range instanceof ByteRange.Part part) {
             response.setStatusCode(206)
@@ -133,6 +131,13 @@ final class MediaReadRoutes {
         } else {
             response.sendFile(file);
         }
+    }
+
+    /** Content-addressed, so the bytes under this tag never change: caches may keep them for ever. */
+    private static HttpServerResponse cacheable(HttpServerResponse response, String etag) {
+        return response.putHeader(HttpHeaders.ETAG, etag)
+                .putHeader(HttpHeaders.CACHE_CONTROL, "public, max-age=31536000, immutable")
+                .putHeader(HttpHeaders.ACCEPT_RANGES, "bytes");
     }
 
     private static Optional<JsonObject> find(JsonArray renditions, String name) {

@@ -52,6 +52,7 @@ final class MediaUpload {
     private boolean claimed;
     private boolean done;
     private UploadMemory.Waiter waiting;
+    private long memoryTimer = -1;
 
     /** @param declaredLength the {@code Content-Length}, at most the byte limit, or -1 when not declared */
     MediaUpload(SharedMedia media, MediaRecords records, RoutingContext context, String mediaId, long declaredLength,
@@ -95,7 +96,9 @@ final class MediaUpload {
             refuse(Problems.problem(409, "media-exists", "Media already uploaded",
                     "media " + mediaId + " is already processing or ready; GET /v1/media/" + mediaId).put("field", "mediaId"));
         } else {
-            int first = declaredLength >= 0 ? (int) declaredLength : FIRST_CAPACITY_WITHOUT_LENGTH;
+            // Without a length the buffer starts small, and never above the byte limit (which may be below it).
+            int first = declaredLength >= 0 ? (int) declaredLength
+                    : (int) Math.min(FIRST_CAPACITY_WITHOUT_LENGTH, media.limits().maxUploadBytes());
             reserveThen(first, () -> {
                 bytes = PooledByteBufAllocator.DEFAULT.directBuffer(first, (int) media.limits().maxUploadBytes());
                 read();
@@ -160,7 +163,8 @@ final class MediaUpload {
             then.run();
             return;
         }
-        long timer = context.vertx().setTimer(media.memoryWaitMillis(), fired -> {
+        memoryTimer = context.vertx().setTimer(media.memoryWaitMillis(), fired -> {
+            memoryTimer = -1;
             if (!done && waiting != null && waiting.cancel()) {
                 waiting = null;
                 counters.mediaJob("busy");
@@ -172,7 +176,7 @@ final class MediaUpload {
         });
         waiting = media.memory().whenAvailable(needed, context.vertx().getOrCreateContext(), () -> {
             waiting = null;
-            context.vertx().cancelTimer(timer);
+            cancelMemoryTimer();
             if (done) {
                 media.memory().release(needed); // granted after the upload ended
                 return;
@@ -197,8 +201,16 @@ final class MediaUpload {
         }
     }
 
+    private void cancelMemoryTimer() {
+        if (memoryTimer >= 0) {
+            context.vertx().cancelTimer(memoryTimer);
+            memoryTimer = -1;
+        }
+    }
+
     private void finishUnclaimed() {
         done = true;
+        cancelMemoryTimer();
         if (waiting != null) {
             waiting.cancel(); // if it was granted meanwhile, its callback sees done and gives the bytes back
             waiting = null;

@@ -42,7 +42,7 @@ final class UnreadBodies {
         }
         long linger = context.vertx().setTimer(LINGER_MILLIS, expired -> request.connection().close());
         request.handler(ignored -> { });
-        request.exceptionHandler(ignored -> { });
+        request.exceptionHandler(ignored -> context.vertx().cancelTimer(linger)); // the connection broke first
         request.endHandler(ended -> context.vertx().cancelTimer(linger));
         request.resume();
     }

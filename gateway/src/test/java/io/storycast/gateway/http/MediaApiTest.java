@@ -108,6 +108,9 @@ class MediaApiTest {
         assertThat(getBytes(url, Map.of("If-None-Match", "\"other\", " + etag)).statusCode()).as("a list").isEqualTo(304);
         assertThat(getBytes(url, Map.of("If-None-Match", "*")).statusCode()).isEqualTo(304);
         assertThat(getBytes(url, Map.of("If-None-Match", "\"other\"")).statusCode()).isEqualTo(200);
+        assertThat(getBytes(url, Map.of("If-None-Match", etag, "Range", "bytes=" + size + "-")).statusCode())
+                .as("If-None-Match before Range").isEqualTo(304);
+        assertThat(getBytes(url, Map.of("Range", "BYTES=0-9")).statusCode()).as("the unit in any case").isEqualTo(206);
 
         // Ranges the gateway does not serve are ignored: the whole rendition, never a hung or failed request.
         for (String ignored : List.of("bytes=99999999999999999999-", "bytes=0-1,5-9", "bytes=9-2", "lines=0-3", "bytes=x-")) {

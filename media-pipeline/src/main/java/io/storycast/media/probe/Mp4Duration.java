@@ -32,7 +32,12 @@ public final class Mp4Duration {
         if (timescale == 0 || duration <= 0) {
             return 0;
         }
-        return duration / timescale > Long.MAX_VALUE / 1000 ? Long.MAX_VALUE : duration * 1000 / timescale;
+        long seconds = duration / timescale;
+        if (seconds > Long.MAX_VALUE / 1000 - 1) {
+            return Long.MAX_VALUE;
+        }
+        // Whole seconds and the rest apart: duration * 1000 could overflow long before the quotient does.
+        return seconds * 1000 + (duration % timescale) * 1000 / timescale;
     }
 
     /** @return the offset of the first box of {@code type} between {@code from} and {@code to}, or -1 */
