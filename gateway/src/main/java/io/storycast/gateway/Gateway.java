@@ -106,6 +106,7 @@ public final class Gateway implements AutoCloseable {
         }
         MediaJobs jobs = new MediaJobs(vertx, media.resolvedWorkers(), media.maxJobs(), media.jobTimeoutSeconds() * 1000L);
         this.media = new SharedMedia(jobs, new UploadMemory(media.maxBufferedBytes()), media.memoryWaitSeconds() * 1000L,
+                media.uploadTimeoutSeconds() * 1000L,
                 new MediaTranscoding(new ImageTranscoder(PooledByteBufAllocator.DEFAULT),
                         new VideoTranscoder(PooledByteBufAllocator.DEFAULT), profiles, store, media.limits()),
                 store, media.limits());

@@ -19,12 +19,14 @@ import io.storycast.media.MediaLimits;
  * @param maxBufferedBytes   upload bytes held in memory at once per process, from {@code maxUploadBytes} to
  *                           2^40; an upload that does not fit waits paused (TCP pushes back); default
  *                           268435456 (256 MiB)
+ * @param uploadTimeoutSeconds longest an upload may take from its claim to its last byte, memory waits
+ *                           included, 1 to 86400; past it 408 and the id is free again; default 600
  * @param memoryWaitSeconds  longest an upload waits paused for memory before it is answered 503, 1 to 600;
  *                           default 10
  */
 public record MediaConfig(String storeDir, String profilesFile, long maxUploadBytes, long maxPixels,
                           int maxDurationSeconds, int jobTimeoutSeconds, int workers, int maxJobs,
-                          long maxBufferedBytes, int memoryWaitSeconds) {
+                          long maxBufferedBytes, int uploadTimeoutSeconds, int memoryWaitSeconds) {
 
     void validate() {
         ConfigException.require(storeDir != null && !storeDir.isBlank(), "media.storeDir", "must be a folder");
@@ -38,6 +40,7 @@ public record MediaConfig(String storeDir, String profilesFile, long maxUploadBy
         ConfigException.requireRange(maxJobs, 1, 10_000, "media.maxJobs");
         // Any upload the byte limit allows must fit when it is alone, or it would wait for ever.
         ConfigException.requireRange(maxBufferedBytes, maxUploadBytes, 1L << 40, "media.maxBufferedBytes");
+        ConfigException.requireRange(uploadTimeoutSeconds, 1, 86_400, "media.uploadTimeoutSeconds");
         ConfigException.requireRange(memoryWaitSeconds, 1, 600, "media.memoryWaitSeconds");
     }
 

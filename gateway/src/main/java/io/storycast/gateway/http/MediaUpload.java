@@ -23,7 +23,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * One admitted upload, from claiming its media id to its last byte: it claims the id, reserves memory
  * before it reads (the whole {@code Content-Length} when declared; else its buffer's capacity as it
  * grows), and reads into one pooled direct buffer. While memory is short the request stays paused, so
- * TCP holds the client back; past {@code media.memoryWaitSeconds} it is answered 503.
+ * TCP holds the client back; past {@code media.memoryWaitSeconds} it is answered 503, and past
+ * {@code media.uploadTimeoutSeconds} from its start, 408.
  *
  * <p>Ownership: it holds, from admission, the job place; once memory is reserved, the reservation and
  * the buffer. It gives all three back exactly once: when it refuses the upload, when the client goes away
@@ -33,7 +34,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class MediaUpload {
     /** What a complete upload goes to: its bytes, and the release to call once done with them (any thread). */
     interface Receiver {
-        void received(RoutingContext context, String mediaId, ByteBuf bytes, Runnable release);
+        void received(RoutingContext context, MediaRecords.Claim claim, ByteBuf bytes, Runnable release);
     }
 
     private static final int FIRST_CAPACITY_WITHOUT_LENGTH = 64 * 1024;
@@ -49,10 +50,11 @@ final class MediaUpload {
     private final GatewayCounters counters;
     private ByteBuf bytes;
     private long reservedBytes;
-    private boolean claimed;
+    private MediaRecords.Claim claim; // null until the id is claimed
     private boolean done;
     private UploadMemory.Waiter waiting;
     private long memoryTimer = -1;
+    private long uploadTimer = -1;
 
     /** @param declaredLength the {@code Content-Length}, at most the byte limit, or -1 when not declared */
     MediaUpload(SharedMedia media, MediaRecords records, RoutingContext context, String mediaId, long declaredLength,
@@ -74,24 +76,35 @@ final class MediaUpload {
         // while it waits for memory, and its place, memory and buffer must come back then too.
         request.exceptionHandler(failure -> cutOff("the upload was cut off: " + failure.getMessage()));
         context.response().closeHandler(closed -> cutOff("the upload was cut off: the connection closed"));
+        // A client that trickles its body (or waits for memory) holds a job place: it gets a time limit.
+        uploadTimer = context.vertx().setTimer(media.uploadTimeoutMillis(), fired -> {
+            uploadTimer = -1;
+            if (!done) {
+                counters.mediaJob("timed-out");
+                giveBack(MediaProblem.TIMED_OUT, "the upload took longer than media.uploadTimeoutSeconds");
+                answerUnread(Problems.send(context.response(), Problems.problem(408, "upload-timed-out",
+                        "Upload timed out", "the upload did not arrive within " + media.uploadTimeoutMillis() / 1000
+                                + " s (media.uploadTimeoutSeconds)").put("limit", "media.uploadTimeoutSeconds")));
+            }
+        });
         records.begin(mediaId).onComplete(this::claimDecided);
     }
 
-    private void claimDecided(AsyncResult<Boolean> claim) {
-        claimed = claim.succeeded() && claim.result();
-        if (done) { // the client left while the id was being claimed
-            if (claimed) {
-                records.failed(mediaId, MediaProblem.CORRUPT, "the upload was cut off before it began");
+    private void claimDecided(AsyncResult<MediaRecords.Claim> claimed) {
+        claim = claimed.succeeded() ? claimed.result() : null;
+        if (done) { // the client left (or the time ran out) while the id was being claimed
+            if (claim != null) {
+                records.failed(claim, MediaProblem.CORRUPT, "the upload was cut off before it began");
             }
             return;
         }
-        if (claim.failed()) {
+        if (claimed.failed()) {
             JsonObject unavailable = Problems.problem(503, "store-unavailable", "Store unavailable",
-                    claim.cause().getMessage() + "; the upload is safe to retry");
+                    claimed.cause().getMessage() + "; the upload is safe to retry");
             Problems.retryLater(context.response(), unavailable, retryAfterSeconds);
             counters.mediaJob("unavailable");
             refuse(unavailable);
-        } else if (!claimed) {
+        } else if (claim == null) {
             counters.mediaJob("conflict");
             refuse(Problems.problem(409, "media-exists", "Media already uploaded",
                     "media " + mediaId + " is already processing or ready; GET /v1/media/" + mediaId).put("field", "mediaId"));
@@ -116,10 +129,11 @@ final class MediaUpload {
         request.endHandler(ended -> {
             if (!done) {
                 done = true;
+                cancelTimers();
                 ByteBuf received = bytes;
                 long reserved = reservedBytes;
                 AtomicBoolean released = new AtomicBoolean();
-                receiver.received(context, mediaId, received, () -> {
+                receiver.received(context, claim, received, () -> {
                     if (released.compareAndSet(false, true)) {
                         received.release();
                         media.memory().release(reserved);
@@ -196,8 +210,8 @@ final class MediaUpload {
     /** Gives the job place, memory and buffer back and, when the id is ours, records why it went no further. */
     private void giveBack(MediaProblem problem, String detail) {
         finishUnclaimed();
-        if (claimed) {
-            records.failed(mediaId, problem, detail); // the id may be uploaded again
+        if (claim != null) {
+            records.failed(claim, problem, detail); // the id may be uploaded again
         }
     }
 
@@ -208,9 +222,17 @@ final class MediaUpload {
         }
     }
 
+    private void cancelTimers() {
+        cancelMemoryTimer();
+        if (uploadTimer >= 0) {
+            context.vertx().cancelTimer(uploadTimer);
+            uploadTimer = -1;
+        }
+    }
+
     private void finishUnclaimed() {
         done = true;
-        cancelMemoryTimer();
+        cancelTimers();
         if (waiting != null) {
             waiting.cancel(); // if it was granted meanwhile, its callback sees done and gives the bytes back
             waiting = null;

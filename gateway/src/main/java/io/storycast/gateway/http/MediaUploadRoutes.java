@@ -91,7 +91,8 @@ final class MediaUploadRoutes {
         return header.length() > 18 ? Long.MAX_VALUE : Long.parseLong(header);
     }
 
-    private void accept(RoutingContext context, String mediaId, ByteBuf upload, Runnable release) {
+    private void accept(RoutingContext context, MediaRecords.Claim claim, ByteBuf upload, Runnable release) {
+        String mediaId = claim.mediaId();
         SourceFormat format;
         try {
             format = UploadCheck.check(upload, media.limits());
@@ -105,7 +106,7 @@ final class MediaUploadRoutes {
         } catch (MediaRejectedException rejected) {
             counters.mediaJob("rejected");
             release.run();
-            records.failed(mediaId, rejected.problem(), rejected.getMessage());
+            records.failed(claim, rejected.problem(), rejected.getMessage());
             Problems.send(context.response(), MediaProblems.of(rejected.problem(), rejected.getMessage()));
             return;
         }
@@ -127,12 +128,12 @@ final class MediaUploadRoutes {
             release.run(); // a job the executor dropped (it was closed) never ran its finally; release runs once
             counters.mediaJob(job.succeeded() ? "ready" : "failed");
             if (job.succeeded()) {
-                records.ready(mediaId, job.result());
+                records.ready(claim, job.result());
             } else if (job.cause() instanceof MediaRejectedException rejected) {
-                records.failed(mediaId, rejected.problem(), rejected.getMessage());
+                records.failed(claim, rejected.problem(), rejected.getMessage());
             } else {
                 LOG.error("media job {} failed unexpectedly", mediaId, job.cause());
-                records.failed(mediaId, MediaProblem.CORRUPT, "the transcoder failed: " + job.cause());
+                records.failed(claim, MediaProblem.CORRUPT, "the transcoder failed: " + job.cause());
             }
         });
     }

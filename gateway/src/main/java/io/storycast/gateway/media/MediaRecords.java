@@ -13,7 +13,6 @@ import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -24,17 +23,28 @@ import java.util.Objects;
  *
  * <p>A process that dies mid-upload or mid-job leaves its record {@code processing}; once that is older
  * than {@code processingLeaseMillis} a new upload of the same id may take it over, so a crash does not
- * block an id for the record's whole lifetime.
+ * block an id for the record's whole lifetime. Outcomes are written only under the claim that made the
+ * record ({@link Claim}): a slow upload that lost its record to such a takeover changes nothing.
  */
 public final class MediaRecords {
     public static final String PROCESSING = "processing";
     public static final String READY = "ready";
     public static final String FAILED = "failed";
 
-    /** How long a client may take to send an upload, beyond the waits the configuration bounds. */
-    static final long UPLOAD_GRACE_MILLIS = 600_000;
+    /** Beyond an upload's and a job's time limits: the wait for a free media worker, on a full process. */
+    static final long WORKER_QUEUE_GRACE_MILLIS = 60_000;
 
     private static final LuaScript BEGIN = LuaScript.load(MediaRecords.class, "media-begin.lua");
+    private static final LuaScript FINISH = LuaScript.load(MediaRecords.class, "media-finish.lua");
+
+    /**
+     * An upload's hold on its media id, from {@link #begin}: only the holder may record the outcome, so an
+     * upload whose record was taken over (its lease ran out) cannot overwrite the one that took it.
+     *
+     * @param token when the claim was made, milliseconds of Redis's clock; unique per id in practice
+     */
+    public record Claim(String mediaId, long token) {
+    }
 
     private final Redis redis;
     private final RedisKeys keys;
@@ -59,32 +69,43 @@ public final class MediaRecords {
     /**
      * The records as the configuration sets them: they live twice a story's longest lifetime (a story
      * points at its media for as long as it lives), and a {@code processing} record holds its id for the
-     * longest an upload may wait for memory and run, plus {@link #UPLOAD_GRACE_MILLIS} for the upload.
+     * longest an upload may take ({@code media.uploadTimeoutSeconds}) and its job run
+     * ({@code media.jobTimeoutSeconds}), plus {@link #WORKER_QUEUE_GRACE_MILLIS}.
      */
     public static MediaRecords of(Redis redis, RedisKeys keys, StorycastConfig config) {
         return new MediaRecords(redis, keys, 2L * config.ingest().maxStoryLifetimeSeconds() * 1000,
-                (config.media().memoryWaitSeconds() + config.media().jobTimeoutSeconds()) * 1000L + UPLOAD_GRACE_MILLIS);
+                (config.media().uploadTimeoutSeconds() + config.media().jobTimeoutSeconds()) * 1000L + WORKER_QUEUE_GRACE_MILLIS);
     }
 
     /**
      * Claims a media id for a new upload, atomically: a new id, one whose earlier upload failed, or one
      * whose {@code processing} record outlived its lease.
      *
-     * @return true when the upload may go on; false when the id is taken (processing or ready)
+     * @return the claim when the upload may go on; null when the id is taken (processing or ready)
      */
-    public Future<Boolean> begin(String mediaId) {
+    public Future<Claim> begin(String mediaId) {
         return unavailableOnFailure(BEGIN.call(redis, request -> request.arg(1).arg(keys.media(mediaId))
-                .arg(recordLifetimeMillis).arg(processingLeaseMillis)).map(claimed -> claimed.toInteger() == 1));
+                .arg(recordLifetimeMillis).arg(processingLeaseMillis))
+                .map(token -> token.toLong() == 0 ? null : new Claim(mediaId, token.toLong())));
     }
 
-    /** Records the renditions of a finished job. */
-    public Future<Void> ready(String mediaId, JsonObject renditions) {
-        return unavailableOnFailure(write(keys.media(mediaId), "status", READY, "renditions", renditions.encode()));
+    /** Records the renditions of a finished job. @return false when the claim no longer holds the record */
+    public Future<Boolean> ready(Claim claim, JsonObject renditions) {
+        return finish(claim, "status", READY, "renditions", renditions.encode());
     }
 
-    /** Records why a job failed. */
-    public Future<Void> failed(String mediaId, MediaProblem problem, String detail) {
-        return unavailableOnFailure(write(keys.media(mediaId), "status", FAILED, "problem", problem.slug(), "detail", detail));
+    /** Records why a job failed (the id may be uploaded again). @return false when the claim no longer holds the record */
+    public Future<Boolean> failed(Claim claim, MediaProblem problem, String detail) {
+        return finish(claim, "status", FAILED, "problem", problem.slug(), "detail", detail);
+    }
+
+    private Future<Boolean> finish(Claim claim, String... fieldsAndValues) {
+        return unavailableOnFailure(FINISH.call(redis, request -> {
+            request.arg(1).arg(keys.media(claim.mediaId())).arg(claim.token()).arg(recordLifetimeMillis);
+            for (String part : fieldsAndValues) {
+                request.arg(part);
+            }
+        }).map(written -> written.toInteger() == 1));
     }
 
     /**
@@ -126,14 +147,6 @@ public final class MediaRecords {
             }
         }
         return record;
-    }
-
-    private Future<Void> write(String key, String... fieldsAndValues) {
-        Request set = Request.cmd(Command.HSET).arg(key);
-        for (String part : fieldsAndValues) {
-            set.arg(part);
-        }
-        return redis.batch(List.of(set, Request.cmd(Command.PEXPIRE).arg(key).arg(recordLifetimeMillis))).mapEmpty();
     }
 
     private static <T> Future<T> unavailableOnFailure(Future<T> call) {

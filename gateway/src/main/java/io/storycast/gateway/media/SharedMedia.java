@@ -6,10 +6,11 @@ import java.util.Objects;
 
 /**
  * What every HTTP event loop of a process shares for media: the bounded job pool, the memory budget of
- * uploads in flight and how long one may wait for it, the transcoding (thread safe), the rendition store,
+ * uploads in flight and how long one may wait for it, how long an upload may take, the transcoding (thread safe), the rendition store,
  * and the limits uploads are held to.
  */
-public record SharedMedia(MediaJobs jobs, UploadMemory memory, long memoryWaitMillis, MediaTranscoding transcoding,
+public record SharedMedia(MediaJobs jobs, UploadMemory memory, long memoryWaitMillis, long uploadTimeoutMillis,
+                          MediaTranscoding transcoding,
                           RenditionStore store, MediaLimits limits) {
     public SharedMedia {
         Objects.requireNonNull(memory, "memory");

@@ -29,7 +29,7 @@ public final class GatewayCounters {
             "other");
     /** What became of a media upload. */
     public static final List<String> MEDIA_OUTCOMES = List.of("ready", "failed", "rejected", "too-large", "busy", "conflict",
-            "cut-off", "unavailable");
+            "cut-off", "unavailable", "timed-out");
     /** Why the fan-out gave up on a story. */
     public static final List<String> DEAD_LETTER_REASONS = List.of("undecodable", "gave-up");
 
@@ -67,8 +67,8 @@ public final class GatewayCounters {
         for (String outcome : MEDIA_OUTCOMES) {
             mediaJobs.put(outcome, Counter.builder("storycast.media.jobs")
                     .description("media uploads by outcome: ready or failed after transcoding; rejected (422), "
-                            + "too-large (413), busy (503), conflict (409), cut-off (the client left) or unavailable "
-                            + "(503, Redis) before it")
+                            + "too-large (413), busy (503), conflict (409), cut-off (the client left), unavailable "
+                            + "(503, Redis) or timed-out (408) before it")
                     .tag("outcome", outcome).register(registry));
         }
     }

@@ -3,7 +3,7 @@
 -- ARGV[1]  the record's lifetime, milliseconds
 -- ARGV[2]  the processing lease, milliseconds: a record still 'processing' this long after its last start
 --          was left by a process that died mid-job, and may be taken over
--- Returns 1 when claimed (the record is now a fresh 'processing' one), 0 when the id is taken.
+-- Returns the claim's token (its startedAt, milliseconds of Redis's clock) when claimed, 0 when the id is taken.
 local now = redis.call('TIME')
 local nowMillis = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
 local status = redis.call('HGET', KEYS[1], 'status')
@@ -19,4 +19,4 @@ end
 redis.call('DEL', KEYS[1])
 redis.call('HSET', KEYS[1], 'status', 'processing', 'startedAt', nowMillis)
 redis.call('PEXPIRE', KEYS[1], ARGV[1])
-return 1
+return nowMillis

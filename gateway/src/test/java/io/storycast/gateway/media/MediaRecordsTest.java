@@ -43,37 +43,47 @@ class MediaRecordsTest {
     @Test
     void ofManyUploadsClaimingOneNewIdAtOnceExactlyOneWins() {
         String mediaId = "race-" + System.nanoTime();
-        List<Future<Boolean>> claims = new ArrayList<>();
+        List<Future<MediaRecords.Claim>> claims = new ArrayList<>();
         for (int claim = 0; claim < 20; claim++) {
             claims.add(records.begin(mediaId));
         }
         await(Future.all(claims));
-        assertThat(claims.stream().filter(Future::result).count()).isEqualTo(1);
+        assertThat(claims.stream().filter(claim -> claim.result() != null).count()).isEqualTo(1);
     }
 
     @Test
     void aFailedIdMayBeUploadedAgainWithItsOldProblemGoneButAReadyOneMayNot() {
         String mediaId = "again-" + System.nanoTime();
-        assertThat(await(records.begin(mediaId))).isTrue();
-        await(records.failed(mediaId, MediaProblem.CORRUPT, "truncated"));
+        MediaRecords.Claim first = await(records.begin(mediaId));
+        assertThat(first).isNotNull();
+        assertThat(await(records.failed(first, MediaProblem.CORRUPT, "truncated"))).isTrue();
 
-        assertThat(await(records.begin(mediaId))).isTrue();
+        MediaRecords.Claim second = await(records.begin(mediaId));
+        assertThat(second).isNotNull();
         JsonObject state = await(records.state(mediaId));
         assertThat(state.getString("status")).isEqualTo(MediaRecords.PROCESSING);
         assertThat(state.containsKey("problem")).as("the old failure is gone").isFalse();
 
-        await(records.ready(mediaId, new JsonObject()));
-        assertThat(await(records.begin(mediaId))).isFalse();
+        assertThat(await(records.ready(second, new JsonObject()))).isTrue();
+        assertThat(await(records.begin(mediaId))).isNull();
     }
 
     @Test
-    void aProcessingRecordLeftByADeadProcessIsTakenOverOnlyAfterItsLease() {
+    void aProcessingRecordLeftByADeadProcessIsTakenOverOnlyAfterItsLeaseAndTheOldClaimCannotWriteAnyMore() {
         String mediaId = "abandoned-" + System.nanoTime();
-        assertThat(await(records.begin(mediaId))).isTrue(); // and then its process dies
-        assertThat(await(records.begin(mediaId))).as("within the lease").isFalse();
+        MediaRecords.Claim abandoned = await(records.begin(mediaId)); // and then its process stalls or dies
+        assertThat(abandoned).isNotNull();
+        assertThat(await(records.begin(mediaId))).as("within the lease").isNull();
 
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
-                .until(() -> await(records.begin(mediaId)));
-        assertThat(await(records.begin(mediaId))).as("the new claim holds a lease of its own").isFalse();
+        MediaRecords.Claim takeover = org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(50)).until(() -> await(records.begin(mediaId)), claim -> claim != null);
+        assertThat(await(records.begin(mediaId))).as("the new claim holds a lease of its own").isNull();
+
+        // The first upload comes back late: its outcome must not replace the new upload's record.
+        assertThat(await(records.ready(abandoned, new JsonObject().put("stale", true)))).isFalse();
+        assertThat(await(records.failed(abandoned, MediaProblem.CORRUPT, "late"))).isFalse();
+        assertThat(await(records.state(mediaId)).getString("status")).isEqualTo(MediaRecords.PROCESSING);
+        assertThat(await(records.failed(takeover, MediaProblem.CORRUPT, "the new one's own outcome"))).isTrue();
+        assertThat(await(records.state(mediaId)).getString("detail")).isEqualTo("the new one's own outcome");
     }
 }
