@@ -161,7 +161,7 @@ final class StoryFanout {
             return Future.succeededFuture();
         }
         return Future.all(targets).onSuccess(all -> {
-            if (targets.stream().allMatch(Future::result)) {
+            if (allDone(targets)) {
                 latencies.storyFanout().recordSinceNanos(startNanos);
                 latencies.endToEndTray().recordSinceEpochMillis(StreamEntry.appendedAtMillis(entry));
             }
@@ -189,5 +189,15 @@ final class StoryFanout {
             map.put(flat.get(i), flat.get(i + 1));
         }
         return map;
+    }
+
+    /** @return whether every target finished its fan-out (a plain loop: this runs once per story) */
+    private static boolean allDone(List<Future<Boolean>> targets) {
+        for (Future<Boolean> target : targets) {
+            if (!target.result()) {
+                return false;
+            }
+        }
+        return true;
     }
 }

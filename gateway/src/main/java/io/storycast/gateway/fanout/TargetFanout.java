@@ -191,7 +191,7 @@ final class TargetFanout {
         batch.add(Request.cmd(Command.HEXISTS).arg(storyKey).arg(StoryRecord.RETRACTED));
         int commands = batch.size();
         boolean timed = !last && plan.route() == TargetProgress.Route.PUSH;
-        long sentNanos = System.nanoTime();
+        long sentNanos = timed ? System.nanoTime() : 0;
         lane.redis().batch(batch).onComplete(sent -> {
             if (timed && sent.succeeded()) {
                 trayWrites.recordSinceNanos(sentNanos);

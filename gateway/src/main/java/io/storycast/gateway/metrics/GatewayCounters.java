@@ -83,7 +83,8 @@ public final class GatewayCounters {
 
     /** @param reason one of {@link #REJECTION_REASONS}; an unknown one counts as {@code other} */
     public void rejected(String reason, int count) {
-        rejected.getOrDefault(reason, rejected.get("other")).increment(count);
+        Counter counter = rejected.get(reason);
+        (counter != null ? counter : rejected.get("other")).increment(count);
     }
 
     public void delivered(Platform platform) {
@@ -92,7 +93,8 @@ public final class GatewayCounters {
 
     /** @param reason one of {@link #DEAD_LETTER_REASONS} */
     public void deadLettered(String reason) {
-        deadLettered.getOrDefault(reason, deadLettered.get("gave-up")).increment();
+        Counter counter = deadLettered.get(reason);
+        (counter != null ? counter : deadLettered.get("gave-up")).increment();
     }
 
     /** @param outcome one of {@link #MEDIA_OUTCOMES} */

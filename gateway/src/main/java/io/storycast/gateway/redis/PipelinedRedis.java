@@ -147,7 +147,7 @@ public final class PipelinedRedis implements Redis {
         long sentNanos = roundTrips == null ? 0 : System.nanoTime();
         answer.onComplete(done -> {
             outstandingRequests--;
-            if (roundTrips != null) {
+            if (roundTrips != null && done.succeeded()) { // a failure or a dropped link is no round trip
                 roundTrips.recordSinceNanos(sentNanos);
             }
         });
