@@ -2,6 +2,7 @@ package io.storycast.bench;
 
 import io.storycast.gateway.metrics.StageLatencies;
 import io.storycast.gateway.metrics.StageRecorder;
+import org.HdrHistogram.Recorder;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -24,6 +25,10 @@ import java.util.concurrent.TimeUnit;
  * at once (the contended case: all event loops finishing requests together). The values cycle through a
  * spread of latencies, as real ones spread, so the counts touched are not one hot cache line.
  *
+ * <p>{@code sharedRecorderContended} is the baseline in the same run: every thread recording into one shared
+ * multi-writer HdrHistogram {@link Recorder}, which a stage was before each thread got its own
+ * {@code SingleWriterRecorder}. Compare the contended benchmarks with it as a ratio.
+ *
  * <p>{@code java -jar bench/target/benchmarks.jar StageRecording}; the goal is well under 100 ns a recording.
  */
 @State(Scope.Benchmark)
@@ -43,6 +48,7 @@ public class StageRecordingBenchmark {
     }
 
     private StageRecorder stage;
+    private Recorder sharedRecorder;
 
     /** Each thread's position in the values. */
     @State(Scope.Thread)
@@ -68,6 +74,14 @@ public class StageRecordingBenchmark {
     @Setup
     public void setUp() {
         stage = new StageLatencies().httpIngest();
+        sharedRecorder = new Recorder(StageRecorder.LOWEST_DISCERNIBLE_MICROS, StageRecorder.HIGHEST_TRACKABLE_MICROS,
+                StageRecorder.SIGNIFICANT_DIGITS);
+    }
+
+    @Benchmark
+    @Threads(Threads.MAX)
+    public void sharedRecorderContended(Cursor cursor) {
+        sharedRecorder.recordValue(cursor.value());
     }
 
     @Benchmark

@@ -2,15 +2,25 @@ package io.storycast.gateway.metrics;
 
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
+import org.HdrHistogram.SingleWriterRecorder;
 
+import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The latencies of one stage: an HdrHistogram {@link Recorder}, which any number of threads record into
- * wait-free (a few atomic increments, no lock, no allocation), while {@link LatencyIntervals} swaps out the
- * interval recorded so far at a steady pace. One recorder per stage, not one per thread: striping it by
- * thread measured no faster on these machines (docs/PERFORMANCE.md) and multiplies its ~190 KiB of counts.
+ * The latencies of one stage, recorded wait-free from any thread while {@link LatencyIntervals} swaps out the
+ * interval recorded so far at a steady pace.
+ *
+ * <p>Each of the first {@link #MAX_SINGLE_WRITER_THREADS} threads that record into the stage gets an HdrHistogram
+ * {@link SingleWriterRecorder} of its own: a recording is one uncontended atomic increment and a few plain ones,
+ * so event loops that finish requests at the same moment never bounce a shared cache line (a shared
+ * {@link Recorder} measured about twice the cost under contention: docs/PERFORMANCE.md). Threads past that
+ * number share one multi-writer {@link Recorder}, so a large worker pool cannot multiply the memory: each
+ * single-writer recorder holds two count arrays of about 190 KiB. The event loops are the first to record the
+ * hot stages, and their number is the same bound (Vert.x's default event-loop pool), so in the gateway they
+ * always get their own. A swap adds every recorder's interval into one histogram.
  *
  * <p>Unit: <b>microseconds</b>. Trackable range: {@value #LOWEST_DISCERNIBLE_MICROS} µs to
  * {@value #HIGHEST_TRACKABLE_MICROS} µs (one hour), to {@value #SIGNIFICANT_DIGITS} significant decimal
@@ -25,10 +35,20 @@ public final class StageRecorder {
     public static final long HIGHEST_TRACKABLE_MICROS = 3_600_000_000L;
     /** Decimal digits of precision kept for every value in range. */
     public static final int SIGNIFICANT_DIGITS = 3;
+    /**
+     * How many threads per stage get a single-writer recorder of their own: twice the processors, Vert.x's
+     * default number of event loops (4 on 2 cores). Later threads share one recorder.
+     */
+    public static final int MAX_SINGLE_WRITER_THREADS = 2 * Runtime.getRuntime().availableProcessors();
 
     private final String name;
     private final String description;
-    private final Recorder recorder = new Recorder(LOWEST_DISCERNIBLE_MICROS, HIGHEST_TRACKABLE_MICROS, SIGNIFICANT_DIGITS);
+    private final Recorder sharedRecorder = new Recorder(LOWEST_DISCERNIBLE_MICROS, HIGHEST_TRACKABLE_MICROS, SIGNIFICANT_DIGITS);
+    private final List<SingleWriterRecorder> singleWriterRecorders = new CopyOnWriteArrayList<>();
+    /** This thread's own recorder, or {@code null} once every single-writer place was taken: it shares. */
+    private final ThreadLocal<SingleWriterRecorder> threadRecorder = ThreadLocal.withInitial(this::claimSingleWriterRecorder);
+    /** Where a swap copies each single-writer recorder's interval before adding it up (swaps are serialised). */
+    private Histogram swapScratch;
 
     /**
      * @param name        the stage's exact name, e.g. {@code fanout.target.instagram}: the {@code stage} label in
@@ -55,7 +75,13 @@ public final class StageRecorder {
 
     /** Records one latency in microseconds, clamped into the trackable range. Wait-free; any thread. */
     public void recordMicros(long micros) {
-        recorder.recordValue(micros < 0 ? 0 : Math.min(micros, HIGHEST_TRACKABLE_MICROS));
+        long value = micros < 0 ? 0 : Math.min(micros, HIGHEST_TRACKABLE_MICROS);
+        SingleWriterRecorder own = threadRecorder.get();
+        if (own != null) {
+            own.recordValue(value);
+        } else {
+            sharedRecorder.recordValue(value);
+        }
     }
 
     /** Records one latency in nanoseconds (rounded down to microseconds). */
@@ -76,13 +102,41 @@ public final class StageRecorder {
         recordMicros(TimeUnit.MILLISECONDS.toMicros(System.currentTimeMillis() - epochMillis));
     }
 
+    /** @return how many threads record into this stage through a recorder of their own (for tests) */
+    int singleWriterThreads() {
+        return singleWriterRecorders.size();
+    }
+
     /**
-     * Swaps out what was recorded since the last call (for {@link LatencyIntervals}: one caller at a time).
+     * Swaps out what was recorded since the last call, from every thread (for {@link LatencyIntervals}: one caller
+     * at a time). A value recorded while the swap runs lands in this interval or the next, never in neither.
      *
      * @return the interval's histogram, a new one each time (the caller may keep it), with its start and end
      *         time stamps (epoch ms) set
      */
-    Histogram intervalHistogram() {
-        return recorder.getIntervalHistogram();
+    synchronized Histogram intervalHistogram() {
+        Histogram interval = sharedRecorder.getIntervalHistogram();
+        for (SingleWriterRecorder recorder : singleWriterRecorders) {
+            if (swapScratch == null) {
+                swapScratch = newHistogram();
+            }
+            recorder.getIntervalHistogramInto(swapScratch);
+            interval.add(swapScratch);
+            interval.setStartTimeStamp(Math.min(interval.getStartTimeStamp(), swapScratch.getStartTimeStamp()));
+            interval.setEndTimeStamp(Math.max(interval.getEndTimeStamp(), swapScratch.getEndTimeStamp()));
+        }
+        return interval;
+    }
+
+    private SingleWriterRecorder claimSingleWriterRecorder() {
+        synchronized (singleWriterRecorders) {
+            if (singleWriterRecorders.size() >= MAX_SINGLE_WRITER_THREADS) {
+                return null;
+            }
+            SingleWriterRecorder recorder = new SingleWriterRecorder(LOWEST_DISCERNIBLE_MICROS, HIGHEST_TRACKABLE_MICROS,
+                    SIGNIFICANT_DIGITS);
+            singleWriterRecorders.add(recorder);
+            return recorder;
+        }
     }
 }
