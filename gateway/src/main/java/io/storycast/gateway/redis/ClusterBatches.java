@@ -31,15 +31,20 @@ import java.util.regex.Pattern;
  * <p><b>Moved slots.</b> The client does not redirect a batch whose commands meet a slot that moved: it
  * follows {@code MOVED}/{@code ASK} only when a whole answer is that error, while a batch's errors arrive
  * folded into one, {@code ERR [i] MOVED <slot> <host:port>} per failed command (vertx-redis-client 5.0).
- * So such a batch fails: the other commands of its group, and the other groups, have run; the moved ones
- * have not (Redis refused them). Before the failure is passed on, the client's slot map is refreshed, so
- * the next batch goes to the slot's new master instead of failing the same way until the map's time to
- * live ({@code RedisOptions.hashSlotCacheTTL}, 1 s by default) runs out. The client offers no call for
- * that; what it does offer: a single keyed command that meets {@code MOVED} makes it drop its map (and
- * follow the redirect), and a new connection waits for the map to be read again. So the refresh sends
- * {@code EXISTS} of a key of the moved slot (made by {@link HashSlots#keyIn}, no key of the gateway's), then
- * opens a connection and closes it. An {@code ASK} (a slot being migrated) fails the batch with no refresh: the map is still right, and
- * the slot moves for good later ({@code MOVED} then).
+ * So a node's part of a batch that meets one fails: its other commands have run, the moved ones have not
+ * (Redis refused them). This class then refreshes the client's slot map and sends that part once more, grouped
+ * by the new map; a second {@code MOVED} (the slots still moving) fails the batch. Sending a part again
+ * re-runs the commands of it that had run, so <b>every batch sent here must be idempotent</b>: the gateway's
+ * are (ZADD, SADD/SREM, HSET of a value, PEXPIREAT, trims, reads).
+ *
+ * <p>The refresh: the client offers no call for it; what it does offer is that a single keyed command
+ * meeting {@code MOVED} makes it drop its map (and follow the redirect), and a new connection waits for the
+ * map to be read again, which every connection of the client then uses. So the refresh sends {@code EXISTS}
+ * of a key of the moved slot (made by {@link HashSlots#keyIn}, no key of the gateway's), then opens a
+ * connection and closes it. Without it the old map would send the same commands to the same node until its
+ * time to live ({@code RedisOptions.hashSlotCacheTTL}, 1 s by default) ran out. An {@code ASK} (a slot being
+ * migrated) fails the batch with no refresh: the map is still right, and the slot moves for good later
+ * ({@code MOVED} then).
  */
 final class ClusterBatches {
     /** A moved command in a batch's folded error: {@code ERR [3] MOVED 1234 10.0.0.2:6379}. */
@@ -51,40 +56,55 @@ final class ClusterBatches {
     /**
      * @param client     the cluster client {@code connection} came from, whose slot map a moved slot refreshes
      * @param connection a cluster connection
-     * @param requests   the batch, each command within one slot
-     * @return every answer, in request order, once every node's batch has answered; the first failure when
-     *         any failed (after all of them completed, so nothing of the batch is still in flight, and after
-     *         the slot map was refreshed when a slot had moved)
+     * @param requests   the batch, each command within one slot, idempotent as a whole
+     * @return every answer, in request order, once every node's batch has answered (a part that met a moved
+     *         slot answered again on the slot's new master); the first failure when any failed, after all of
+     *         them completed, so nothing of the batch is still in flight
      */
     static Future<List<Response>> send(Redis client, RedisConnection connection, List<Request> requests) {
+        return send(client, connection, requests, true);
+    }
+
+    private static Future<List<Response>> send(Redis client, RedisConnection connection, List<Request> requests,
+                                               boolean followMoved) {
         return RedisCluster.create(connection).groupByNodes(requests).compose(grouping -> {
             List<List<Request>> groups = new ArrayList<>(grouping.getKeyed());
             if (!grouping.getUnkeyed().isEmpty()) {
                 groups.add(grouping.getUnkeyed());
             }
             if (groups.size() <= 1) {
-                return connection.batch(requests).recover(failure ->
-                        failAfterRefresh(client, connection, failure, movedSlot(failure)));
+                return sendPart(client, connection, requests, followMoved);
             }
             Map<Request, ArrayDeque<Integer>> positions = new IdentityHashMap<>(requests.size());
             for (int index = 0; index < requests.size(); index++) {
                 positions.computeIfAbsent(requests.get(index), request -> new ArrayDeque<>(1)).add(index);
             }
             Response[] answers = new Response[requests.size()];
-            int[] moved = {-1};
             List<Future<Void>> sent = new ArrayList<>(groups.size());
             for (List<Request> group : groups) {
                 int[] at = group.stream().mapToInt(request -> positions.get(request).poll()).toArray();
-                sent.add(connection.batch(group).map(replies -> {
+                sent.add(sendPart(client, connection, group, followMoved).map(replies -> {
                     for (int index = 0; index < at.length; index++) {
                         answers[at[index]] = replies.get(index);
                     }
                     return (Void) null;
-                }).onFailure(failure -> movedSlot(failure).ifPresent(slot -> moved[0] = slot)));
+                }));
             }
-            return Future.join(sent).map(all -> Arrays.asList(answers)).recover(failure ->
-                    failAfterRefresh(client, connection, failure,
-                            moved[0] < 0 ? OptionalInt.empty() : OptionalInt.of(moved[0])));
+            return Future.join(sent).map(all -> Arrays.asList(answers));
+        });
+    }
+
+    /** Sends one node's part; when it meets a moved slot, refreshes the map and sends it again once if asked to. */
+    private static Future<List<Response>> sendPart(Redis client, RedisConnection connection, List<Request> part,
+                                                   boolean followMoved) {
+        return connection.batch(part).recover(failure -> {
+            OptionalInt moved = movedSlot(failure);
+            if (moved.isEmpty()) {
+                return Future.failedFuture(failure);
+            }
+            return refreshSlotMap(client, connection, moved.getAsInt()).transform(refreshed -> followMoved
+                    ? send(client, connection, part, false)
+                    : Future.failedFuture(failure));
         });
     }
 
@@ -95,18 +115,11 @@ final class ClusterBatches {
         return moved.find() ? OptionalInt.of(Integer.parseInt(moved.group(1))) : OptionalInt.empty();
     }
 
-    /**
-     * @return {@code failure}, once the client's slot map has been read again when {@code movedSlot} is
-     *         present (a refresh that fails changes nothing: the map's time to live still ends)
-     */
-    private static <T> Future<T> failAfterRefresh(Redis client, RedisConnection connection, Throwable failure,
-                                                  OptionalInt movedSlot) {
-        if (movedSlot.isEmpty()) {
-            return Future.failedFuture(failure);
-        }
-        return connection.send(Request.cmd(Command.EXISTS).arg(HashSlots.keyIn(movedSlot.getAsInt())))
+    /** Reads the client's slot map again (see the class comment); completes either way, a failure changes nothing. */
+    private static Future<Void> refreshSlotMap(Redis client, RedisConnection connection, int movedSlot) {
+        return connection.send(Request.cmd(Command.EXISTS).arg(HashSlots.keyIn(movedSlot)))
                 .transform(probed -> client.connect())
                 .compose(RedisConnection::close)
-                .transform(refreshed -> Future.failedFuture(failure));
+                .transform(refreshed -> Future.<Void>succeededFuture());
     }
 }

@@ -114,7 +114,9 @@ public final class PipelinedRedis implements Redis {
      * Sends the commands in one pipelined write. On a standalone server they run in order and batches
      * complete in the order sent. In cluster mode the batch is split per node and the nodes' parts run
      * independently, but batches still complete in the order sent (a batch's answer waits for the one
-     * before), so a caller may take the latest completed batch as the newest written.
+     * before), so a caller may take the latest completed batch as the newest written. A node's part that
+     * meets a slot that moved is sent again to the slot's new master ({@link ClusterBatches}), so in cluster
+     * mode a batch must be idempotent.
      */
     @Override
     public Future<List<Response>> batch(List<Request> requests) {
