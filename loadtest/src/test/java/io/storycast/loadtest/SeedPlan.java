@@ -63,6 +63,14 @@ record SeedPlan(String idPrefix, long seed, int authors, int subscribers, int ma
                 List.copyOf(targets), offsets);
     }
 
+    /**
+     * @return a plan of one author ({@code <idPrefix>-author-0}) followed by every subscriber of a population of
+     *         {@code followers} ({@code <idPrefix>-sub-0} to {@code -sub-<followers - 1>}), on one platform, no cross-share
+     */
+    static SeedPlan oneAuthor(String idPrefix, String platform, int followers) {
+        return new SeedPlan(idPrefix, 0, 1, followers, followers, followers, 1.0, 0, platform, List.of(), new long[] {0});
+    }
+
     /** @return the platforms audiences are seeded on: the source, then the cross-share targets */
     List<String> platforms() {
         LinkedHashSet<String> platforms = new LinkedHashSet<>();
