@@ -6,13 +6,9 @@ import io.gatling.javaapi.core.ScenarioBuilder;
 import java.util.ArrayList;
 import java.util.List;
 
-import static io.gatling.javaapi.core.CoreDsl.StringBody;
 import static io.gatling.javaapi.core.CoreDsl.details;
 import static io.gatling.javaapi.core.CoreDsl.global;
-import static io.gatling.javaapi.core.CoreDsl.jmesPath;
 import static io.gatling.javaapi.core.CoreDsl.scenario;
-import static io.gatling.javaapi.http.HttpDsl.http;
-import static io.gatling.javaapi.http.HttpDsl.status;
 
 /**
  * Producers posting stories: single events ({@code application/json}) and NDJSON batches, from many authors, in
@@ -40,31 +36,20 @@ public class IngestSimulation extends StorycastSimulation {
 
     private final String mediaId = MediaUpload.runMediaId(idPrefix);
     private final StoryEventsFactory events = new StoryEventsFactory(mediaId, idPrefix);
-    private final String single = "POST one story";
-    private final String batch = "POST batch of " + batchSize;
+    private final ScenarioBuilder singles = scenario("single event")
+            .exec(Requests.postOne(target, session -> events.randomEvent(platforms, authors)));
 
-    private final ScenarioBuilder singles = scenario("single event").exec(http(single)
-            .post("/v1/stories")
-            .header("Authorization", target.producer())
-            .header("Content-Type", "application/json")
-            .body(StringBody(session -> events.randomEvent(platforms, authors)))
-            .check(status().is(202)));
-
-    private final ScenarioBuilder batches = scenario("NDJSON batch").exec(http(batch)
-            .post("/v1/stories")
-            .header("Authorization", target.producer())
-            .header("Content-Type", "application/x-ndjson")
-            .body(StringBody(session -> events.randomBatch(platforms, batchSize, authors)))
-            .check(status().is(200), jmesPath("accepted").ofInt().is(batchSize)));
+    private final ScenarioBuilder batches = scenario("NDJSON batch")
+            .exec(Requests.postBatch(target, batchSize, session -> events.randomBatch(platforms, batchSize, authors)));
 
     {
         List<Assertion> assertions = new ArrayList<>();
         assertions.add(details(Seeding.GROUP).failedRequests().count().is(0L));
         if (singleRate > 0) {
-            assertions.add(details(single).responseTime().percentile(99.0).lt(p99Millis));
+            assertions.add(details(Requests.POST_ONE).responseTime().percentile(99.0).lt(p99Millis));
         }
         if (batchRate > 0) {
-            assertions.add(details(batch).responseTime().percentile(99.0).lt(batchP99Millis));
+            assertions.add(details("POST batch of " + batchSize).responseTime().percentile(99.0).lt(batchP99Millis));
         }
         assertions.add(global().failedRequests().percent().lte(maxErrorPercent));
         setUp(Seeding.setup(target, null, 1, mediaId, MediaSamples.jpeg(1080, 1920, 1))

@@ -3,14 +3,11 @@ package io.storycast.loadtest;
 import io.gatling.javaapi.core.ChainBuilder;
 import io.gatling.javaapi.core.ScenarioBuilder;
 
-import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.LongAdder;
 
 import static io.gatling.javaapi.core.CoreDsl.StringBody;
 import static io.gatling.javaapi.core.CoreDsl.atOnceUsers;
 import static io.gatling.javaapi.core.CoreDsl.details;
-import static io.gatling.javaapi.core.CoreDsl.doIf;
 import static io.gatling.javaapi.core.CoreDsl.exec;
 import static io.gatling.javaapi.core.CoreDsl.global;
 import static io.gatling.javaapi.core.CoreDsl.group;
@@ -34,9 +31,6 @@ import static io.gatling.javaapi.http.HttpDsl.status;
  * end it prints how many stories the pages held on average: reads of empty trays would measure little.
  */
 public class TrayReadSimulation extends StorycastSimulation {
-    static final String FIRST_PAGE = "tray read";
-    static final String NEXT_PAGE = "tray next page";
-
     private final SeedPlan plan = SeedPlan.fromParams(new SeedPlan.Defaults(1000, 100_000, 10_000, 20_000));
     private final TrayWatch watch = TrayWatch.fromParams(target);
     private final double readRate = Params.decimal("readRate", 100, 0);
@@ -88,35 +82,10 @@ public class TrayReadSimulation extends StorycastSimulation {
                         .check(status().is(200), jmesPath("accepted").ofInt().isEL("#{lines}"))));
     }
 
-    private final ScenarioBuilder reads = scenario("tray reads")
-            .exec(session -> session.set("platform", randomPlatform()).set("subscriber", plan.randomSubscriber()))
-            .exec(http(FIRST_PAGE).get("/v1/trays/#{platform}/#{subscriber}")
-                    .queryParam("limit", pageSize)
-                    .header("Authorization", target.reader())
-                    .check(status().is(200), jmesPath("length(stories)").ofInt().saveAs("stories"),
-                            jmesPath("next").optional().saveAs("next")))
-            .exec(session -> counted(session.getInt("stories"), session))
-            .repeat(pages - 1).on(
-                    doIf(session -> session.contains("next")).then(
-                            exec(session -> session.set("cursor", session.getString("next")).remove("next")),
-                            exec(http(NEXT_PAGE).get("/v1/trays/#{platform}/#{subscriber}")
-                                    .queryParam("limit", pageSize)
-                                    .queryParam("cursor", "#{cursor}")
-                                    .header("Authorization", target.reader())
-                                    .check(status().is(200), jmesPath("length(stories)").ofInt().saveAs("stories"),
-                                            jmesPath("next").optional().saveAs("next"))),
-                            exec(session -> counted(session.getInt("stories"), session))));
-
-    private String randomPlatform() {
-        List<String> platforms = plan.platforms();
-        return platforms.get(ThreadLocalRandom.current().nextInt(platforms.size()));
-    }
-
-    private io.gatling.javaapi.core.Session counted(int stories, io.gatling.javaapi.core.Session session) {
+    private final ScenarioBuilder reads = scenario("tray reads").exec(Requests.readTray(target, plan, pageSize, pages, stories -> {
         pagesRead.increment();
         storiesRead.add(stories);
-        return session;
-    }
+    }));
 
     {
         System.out.println(plan.describe());
@@ -127,7 +96,7 @@ public class TrayReadSimulation extends StorycastSimulation {
                 .assertions(
                         details(Seeding.GROUP).failedRequests().count().is(0L),
                         details("prefill").failedRequests().count().is(0L),
-                        details(FIRST_PAGE).responseTime().percentile(99.0).lt(p99Millis),
+                        details(Requests.TRAY_READ).responseTime().percentile(99.0).lt(p99Millis),
                         global().failedRequests().percent().lte(maxErrorPercent));
     }
 
