@@ -20,7 +20,8 @@ import static io.gatling.javaapi.http.HttpDsl.http;
  *   <li>{@code metricsUrl} (empty): the gateway's management listener, e.g. http://127.0.0.1:9464; when
  *       set, the run ends by printing the gateway's own stage latencies beside Gatling's;</li>
  *   <li>{@code gatewayJar} (empty): when set, the run starts that gateway jar itself (a process of its own,
- *       embedded Redis, free ports, data in {@code gatewayDir}, default {@code target/local-gateway/<time>})
+ *       embedded Redis, free ports, data in a new {@code run-<time>} folder inside {@code gatewayDir}, default
+ *       {@code target/local-gateway})
  *       and ignores {@code baseUrl}; {@code gatewayEnv} adds {@code STORYCAST_*} settings to it as
  *       {@code K=V;K=V} and {@code gatewayJvmOptions} (-Xmx512m) sets its JVM options.</li>
  * </ul>
@@ -49,7 +50,7 @@ final class Target implements AutoCloseable {
             String baseUrl = Params.string("baseUrl", "http://127.0.0.1:8080").replaceAll("/+$", "");
             return new Target(baseUrl, producerKey, readerKey, Params.string("metricsUrl", ""), null);
         }
-        Path folder = Path.of(Params.string("gatewayDir", "target/local-gateway/" + System.currentTimeMillis()));
+        Path folder = Path.of(Params.string("gatewayDir", "target/local-gateway")).resolve("run-" + System.currentTimeMillis());
         LocalGateway local = LocalGateway.start(Path.of(jar), folder, environment(Params.string("gatewayEnv", "")),
                 Arrays.asList(Params.string("gatewayJvmOptions", "-Xmx512m").split("\\s+")));
         System.out.println("started the gateway " + jar + " at " + local.baseUrl() + " (log: " + folder.resolve("gateway.log") + ")");
