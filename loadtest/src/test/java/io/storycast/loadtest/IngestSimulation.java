@@ -1,66 +1,60 @@
 package io.storycast.loadtest;
 
+import io.gatling.javaapi.core.Assertion;
 import io.gatling.javaapi.core.ScenarioBuilder;
-import io.gatling.javaapi.core.Simulation;
-import io.gatling.javaapi.http.HttpProtocolBuilder;
 
-import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
-import static io.gatling.javaapi.core.CoreDsl.StringBody;
-import static io.gatling.javaapi.core.CoreDsl.constantUsersPerSec;
+import static io.gatling.javaapi.core.CoreDsl.details;
 import static io.gatling.javaapi.core.CoreDsl.global;
-import static io.gatling.javaapi.core.CoreDsl.jmesPath;
-import static io.gatling.javaapi.core.CoreDsl.rampUsersPerSec;
 import static io.gatling.javaapi.core.CoreDsl.scenario;
-import static io.gatling.javaapi.http.HttpDsl.http;
-import static io.gatling.javaapi.http.HttpDsl.status;
 
 /**
- * Producers posting stories: single events and NDJSON batches, in an open model (arrivals per second
- * do not slow down when the gateway does, so latency is measured from the intended send time).
+ * Producers posting stories: single events ({@code application/json}) and NDJSON batches, from many authors, in
+ * an open model. Measures ingest alone: the authors have no audiences, so the fan-out has nothing to write.
+ * The setup first uploads the image every story names, so no story waits for its media in the fan-out.
  *
- * <p>System properties (all optional): {@code baseUrl} (http://127.0.0.1:8080), {@code producerKey}
- * (storycast-dev-key), {@code platforms} the key's source platforms, comma separated (all four), {@code singleRate} single-event requests/s (200), {@code batchRate} batch
- * requests/s (10), {@code batchSize} events per batch (100), {@code authors} distinct authors (10000),
- * {@code durationSeconds} (30), {@code rampSeconds} (5), {@code p99Millis} the p99 the run must beat
- * (250), {@code maxErrorPercent} (1.0).
+ * <p>Parameters (system properties) beside {@link Target}'s: {@code singleRate} single-event requests/s (200),
+ * {@code batchRate} batch requests/s (10), {@code batchSize} events per batch (100), {@code authors} distinct
+ * authors (10000), {@code platforms} source platforms, the producer key's (all four), {@code idPrefix} (lt),
+ * {@code durationSeconds} (30), {@code rampSeconds} (5), {@code p99Millis} bound of a single post's p99 (250),
+ * {@code batchP99Millis} bound of a batch's p99 (1000), {@code maxErrorPercent} (1.0).
  */
-public class IngestSimulation extends Simulation {
-    private final String baseUrl = System.getProperty("baseUrl", "http://127.0.0.1:8080");
-    private final String producerKey = System.getProperty("producerKey", "storycast-dev-key");
-    private final double singleRate = Double.parseDouble(System.getProperty("singleRate", "200"));
-    private final double batchRate = Double.parseDouble(System.getProperty("batchRate", "10"));
-    private final int batchSize = Integer.getInteger("batchSize", 100);
-    private final int authors = Integer.getInteger("authors", 10_000);
-    private final Duration duration = Duration.ofSeconds(Integer.getInteger("durationSeconds", 30));
-    private final Duration ramp = Duration.ofSeconds(Integer.getInteger("rampSeconds", 5));
-    private final int p99Millis = Integer.getInteger("p99Millis", 250);
-    private final double maxErrorPercent = Double.parseDouble(System.getProperty("maxErrorPercent", "1.0"));
+public class IngestSimulation extends StorycastSimulation {
+    private final String idPrefix = Params.string("idPrefix", "lt");
+    private final double singleRate = Params.decimal("singleRate", 200, 0);
+    private final double batchRate = Params.decimal("batchRate", 10, 0);
+    private final int batchSize = Params.integer("batchSize", 100, 1);
+    private final int authors = Params.integer("authors", 10_000, 1);
+    private final List<String> platforms = StoryEventsFactory.checkPlatforms("platforms",
+            Params.list("platforms", "instagram,facebook,whatsapp,messenger"));
+    private final Load load = Load.fromParams(5, 30);
+    private final int p99Millis = Params.integer("p99Millis", 250, 1);
+    private final int batchP99Millis = Params.integer("batchP99Millis", 1000, 1);
+    private final double maxErrorPercent = Params.percent("maxErrorPercent", 1.0);
 
-    private final HttpProtocolBuilder protocol = http.baseUrl(baseUrl)
-            .authorizationHeader("Bearer " + producerKey)
-            .shareConnections();
+    private final String mediaId = MediaUpload.runMediaId(idPrefix);
+    private final StoryEventsFactory events = new StoryEventsFactory(mediaId, idPrefix);
+    private final ScenarioBuilder singles = scenario("single event")
+            .exec(Requests.postOne(target, session -> events.randomEvent(platforms, authors)));
 
-    private final ScenarioBuilder single = scenario("single event").exec(http("POST one story")
-            .post("/v1/stories")
-            .header("Content-Type", "application/json")
-            .body(StringBody(session -> StoryEventsFactory.event(authors)))
-            .check(status().is(202)));
-
-    private final ScenarioBuilder batch = scenario("NDJSON batch").exec(http("POST batch of " + batchSize)
-            .post("/v1/stories")
-            .header("Content-Type", "application/x-ndjson")
-            .body(StringBody(session -> StoryEventsFactory.batch(batchSize, authors)))
-            .check(status().is(200))
-            .check(jmesPath("accepted").ofInt().is(batchSize)));
+    private final ScenarioBuilder batches = scenario("NDJSON batch")
+            .exec(Requests.postBatch(target, batchSize, session -> events.randomBatch(platforms, batchSize, authors)));
 
     {
-        setUp(
-                single.injectOpen(rampUsersPerSec(1).to(singleRate).during(ramp), constantUsersPerSec(singleRate).during(duration)),
-                batch.injectOpen(rampUsersPerSec(1).to(batchRate).during(ramp), constantUsersPerSec(batchRate).during(duration)))
-                .protocols(protocol)
-                .assertions(
-                        global().responseTime().percentile(99.0).lt(p99Millis),
-                        global().failedRequests().percent().lte(maxErrorPercent));
+        List<Assertion> assertions = new ArrayList<>();
+        assertions.add(details(Seeding.GROUP).failedRequests().count().is(0L));
+        if (singleRate > 0) {
+            assertions.add(details(Requests.POST_ONE).responseTime().percentile(99.0).lt(p99Millis));
+        }
+        if (batchRate > 0) {
+            assertions.add(details("POST batch of " + batchSize).responseTime().percentile(99.0).lt(batchP99Millis));
+        }
+        assertions.add(global().failedRequests().percent().lte(maxErrorPercent));
+        setUp(Seeding.setup(target, null, 1, mediaId, MediaSamples.jpeg(1080, 1920, 1))
+                .andThen(Load.present(load.arrivals(singles, singleRate), load.arrivals(batches, batchRate))))
+                .protocols(target.protocol())
+                .assertions(assertions);
     }
 }

@@ -1,47 +1,99 @@
 package io.storycast.loadtest;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
-/** Valid story events with fresh ids, for the simulations. Authors are drawn from a fixed population. */
+/**
+ * Valid story events (docs/EVENTS.md) with fresh ids, written by Jackson. Every event names one media id, which
+ * the simulations upload before they post ({@link Seeding#readyMedia}): a story whose media is missing would wait
+ * in the fan-out for {@code fanout.mediaWaitSeconds} (with {@code fanout.awaitMedia}, the default) and hold the
+ * fan-out back for the next run.
+ */
 final class StoryEventsFactory {
-    private static final String[] PLATFORMS = {"instagram", "facebook", "whatsapp", "messenger"};
-    /** Source platforms to post for: the producer key's platforms (system property {@code platforms}). */
-    private static final String[] SOURCES = System.getProperty("platforms", "instagram,facebook,whatsapp,messenger").split(",");
+    static final List<String> PLATFORMS = List.of("instagram", "facebook", "whatsapp", "messenger");
+    private static final ObjectMapper JSON = new ObjectMapper();
 
-    private StoryEventsFactory() {
+    private final String mediaId;
+    private final String idPrefix;
+
+    /**
+     * @param mediaId  the media every event names (an image)
+     * @param idPrefix the start of every story id, e.g. the run's prefix
+     */
+    StoryEventsFactory(String mediaId, String idPrefix) {
+        this.mediaId = Objects.requireNonNull(mediaId, "mediaId");
+        this.idPrefix = Objects.requireNonNull(idPrefix, "idPrefix");
     }
 
-    /** @return one event as compact JSON (no trailing newline) */
-    static String event(int authors) {
+    /** @return a fresh story id, unique across runs (a random UUID after the prefix) */
+    String newStoryId() {
+        return idPrefix + "-st-" + UUID.randomUUID();
+    }
+
+    /**
+     * @param shareTo the event's {@code shareTo}, or null to leave it out (the author's cross-share preference applies)
+     * @return one event as compact JSON, no trailing newline
+     */
+    String event(String platform, String storyId, String authorId, List<String> shareTo) {
+        ObjectNode event = JSON.createObjectNode()
+                .put("platform", platform)
+                .put("storyId", storyId)
+                .put("authorId", authorId)
+                .put("createdAt", Instant.now().minusSeconds(1).truncatedTo(ChronoUnit.MILLIS).toString())
+                .put("audience", "default")
+                .put("caption", "load test");
+        event.putObject("media").put("id", mediaId).put("kind", "image");
+        if (shareTo != null) {
+            ArrayNode targets = event.putArray("shareTo");
+            shareTo.forEach(targets::add);
+        }
+        try {
+            return JSON.writeValueAsString(event);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * An event by a random author of {@code authors} (ids {@code <prefix>-author-<n>}) on a random one of
+     * {@code sources}, shared to one random other platform.
+     */
+    String randomEvent(List<String> sources, int authors) {
         ThreadLocalRandom random = ThreadLocalRandom.current();
-        String platform = SOURCES[random.nextInt(SOURCES.length)].trim();
-        String target = PLATFORMS[(indexOf(platform) + 1 + random.nextInt(PLATFORMS.length - 1)) % PLATFORMS.length];
-        String createdAt = Instant.now().minusSeconds(1).truncatedTo(ChronoUnit.MILLIS).toString();
-        String storyId = UUID.randomUUID().toString();
-        return "{\"platform\":\"" + platform + "\",\"storyId\":\"" + storyId + "\",\"authorId\":\"author-"
-                + random.nextInt(authors) + "\",\"createdAt\":\"" + createdAt + "\",\"audience\":\"default\","
-                + "\"media\":{\"id\":\"media-" + storyId + "\",\"kind\":\"image\"},\"caption\":\"load test\","
-                + "\"shareTo\":[\"" + target + "\"]}";
+        String platform = sources.get(random.nextInt(sources.size()));
+        int source = PLATFORMS.indexOf(platform);
+        String target = PLATFORMS.get((source + 1 + random.nextInt(PLATFORMS.size() - 1)) % PLATFORMS.size());
+        return event(platform, newStoryId(), idPrefix + "-author-" + random.nextInt(authors), List.of(target));
     }
 
-    /** @return {@code size} events as NDJSON */
-    static String batch(int size, int authors) {
+    /** @return {@code size} random events as NDJSON */
+    String randomBatch(List<String> sources, int size, int authors) {
         StringBuilder body = new StringBuilder(size * 320);
         for (int i = 0; i < size; i++) {
-            body.append(event(authors)).append('\n');
+            body.append(randomEvent(sources, authors)).append('\n');
         }
         return body.toString();
     }
 
-    private static int indexOf(String platform) {
-        for (int i = 0; i < PLATFORMS.length; i++) {
-            if (PLATFORMS[i].equals(platform)) {
-                return i;
+    /** @throws IllegalArgumentException naming a platform that is not one of the four */
+    static List<String> checkPlatforms(String parameter, List<String> platforms) {
+        if (platforms.isEmpty()) {
+            throw new IllegalArgumentException("system property " + parameter + " names no platform");
+        }
+        for (String platform : platforms) {
+            if (!PLATFORMS.contains(platform)) {
+                throw new IllegalArgumentException("system property " + parameter + ": '" + platform + "' is not one of " + PLATFORMS);
             }
         }
-        throw new IllegalArgumentException(platform);
+        return platforms;
     }
 }
