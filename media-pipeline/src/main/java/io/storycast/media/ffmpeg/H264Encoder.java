@@ -38,12 +38,6 @@ import static org.bytedeco.ffmpeg.global.avutil.av_make_q;
  * unref'd after the sink returns.
  */
 final class H264Encoder implements AutoCloseable {
-    /** Receives each encoded packet; it may take the packet's data ({@code av_packet_move_ref}). */
-    @FunctionalInterface
-    interface PacketSink {
-        void accept(AVPacket packet) throws MediaRejectedException;
-    }
-
     private final AVCodecContext context;
     private final AVPacket packet = av_packet_alloc();
 

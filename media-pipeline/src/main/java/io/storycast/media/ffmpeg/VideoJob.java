@@ -34,7 +34,6 @@ final class VideoJob {
     private final ByteBufAllocator allocator;
     private final int threads;
     private final List<SegmentedOutput> writers = new ArrayList<>();
-    private final List<AacAudio.Track> tracks = new ArrayList<>();
     private VideoGraph graph;
     private EncodeStage stage;
     /** Where the latest picture ends (its pts plus its duration), in the video stream's time base. */
@@ -63,19 +62,14 @@ final class VideoJob {
             AVStream video = source.video();
             decoder = new VideoDecoder(video, limits, threads);
             if (source.audio() != null) {
-                audio = AacAudio.open(source.audio(), outputs.stream().map(VideoRendition::audioBitsPerSecond).distinct().toList());
+                audio = AacAudio.open(source.audio(), video);
             }
-            double videoEndSeconds = VideoSource.millis(video.duration(), video.time_base()) > 0
-                    ? VideoSource.millis(video.duration(), video.time_base()) / 1000.0 : Double.POSITIVE_INFINITY;
             for (VideoRendition output : outputs) {
-                AacAudio.Track track = audio == null ? null : audio.track(output.audioBitsPerSecond());
-                tracks.add(track);
-                writers.add(new SegmentedOutput(output, track, allocator, videoEndSeconds, threads));
+                writers.add(new SegmentedOutput(output, audio == null ? null : audio.segments(output), allocator, threads));
             }
             String upright = VideoDecoder.uprightFilters(video);
-            stage = new EncodeStage(writers, tracks);
-            EncodeStage encoding = stage;
-            AacAudio.Sink toWriters = encoding::audio;
+            stage = new EncodeStage(writers);
+            AacAudio.Sink toWriters = stage;
             int audioIndex = source.audio() == null ? -1 : source.audio().index();
             while (source.read(packet)) {
                 try {
