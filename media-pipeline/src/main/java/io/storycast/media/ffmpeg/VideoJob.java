@@ -7,8 +7,10 @@ import io.storycast.media.MediaProblem;
 import io.storycast.media.MediaRejectedException;
 import io.storycast.media.profile.VideoRendition;
 import org.bytedeco.ffmpeg.avcodec.AVPacket;
+import org.bytedeco.ffmpeg.avformat.AVFormatContext;
 import org.bytedeco.ffmpeg.avformat.AVStream;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
+import org.bytedeco.ffmpeg.avutil.AVRational;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +18,7 @@ import java.util.List;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_alloc;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_free;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_unref;
+import static org.bytedeco.ffmpeg.global.avformat.av_guess_sample_aspect_ratio;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_alloc;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_unref;
@@ -129,8 +132,11 @@ final class VideoJob {
                             + " ms, whatever its header claims");
                 }
                 if (graph == null) {
-                    graph = new VideoGraph(picture, video.time_base(), upright, outputs.stream().map(output -> new VideoGraph.Target(
-                            output.width(), output.height(), output.framesPerSecond(), output.fit())).toList(), threads);
+                    List<VideoGraph.Target> targets = outputs.stream().map(output -> new VideoGraph.Target(output.width(),
+                            output.height(), output.framesPerSecond(), output.fit())).toList();
+                    // The container's aspect ratio (an MP4 pasp box) first, else the bitstream's, as players do.
+                    AVRational sampleAspect = av_guess_sample_aspect_ratio((AVFormatContext) null, video, picture);
+                    graph = new VideoGraph(picture, video.time_base(), sampleAspect, upright, targets, threads);
                 }
                 graph.push(picture);
                 // A decoder may leave a picture's duration unset: then it lasts as long as the gap before it.

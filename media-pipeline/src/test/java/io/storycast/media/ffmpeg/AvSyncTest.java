@@ -1,10 +1,6 @@
 package io.storycast.media.ffmpeg;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.PooledByteBufAllocator;
-import io.storycast.media.MediaLimits;
-import io.storycast.media.MediaRejectedException;
-import io.storycast.media.Rendition;
 import io.storycast.media.profile.Fit;
 import io.storycast.media.profile.VideoRendition;
 import org.junit.jupiter.api.AfterEach;
@@ -13,7 +9,6 @@ import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -26,8 +21,6 @@ import static org.assertj.core.api.Assertions.within;
  * source.
  */
 class AvSyncTest {
-    /** Pooled and direct as in the gateway, without thread caches, so its count of live buffers is exact. */
-    private static final PooledByteBufAllocator ALLOCATOR = new PooledByteBufAllocator(true, 0, 1, 8192, 9, 0, 0, false);
     /**
      * Copied sound: its start may be off by half an AAC frame (10.7 ms at 48 kHz), and a segment's length,
      * cut at both ends, by a whole one; plus 1 ms for the onset's own smear.
@@ -38,23 +31,16 @@ class AvSyncTest {
     private static final double ENCODED_START = 0.002;
     private static final double ENCODED_LENGTH = 0.001;
 
-    private final VideoTranscoder transcoder = new VideoTranscoder(ALLOCATOR);
-    private final List<ByteBuf> inputs = new ArrayList<>();
-    private long liveBuffersBefore;
+    private final VideoFixture fixture = new VideoFixture();
 
     @BeforeEach
-    void countLiveBuffers() {
-        liveBuffersBefore = liveBuffers();
+    void start() {
+        fixture.start();
     }
 
     @AfterEach
     void releaseInputsAndCheckNothingLeaked() {
-        inputs.forEach(ByteBuf::release);
-        assertThat(liveBuffers()).as("pooled direct buffers still allocated").isEqualTo(liveBuffersBefore);
-    }
-
-    private static long liveBuffers() {
-        return ALLOCATOR.metric().directArenas().stream().mapToLong(arena -> arena.numActiveAllocations()).sum();
+        fixture.finish();
     }
 
     private static VideoRendition segmented(int maxSegmentSeconds) {
@@ -63,18 +49,18 @@ class AvSyncTest {
 
     @Test
     void copiedAacStartsWithThePictureInEverySegmentAndRunsOnAcrossThem() throws Exception {
-        ByteBuf clip = input(new TestClip(320, 240, 30).seconds(5).beeps().make());
+        ByteBuf clip = fixture.input(new TestClip(320, 240, 30).seconds(5).beeps().make());
 
-        List<ProbedVideo> segments = segments(clip, segmented(2));
+        List<ProbedVideo> segments = fixture.outputs(clip, segmented(2));
 
         assertInStep(segments, 2, 5, COPIED_START, COPIED_LENGTH);
     }
 
     @Test
     void reencodedSoundIsCutToTheSampleAtEverySegment() throws Exception {
-        ByteBuf clip = input(new TestClip(320, 240, 25).seconds(5).audio(TestVideos.Audio.PCM).beeps().make());
+        ByteBuf clip = fixture.input(new TestClip(320, 240, 25).seconds(5).audio(TestVideos.Audio.PCM).beeps().make());
 
-        List<ProbedVideo> segments = segments(clip, segmented(2));
+        List<ProbedVideo> segments = fixture.outputs(clip, segmented(2));
 
         assertInStep(segments, 2, 5, ENCODED_START, ENCODED_LENGTH);
         for (ProbedVideo segment : segments) {
@@ -85,9 +71,9 @@ class AvSyncTest {
 
     @Test
     void aacThatStartsLateIsReencodedWithSilenceBeforeIt() throws Exception {
-        ByteBuf clip = input(new TestClip(320, 240, 30).seconds(3).audioDelay(0.25).beeps().make());
+        ByteBuf clip = fixture.input(new TestClip(320, 240, 30).seconds(3).audioDelay(0.25).beeps().make());
 
-        List<ProbedVideo> segments = segments(clip, segmented(60));
+        List<ProbedVideo> segments = fixture.outputs(clip, segmented(60));
 
         assertInStep(segments, 60, 3, ENCODED_START, ENCODED_LENGTH);
         assertThat(segments.get(0).audioDurationMillis()).isCloseTo(3000L, within(1L));
@@ -96,18 +82,18 @@ class AvSyncTest {
     @Test
     void aacAt44100HzIsCutWithinHalfAFrameWhereSegmentsFallMidFrame() throws Exception {
         // 2 s at 44.1 kHz is 86.13 AAC frames: every segment boundary falls inside a frame.
-        ByteBuf clip = input(new TestClip(320, 240, 30).seconds(5).sampleRate(44_100).beeps().make());
+        ByteBuf clip = fixture.input(new TestClip(320, 240, 30).seconds(5).sampleRate(44_100).beeps().make());
 
-        List<ProbedVideo> segments = segments(clip, segmented(2));
+        List<ProbedVideo> segments = fixture.outputs(clip, segmented(2));
 
         assertInStep(segments, 2, 5, 512.0 / 44_100 + 0.001, 1024.0 / 44_100 + 0.001);
     }
 
     @Test
     void anUnsplitVideoStartsBothTracksAtZero() throws Exception {
-        ByteBuf clip = input(new TestClip(320, 240, 30).seconds(3).beeps().make());
+        ByteBuf clip = fixture.input(new TestClip(320, 240, 30).seconds(3).beeps().make());
 
-        List<ProbedVideo> segments = segments(clip, segmented(60));
+        List<ProbedVideo> segments = fixture.outputs(clip, segmented(60));
 
         assertInStep(segments, 60, 3, COPIED_START, COPIED_LENGTH);
         assertThat(segments.get(0).audioDurationMillis()).as("ends with the picture").isCloseTo(3000L, within(1L));
@@ -146,23 +132,5 @@ class AvSyncTest {
         }
         assertThat(pictureTotal).as("the pictures of all segments").isCloseTo(sourceSeconds, within(0.001 * segments.size()));
         assertThat(soundTotal).as("the sound of all segments, neither gap nor overlap").isCloseTo(sourceSeconds, within(0.001 * segments.size()));
-    }
-
-    private List<ProbedVideo> segments(ByteBuf clip, VideoRendition rendition) throws MediaRejectedException {
-        Map<String, List<Rendition>> made = transcoder.transcode(clip, Map.of("p", rendition), MediaLimits.DEFAULTS);
-        try {
-            List<ProbedVideo> probed = new ArrayList<>();
-            for (Rendition segment : made.get("p")) {
-                probed.add(ProbedVideo.of(segment.bytes()));
-            }
-            return probed;
-        } finally {
-            made.values().forEach(renditions -> renditions.forEach(Rendition::release));
-        }
-    }
-
-    private ByteBuf input(ByteBuf made) {
-        inputs.add(made);
-        return made;
     }
 }

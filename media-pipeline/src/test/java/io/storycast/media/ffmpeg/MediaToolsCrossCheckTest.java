@@ -118,6 +118,31 @@ class MediaToolsCrossCheckTest {
         }
     }
 
+    @Test
+    void outsideToolsSeeSquarePixelsMadeFromAnAnamorphicSource() throws Exception {
+        ByteBuf clip = new TestClip(480, 360, 30).seconds(0.5).audio(TestVideos.Audio.NONE).sampleAspectRatio(4, 3).make();
+        VideoRendition pad = new VideoRendition("story", 360, 640, 30, 1, 400_000, 96_000, 60, 0, Fit.PAD, "test");
+        Map<String, List<Rendition>> made;
+        try {
+            Path source = write(clip, "anamorphic.mp4");
+            assertThat(stream(run("ffprobe", "-v", "error", "-print_format", "json", "-show_streams", source.toString()).path("streams"),
+                    "video").path("sample_aspect_ratio").asText()).as("ffprobe sees the source's 4:3 pixels").isEqualTo("4:3");
+            made = new VideoTranscoder(PooledByteBufAllocator.DEFAULT).transcode(clip, Map.of("p", pad), MediaLimits.DEFAULTS);
+        } finally {
+            clip.release();
+        }
+        try {
+            Path file = write(made.get("p").get(0).bytes(), "square.mp4");
+            JsonNode video = stream(run("ffprobe", "-v", "error", "-print_format", "json", "-show_streams", file.toString())
+                    .path("streams"), "video");
+            assertThat(video.path("width").asInt()).isEqualTo(360);
+            assertThat(video.path("height").asInt()).isEqualTo(640);
+            assertThat(video.path("sample_aspect_ratio").asText("1:1")).isEqualTo("1:1");
+        } finally {
+            made.values().forEach(list -> list.forEach(Rendition::release));
+        }
+    }
+
     private static JsonNode stream(JsonNode streams, String type) {
         for (JsonNode stream : streams) {
             if (stream.path("codec_type").asText().equals(type)) {
