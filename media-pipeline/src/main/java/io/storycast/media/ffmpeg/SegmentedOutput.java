@@ -83,7 +83,7 @@ final class SegmentedOutput implements AutoCloseable {
                 endVideo(open.get(videoSegment));
             }
             videoSegment = index;
-            start(index);
+            start(index, frame);
         }
         Open segment = open.get(index);
         frame.pts(number - index * framesPerSegment);
@@ -121,9 +121,9 @@ final class SegmentedOutput implements AutoCloseable {
         }
     }
 
-    private void start(int index) throws MediaRejectedException {
+    private void start(int index, AVFrame first) throws MediaRejectedException {
         long maxBytes = rendition.maxBytes() > 0 ? rendition.maxBytes() : Integer.MAX_VALUE;
-        H264Encoder encoder = new H264Encoder(rendition, audio == null ? 0 : audio.track().bitsPerSecond(), threads);
+        H264Encoder encoder = new H264Encoder(rendition, audio == null ? 0 : audio.track().bitsPerSecond(), threads, first);
         Mp4Muxer muxer;
         try {
             muxer = new Mp4Muxer(allocator, maxBytes, encoder.context(), audio == null ? null : audio.track());

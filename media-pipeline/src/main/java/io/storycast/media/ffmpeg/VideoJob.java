@@ -136,7 +136,8 @@ final class VideoJob {
                             output.height(), output.framesPerSecond(), output.fit())).toList();
                     // The container's aspect ratio (an MP4 pasp box) first, else the bitstream's, as players do.
                     AVRational sampleAspect = av_guess_sample_aspect_ratio((AVFormatContext) null, video, picture);
-                    graph = new VideoGraph(picture, video.time_base(), sampleAspect, upright, targets, threads);
+                    graph = new VideoGraph(picture, video.time_base(), sampleAspect, upright, ColourConversion.filters(picture, video),
+                            targets, threads);
                 }
                 graph.push(picture);
                 // A decoder may leave a picture's duration unset: then it lasts as long as the gap before it.

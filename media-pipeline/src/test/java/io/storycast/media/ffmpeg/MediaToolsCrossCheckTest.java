@@ -143,6 +143,32 @@ class MediaToolsCrossCheckTest {
         }
     }
 
+    @Test
+    void outsideToolsSeeEightBitBt709SdrMadeFromHdr() throws Exception {
+        ByteBuf clip = new TestClip(180, 320, 30).seconds(0.2).audio(TestVideos.Audio.NONE).hdr(TestClip.Transfer.PQ).make();
+        VideoRendition cover = new VideoRendition("story", 360, 640, 30, 1, 400_000, 96_000, 60, 0, Fit.COVER, "test");
+        Map<String, List<Rendition>> made;
+        try {
+            Path source = write(clip, "hdr.mov");
+            assertThat(stream(run("ffprobe", "-v", "error", "-print_format", "json", "-show_streams", source.toString()).path("streams"),
+                    "video").path("color_transfer").asText()).as("ffprobe sees the source's PQ").isEqualTo("smpte2084");
+            made = new VideoTranscoder(PooledByteBufAllocator.DEFAULT).transcode(clip, Map.of("p", cover), MediaLimits.DEFAULTS);
+        } finally {
+            clip.release();
+        }
+        try {
+            Path file = write(made.get("p").get(0).bytes(), "sdr.mp4");
+            JsonNode video = stream(run("ffprobe", "-v", "error", "-print_format", "json", "-show_streams", file.toString())
+                    .path("streams"), "video");
+            assertThat(video.path("pix_fmt").asText()).isEqualTo("yuv420p");
+            assertThat(video.path("color_primaries").asText()).isEqualTo("bt709");
+            assertThat(video.path("color_transfer").asText()).isEqualTo("bt709");
+            assertThat(video.path("color_space").asText()).isEqualTo("bt709");
+        } finally {
+            made.values().forEach(list -> list.forEach(Rendition::release));
+        }
+    }
+
     private static JsonNode stream(JsonNode streams, String type) {
         for (JsonNode stream : streams) {
             if (stream.path("codec_type").asText().equals(type)) {

@@ -42,6 +42,7 @@ import static org.bytedeco.ffmpeg.global.avutil.AVCOL_TRC_ARIB_STD_B67;
 import static org.bytedeco.ffmpeg.global.avutil.AVCOL_TRC_SMPTE2084;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV422P10LE;
+import static org.bytedeco.ffmpeg.global.avutil.av_dict_free;
 import static org.bytedeco.ffmpeg.global.avutil.av_dict_set;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_alloc;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
@@ -178,10 +179,19 @@ public final class TestClip {
                 av_dict_set(metadata, "location", location, 0);
                 container.metadata(metadata); // freed with the container
             }
-            check(avformat_write_header(container, (AVDictionary) null), "header");
+            AVDictionary options = new AVDictionary(null);
+            if (transfer != Transfer.SDR) {
+                av_dict_set(options, "movflags", "+write_colr", 0); // the colour in the container too, as cameras write it
+            }
+            int written = avformat_write_header(container, options);
+            av_dict_free(options);
+            check(written, "header");
 
             TestPictures.Texture texture = textured ? new TestPictures.Texture(width, height, frames) : null;
             picture.width(width).height(height).format(video.pix_fmt());
+            // ProRes writes each picture's own colour into its header: the same as the stream's.
+            picture.color_primaries(video.color_primaries()).color_trc(video.color_trc()).colorspace(video.colorspace())
+                    .color_range(video.color_range());
             check(av_frame_get_buffer(picture, 0), "picture buffer");
             long delay = Math.round(audioDelaySeconds * sampleRate);
             long samplesWritten = 0;

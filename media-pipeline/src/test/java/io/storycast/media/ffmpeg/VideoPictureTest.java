@@ -1,6 +1,8 @@
 package io.storycast.media.ffmpeg;
 
 import io.netty.buffer.ByteBuf;
+import io.storycast.media.MediaProblem;
+import io.storycast.media.MediaRejectedException;
 import io.storycast.media.profile.Fit;
 import io.storycast.media.profile.VideoRendition;
 import org.junit.jupiter.api.AfterEach;
@@ -8,6 +10,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.bytedeco.ffmpeg.global.avutil.AVCOL_PRI_BT709;
+import static org.bytedeco.ffmpeg.global.avutil.AVCOL_SPC_BT709;
+import static org.bytedeco.ffmpeg.global.avutil.AVCOL_TRC_BT709;
 import static org.bytedeco.ffmpeg.global.avutil.av_display_matrix_flip;
 import static org.bytedeco.ffmpeg.global.avutil.av_display_rotation_set;
 import static org.assertj.core.api.Assertions.within;
@@ -80,6 +86,54 @@ class VideoPictureTest {
         assertColour(shown, 300, 480, TestPictures.BLUE, "bottom: blue");
         assertColour(shown, 20, 160, TestPictures.GREEN, "left: the green band");
         assertColour(shown, 20, 480, TestPictures.GREEN, "left, lower down: the green band");
+    }
+
+    @Test
+    void bringsPqHdrToEightBitBt709Sdr() throws Exception {
+        assertToneMapped(hdr(TestClip.Transfer.PQ));
+    }
+
+    @Test
+    void bringsHlgHdrToEightBitBt709Sdr() throws Exception {
+        assertToneMapped(hdr(TestClip.Transfer.HLG));
+    }
+
+    /**
+     * The HDR clip's 100-nit grey lands in SDR's upper mid-tones and its 1000-nit grey at SDR white, both grey;
+     * its red stays red; the stream says BT.709. Its 10-bit code values merely cut to 8 bits would put the
+     * greys at about 127 and 180.
+     */
+    private static void assertToneMapped(ProbedVideo.Picture shown) {
+        assertThat(shown.yuv(90, 200)).as("100 nits").satisfies(yuv -> {
+            assertThat(yuv[0]).isBetween(160, 195);
+            assertThat(yuv[1]).isCloseTo(128, within(4));
+            assertThat(yuv[2]).isCloseTo(128, within(4));
+        });
+        assertThat(shown.yuv(270, 200)).as("1000 nits").satisfies(yuv -> {
+            assertThat(yuv[0]).isBetween(228, 240);
+            assertThat(yuv[1]).isCloseTo(128, within(4));
+            assertThat(yuv[2]).isCloseTo(128, within(4));
+        });
+        assertThat(shown.yuv(90, 560)).as("BT.709 red at 100 nits").matches(yuv -> yuv[2] > 190 && yuv[2] > yuv[1] + 60);
+        assertThat(new int[]{shown.primaries(), shown.transfer(), shown.matrix()}).as("primaries, transfer, matrix")
+                .containsExactly(AVCOL_PRI_BT709, AVCOL_TRC_BT709, AVCOL_SPC_BT709);
+    }
+
+    @Test
+    void refusesHdrThatTheBuildCannotConvertNamingWhatItIs() {
+        assertThatThrownBy(() -> ColourConversion.require("no-such-filter", "HDR video (PQ)"))
+                .isInstanceOfSatisfying(MediaRejectedException.class, e -> {
+                    assertThat(e.problem()).isEqualTo(MediaProblem.UNSUPPORTED_TYPE);
+                    assertThat(e.getMessage()).isEqualTo("HDR video (PQ) cannot be converted to SDR: this FFmpeg build has no no-such-filter filter");
+                });
+    }
+
+    /** @return the first picture made of a portrait 10-bit BT.2020 clip ({@link TestPictures#paintHdr}) */
+    private ProbedVideo.Picture hdr(TestClip.Transfer transfer) throws Exception {
+        ByteBuf clip = fixture.input(new TestClip(180, 320, 30).seconds(0.2).audio(TestVideos.Audio.NONE).hdr(transfer).make());
+        ProbedVideo made = fixture.outputs(clip, story(Fit.COVER)).get(0);
+        assertThat(made.videoCodec()).isEqualTo("h264");
+        return made.first();
     }
 
     @Test
