@@ -27,7 +27,8 @@ import static org.bytedeco.ffmpeg.global.avutil.av_make_q;
 
 /**
  * FFmpeg's native AAC-LC encoder at one bit rate (the LGPL build has no libfdk_aac). It takes planar float
- * frames of exactly {@link #frameSize()} samples ({@link AudioResampler} cuts them so).
+ * frames of exactly {@link #frameSize()} samples, the last of a stream excepted ({@link EncodedSegments} cuts
+ * them so).
  *
  * <p>Ownership: frees its codec context and parameters on {@link #close()}.
  */
@@ -86,10 +87,21 @@ final class AacEncoder implements AutoCloseable {
     }
 
     /**
-     * @param frame   {@link #frameSize()} samples with {@code pts} in 1/sampleRate, or null to flush
+     * @return the encoder's delay in samples (1024 for FFmpeg's AAC-LC): its first packet, the "priming", covers
+     *         that many samples before the first one given and decodes, even on its own, to silence
+     */
+    int primingSamples() {
+        return context.initial_padding();
+    }
+
+    /**
+     * @param frame   {@link #frameSize()} samples (fewer only for the last) with {@code pts} in 1/sampleRate, or
+     *                null to flush. Packets come out on the input's timeline: each one's {@code pts} is the time
+     *                of the samples it decodes to, and the first one covers the {@link #primingSamples()} before
+     *                the first input sample
      * @param scratch an empty packet to receive into; left empty
      */
-    void encode(AVFrame frame, AVPacket scratch, AacAudio.Sink sink) throws MediaRejectedException {
+    void encode(AVFrame frame, AVPacket scratch, PacketSink sink) throws MediaRejectedException {
         int sent = avcodec_send_frame(context, frame);
         if (sent < 0 && sent != AVERROR_EOF()) {
             throw new IllegalStateException("the aac encoder refused a frame: " + FfmpegErrors.describe(sent));
@@ -103,7 +115,7 @@ final class AacEncoder implements AutoCloseable {
                 throw new IllegalStateException("the aac encoder failed: " + FfmpegErrors.describe(received));
             }
             try {
-                sink.accept(track, scratch);
+                sink.accept(scratch);
             } finally {
                 av_packet_unref(scratch);
             }

@@ -2,7 +2,6 @@ package io.storycast.media.ffmpeg;
 
 import io.storycast.media.MediaProblem;
 import io.storycast.media.MediaRejectedException;
-import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
 import org.bytedeco.ffmpeg.avfilter.AVFilterContext;
 import org.bytedeco.ffmpeg.avfilter.AVFilterGraph;
 import org.bytedeco.ffmpeg.avfilter.AVFilterInOut;
@@ -35,10 +34,14 @@ import static org.bytedeco.ffmpeg.global.avutil.av_rescale_q;
 import static org.bytedeco.ffmpeg.global.avutil.av_strdup;
 
 /**
- * An audio filter graph that brings decoded audio to what the AAC encoder takes: its sample rate, planar
- * float, mono or stereo, cut into frames of the encoder's frame size.
+ * An audio filter graph that brings decoded audio to what the AAC encoder takes (a sample rate, planar
+ * float, mono or stereo, in frames of one AAC frame) on the video's timeline: {@code first_pts=0} makes the
+ * output start at time 0, with silence before sound that starts late and without what comes before 0, and
+ * {@code async=1} with {@code min_hard_comp} fills a gap (or trims an overlap) in the timestamps of 20 ms or
+ * more with silence, so that from then on a sample's place in the output is its time on the video's timeline.
  *
- * <pre>abuffer → aresample=R,aformat=sample_fmts=fltp:channel_layouts=stereo → abuffersink (frame size 1024)</pre>
+ * <pre>abuffer → aresample=R:async=1:min_hard_comp=0.02:first_pts=0,aformat=sample_fmts=fltp:channel_layouts=stereo
+ *         → abuffersink (frame size 1024)</pre>
  *
  * <p>Ownership: frees its graph on {@link #close()}; frames it fills are unref'd by the caller.
  */
@@ -49,23 +52,28 @@ final class AudioResampler implements AutoCloseable {
     private final int sampleRate;
     private final int format;
     private final int channels;
-    private final AVRational encoderTimeBase;
+    private final AVRational outputTimeBase;
 
-    /** @param first the first decoded frame: its rate, format and layout shape the graph */
-    AudioResampler(AVFrame first, AVCodecContext encoder) throws MediaRejectedException {
+    /**
+     * @param first          the first decoded frame: its rate, format and layout shape the graph
+     * @param outputRate     the rate made, one the AAC encoder takes
+     * @param outputChannels 1 (mono) or 2 (stereo)
+     * @param frameSamples   samples per frame made (the last excepted)
+     */
+    AudioResampler(AVFrame first, int outputRate, int outputChannels, int frameSamples) throws MediaRejectedException {
         this.sampleRate = first.sample_rate();
         this.format = first.format();
         this.channels = first.ch_layout().nb_channels();
-        this.encoderTimeBase = av_make_q(1, encoder.sample_rate());
+        this.outputTimeBase = av_make_q(1, outputRate);
         try {
-            build(first, encoder);
+            build(first, outputRate, outputChannels, frameSamples);
         } catch (MediaRejectedException | RuntimeException e) {
             close();
             throw e;
         }
     }
 
-    private void build(AVFrame first, AVCodecContext encoder) throws MediaRejectedException {
+    private void build(AVFrame first, int outputRate, int outputChannels, int frameSamples) throws MediaRejectedException {
         if (sampleRate <= 0 || channels <= 0 || av_get_sample_fmt_name(format) == null) {
             throw new MediaRejectedException(MediaProblem.CORRUPT, "the audio has no sample rate or channels");
         }
@@ -73,8 +81,8 @@ final class AudioResampler implements AutoCloseable {
                 + av_get_sample_fmt_name(format).getString() + ":channel_layout=" + layoutName(first.ch_layout());
         check(avfilter_graph_create_filter(source, avfilter_get_by_name("abuffer"), "in", args, null, graph), "audio source");
         check(avfilter_graph_create_filter(sink, avfilter_get_by_name("abuffersink"), "out", null, null, graph), "audio sink");
-        String chain = "aresample=" + encoder.sample_rate() + ",aformat=sample_fmts=fltp:channel_layouts="
-                + (encoder.ch_layout().nb_channels() == 1 ? "mono" : "stereo");
+        String chain = "aresample=" + outputRate + ":async=1:min_hard_comp=0.02:first_pts=0,aformat=sample_fmts=fltp:channel_layouts="
+                + (outputChannels == 1 ? "mono" : "stereo");
         AVFilterInOut outputs = inOut("in", source);
         AVFilterInOut inputs = inOut("out", sink);
         try {
@@ -84,7 +92,7 @@ final class AudioResampler implements AutoCloseable {
             avfilter_inout_free(outputs);
         }
         check(avfilter_graph_config(graph, null), "audio graph configuration");
-        av_buffersink_set_frame_size(sink, encoder.frame_size());
+        av_buffersink_set_frame_size(sink, frameSamples);
     }
 
     private static String layoutName(AVChannelLayout layout) {
@@ -138,7 +146,7 @@ final class AudioResampler implements AutoCloseable {
         check(av_buffersrc_add_frame_flags(source, null, 0), "ending the audio graph");
     }
 
-    /** @return whether {@code frame} holds the next encoder-ready frame, {@code pts} in 1/encoder rate */
+    /** @return whether {@code frame} holds the next frame, {@code pts} in 1/output rate */
     boolean pull(AVFrame frame) throws MediaRejectedException {
         int result = av_buffersink_get_frame(sink, frame);
         if (result == FfmpegErrors.AGAIN || result == AVERROR_EOF()) {
@@ -146,7 +154,7 @@ final class AudioResampler implements AutoCloseable {
         }
         check(result, "resampled audio");
         if (frame.pts() != AV_NOPTS_VALUE) {
-            frame.pts(av_rescale_q(frame.pts(), av_buffersink_get_time_base(sink), encoderTimeBase));
+            frame.pts(av_rescale_q(frame.pts(), av_buffersink_get_time_base(sink), outputTimeBase));
         }
         return true;
     }

@@ -17,8 +17,9 @@ import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
 /**
  * The encoding half of a video job, on a thread of its own: the job's thread demuxes, decodes and scales
  * while this one encodes and muxes the frames before, so the two halves overlap instead of taking turns
- * (each also runs FFmpeg's own threads inside). Frames and packets cross over as references (no copy)
- * through a short queue, which holds the decoder back when the encoder lags.
+ * (each also runs FFmpeg's own threads inside). Pictures (for one output) and sound (copied packets or
+ * decoded frames, for every output) cross over as references (no copy) through a short queue, which holds
+ * the decoder back when the encoder lags.
  *
  * <p>Until {@link #finish()} or {@link #close()} returns, only this stage's thread touches the
  * {@link SegmentedOutput}s; afterwards (the thread joined) only the job's thread does.
@@ -26,31 +27,26 @@ import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
  * <p>Ownership: every queued reference is freed by the stage, whether it was encoded or dropped after a
  * failure; the outputs stay the job's.
  */
-final class EncodeStage implements AutoCloseable {
+final class EncodeStage implements AacAudio.Sink, AutoCloseable {
     /** Enough to smooth out the two halves' jitter; each queued 720x1280 frame holds 1.4 MB. */
     private static final int QUEUE_ITEMS = 16;
 
-    /** A frame for one output, or an audio packet of one track, or the end. */
-    private record Item(int output, AVFrame frame, AacAudio.Track track, AVPacket packet) {
+    /** A picture for one output ({@code output} its index), or sound for all ({@code output} -1), or the end. */
+    private record Item(int output, AVFrame frame, AVPacket packet) {
     }
 
-    private static final Item END = new Item(-1, null, null, null);
+    private static final Item END = new Item(-1, null, null);
 
     private final List<SegmentedOutput> outputs;
-    private final List<AacAudio.Track> tracks;
     private final BlockingQueue<Item> queue = new ArrayBlockingQueue<>(QUEUE_ITEMS);
     private final Thread thread;
     private volatile Throwable failure;
     private volatile boolean aborted;
     private boolean ended;
 
-    /**
-     * @param outputs the job's outputs
-     * @param tracks  per output, the audio track it carries (null for none)
-     */
-    EncodeStage(List<SegmentedOutput> outputs, List<AacAudio.Track> tracks) {
+    /** @param outputs the job's outputs */
+    EncodeStage(List<SegmentedOutput> outputs) {
         this.outputs = List.copyOf(outputs);
-        this.tracks = tracks;
         this.thread = new Thread(this::run, "storycast-video-encode");
         thread.setDaemon(true);
         thread.start();
@@ -62,16 +58,27 @@ final class EncodeStage implements AutoCloseable {
         if (reference == null) {
             throw new OutOfMemoryError("cannot reference a frame");
         }
-        put(new Item(output, reference, null, null));
+        put(new Item(output, reference, null));
     }
 
-    /** Queues a reference to an audio packet of {@code track}; the caller keeps its own. */
-    void audio(AacAudio.Track track, AVPacket packet) throws MediaRejectedException {
+    /** Queues a reference to a copied audio packet for every output; the caller keeps its own. */
+    @Override
+    public void audioPacket(AVPacket packet) throws MediaRejectedException {
         AVPacket reference = av_packet_clone(packet);
         if (reference == null) {
             throw new OutOfMemoryError("cannot reference an audio packet");
         }
-        put(new Item(-1, null, track, reference));
+        put(new Item(-1, null, reference));
+    }
+
+    /** Queues a reference to decoded sound for every output; the caller keeps its own. */
+    @Override
+    public void audioFrame(AVFrame frame) throws MediaRejectedException {
+        AVFrame reference = av_frame_clone(frame);
+        if (reference == null) {
+            throw new OutOfMemoryError("cannot reference an audio frame");
+        }
+        put(new Item(-1, reference, null));
     }
 
     private void put(Item item) throws MediaRejectedException {
@@ -118,13 +125,15 @@ final class EncodeStage implements AutoCloseable {
     }
 
     private void encode(Item item) throws MediaRejectedException {
-        if (item.frame() != null) {
+        if (item.output() >= 0) {
             outputs.get(item.output()).video(item.frame());
             return;
         }
-        for (int i = 0; i < outputs.size(); i++) {
-            if (tracks.get(i) == item.track()) {
-                outputs.get(i).audio(item.packet(), item.track().timeBase());
+        for (SegmentedOutput output : outputs) {
+            if (item.packet() != null) {
+                output.audioPacket(item.packet());
+            } else {
+                output.audioFrame(item.frame());
             }
         }
     }

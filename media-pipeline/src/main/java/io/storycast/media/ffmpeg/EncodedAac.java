@@ -2,6 +2,7 @@ package io.storycast.media.ffmpeg;
 
 import io.storycast.media.MediaProblem;
 import io.storycast.media.MediaRejectedException;
+import io.storycast.media.profile.VideoRendition;
 import org.bytedeco.ffmpeg.avcodec.AVCodec;
 import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
 import org.bytedeco.ffmpeg.avcodec.AVPacket;
@@ -10,13 +11,8 @@ import org.bytedeco.ffmpeg.avutil.AVDictionary;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.bytedeco.ffmpeg.avutil.AVRational;
 
-import java.util.Collection;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Set;
 
-import static org.bytedeco.ffmpeg.global.avcodec.av_packet_alloc;
-import static org.bytedeco.ffmpeg.global.avcodec.av_packet_free;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_alloc_context3;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_find_decoder;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_free_context;
@@ -29,22 +25,26 @@ import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_unref;
 
 /**
- * Audio of another codec (PCM, MP3, Opus…) decoded once, resampled once ({@link AudioResampler}) and
- * encoded by FFmpeg's native {@code aac} encoder once per distinct bit rate ({@link AacEncoder}).
+ * Sound that is not copied (another codec, more than two channels, or AAC that does not lie on the video's
+ * timeline) decoded once and resampled once ({@link AudioResampler}) to planar float at a rate the AAC
+ * encoder takes, mono or stereo, on a timeline that starts at the video's time 0 (silence where the sound
+ * starts late, gaps filled). Each rendition encodes it per segment ({@link EncodedSegments}).
  */
 final class EncodedAac implements AacAudio {
     /** Rates the AAC encoder takes that are common in the wild; others are resampled to 48 kHz. */
     private static final Set<Integer> KEPT_RATES = Set.of(48_000, 44_100, 32_000, 24_000, 22_050, 16_000);
+    /** Samples per frame handed on: one AAC frame. */
+    private static final int FRAME_SAMPLES = 1024;
 
     private final AVRational sourceTimeBase;
     private final AVCodecContext decoder;
-    private final Map<Integer, AacEncoder> encoders = new LinkedHashMap<>();
     private final AVFrame decoded = av_frame_alloc();
     private final AVFrame resampled = av_frame_alloc();
-    private final AVPacket packet = av_packet_alloc();
+    private final int sampleRate;
+    private final int channels;
     private AudioResampler resampler;
 
-    EncodedAac(AVStream stream, Collection<Integer> bitRates) throws MediaRejectedException {
+    EncodedAac(AVStream stream) throws MediaRejectedException {
         this.sourceTimeBase = stream.time_base();
         AVCodec codec = avcodec_find_decoder(stream.codecpar().codec_id());
         decoder = codec == null ? null : avcodec_alloc_context3(codec);
@@ -63,13 +63,8 @@ final class EncodedAac implements AacAudio {
             if (result < 0) {
                 throw FfmpegErrors.corrupt("cannot open the audio decoder", result);
             }
-            int sampleRate = KEPT_RATES.contains(decoder.sample_rate()) ? decoder.sample_rate() : 48_000;
-            int channels = decoder.ch_layout().nb_channels() == 1 ? 1 : 2;
-            for (int bitRate : bitRates) {
-                if (!encoders.containsKey(bitRate)) {
-                    encoders.put(bitRate, new AacEncoder(bitRate, sampleRate, channels));
-                }
-            }
+            sampleRate = KEPT_RATES.contains(decoder.sample_rate()) ? decoder.sample_rate() : 48_000;
+            channels = decoder.ch_layout().nb_channels() == 1 ? 1 : 2;
             opened = true;
         } finally {
             if (!opened) {
@@ -79,17 +74,13 @@ final class EncodedAac implements AacAudio {
     }
 
     @Override
-    public Track track(int bitsPerSecond) {
-        AacEncoder encoder = encoders.get(bitsPerSecond);
-        if (encoder == null) {
-            throw new IllegalArgumentException("no AAC encoder at " + bitsPerSecond + " b/s was asked for");
-        }
-        return encoder.track();
+    public SegmentAudio segments(VideoRendition rendition) {
+        return new EncodedSegments(rendition, sampleRate, channels);
     }
 
     @Override
     public void accept(AVPacket packet, Sink sink) throws MediaRejectedException {
-        // A packet the decoder refuses is skipped: a gap in the sound, as players make of it.
+        // A packet the decoder refuses is skipped: the resampler fills its place with silence.
         avcodec_send_packet(decoder, packet);
         drainDecoder(sink);
     }
@@ -102,16 +93,13 @@ final class EncodedAac implements AacAudio {
             resampler.end();
             drainResampler(sink);
         }
-        for (AacEncoder encoder : encoders.values()) {
-            encoder.encode(null, packet, sink);
-        }
     }
 
     private void drainDecoder(Sink sink) throws MediaRejectedException {
         while (avcodec_receive_frame(decoder, decoded) == 0) {
             try {
                 if (resampler == null) {
-                    resampler = new AudioResampler(decoded, encoders.values().iterator().next().context());
+                    resampler = new AudioResampler(decoded, sampleRate, channels, FRAME_SAMPLES);
                 }
                 decoded.pts(decoded.best_effort_timestamp());
                 if (resampler.push(decoded, sourceTimeBase)) {
@@ -126,9 +114,7 @@ final class EncodedAac implements AacAudio {
     private void drainResampler(Sink sink) throws MediaRejectedException {
         while (resampler.pull(resampled)) {
             try {
-                for (AacEncoder encoder : encoders.values()) {
-                    encoder.encode(resampled, packet, sink);
-                }
+                sink.audioFrame(resampled);
             } finally {
                 av_frame_unref(resampled);
             }
@@ -137,8 +123,6 @@ final class EncodedAac implements AacAudio {
 
     @Override
     public void close() {
-        encoders.values().forEach(AacEncoder::close);
-        encoders.clear();
         if (resampler != null) {
             resampler.close();
             resampler = null;
@@ -148,6 +132,5 @@ final class EncodedAac implements AacAudio {
         }
         av_frame_free(decoded);
         av_frame_free(resampled);
-        av_packet_free(packet);
     }
 }

@@ -18,7 +18,10 @@ import static org.bytedeco.ffmpeg.global.avcodec.avcodec_free_context;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_open2;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_receive_packet;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_send_frame;
+import static org.bytedeco.ffmpeg.global.avutil.AVCOL_PRI_UNSPECIFIED;
 import static org.bytedeco.ffmpeg.global.avutil.AVCOL_RANGE_MPEG;
+import static org.bytedeco.ffmpeg.global.avutil.AVCOL_SPC_UNSPECIFIED;
+import static org.bytedeco.ffmpeg.global.avutil.AVCOL_TRC_UNSPECIFIED;
 import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EOF;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PICTURE_TYPE_NONE;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
@@ -38,20 +41,16 @@ import static org.bytedeco.ffmpeg.global.avutil.av_make_q;
  * unref'd after the sink returns.
  */
 final class H264Encoder implements AutoCloseable {
-    /** Receives each encoded packet; it may take the packet's data ({@code av_packet_move_ref}). */
-    @FunctionalInterface
-    interface PacketSink {
-        void accept(AVPacket packet) throws MediaRejectedException;
-    }
-
     private final AVCodecContext context;
     private final AVPacket packet = av_packet_alloc();
 
     /**
      * @param audioBitsPerSecond the bit rate of the segment's audio (0 for none): subtracted from the byte cap
      * @param threads            encoder threads, at least 1
+     * @param first              the segment's first frame: its colour primaries, transfer and matrix, where
+     *                           known, are written into the stream (H.264 VUI) for players
      */
-    H264Encoder(VideoRendition rendition, long audioBitsPerSecond, int threads) {
+    H264Encoder(VideoRendition rendition, long audioBitsPerSecond, int threads, AVFrame first) {
         AVCodec codec = avcodec_find_encoder_by_name("libopenh264");
         if (codec == null) {
             av_packet_free(packet);
@@ -73,6 +72,15 @@ final class H264Encoder implements AutoCloseable {
                     .thread_count(threads)
                     // OpenH264 works in parallel on slices only: one slice per thread.
                     .slices(threads);
+            if (first.color_primaries() != AVCOL_PRI_UNSPECIFIED) {
+                context.color_primaries(first.color_primaries());
+            }
+            if (first.color_trc() != AVCOL_TRC_UNSPECIFIED) {
+                context.color_trc(first.color_trc());
+            }
+            if (first.colorspace() != AVCOL_SPC_UNSPECIFIED) {
+                context.colorspace(first.colorspace());
+            }
             if (rendition.maxBytes() > 0) {
                 context.rc_max_rate(bitsPerSecond); // OpenH264's iMaxBitrate: a ceiling, not just a mean
             }

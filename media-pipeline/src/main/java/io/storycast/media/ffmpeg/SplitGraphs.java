@@ -77,12 +77,14 @@ final class SplitGraphs {
 
     /**
      * @param evenSides keep the scaled picture's sides even before the crop or pad (4:2:0 video needs it)
-     * @return the filters that bring a picture to exactly {@code width x height}: scale to cover and crop, or
-     *         scale to fit and pad with black
+     * @return the filters that bring a picture to exactly {@code width x height} of square pixels: scale to
+     *         cover and crop, or scale to fit and pad with black. {@code reset_sar} makes the scale fit the
+     *         picture as it is displayed (stored size times its sample aspect ratio: an anamorphic 1440x1080
+     *         at 4:3 is fitted as the 1920x1080 it shows) and leaves square pixels, in the same pass.
      */
     static String fitted(int width, int height, Fit fit, boolean evenSides) {
         String size = width + ":" + height;
-        String even = evenSides ? ":force_divisible_by=2" : "";
+        String even = (evenSides ? ":force_divisible_by=2" : "") + ":reset_sar=1";
         return fit == Fit.COVER
                 ? "scale=" + size + ":force_original_aspect_ratio=increase" + even + ",crop=" + size
                 : "scale=" + size + ":force_original_aspect_ratio=decrease" + even + ",pad=" + size + ":(ow-iw)/2:(oh-ih)/2:black";

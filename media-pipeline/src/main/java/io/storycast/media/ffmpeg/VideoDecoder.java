@@ -23,7 +23,6 @@ import static org.bytedeco.ffmpeg.global.avcodec.avcodec_parameters_to_context;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_receive_frame;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_send_packet;
 import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EOF;
-import static org.bytedeco.ffmpeg.global.avutil.av_display_rotation_get;
 
 /**
  * The decoder of a video stream, opened once per job. It refuses frames above the pixel limit
@@ -36,6 +35,9 @@ import static org.bytedeco.ffmpeg.global.avutil.av_display_rotation_get;
 final class VideoDecoder implements AutoCloseable {
     /** {@code FF_THREAD_FRAME | FF_THREAD_SLICE}: whichever the codec supports. */
     private static final int FRAME_AND_SLICE_THREADS = 3;
+
+    /** FFmpeg's {@code transpose} directions, by their number. */
+    private static final String[] TRANSPOSE = {"cclock_flip", "clock", "cclock", "clock_flip"};
 
     private final AVCodecContext context;
 
@@ -102,8 +104,9 @@ final class VideoDecoder implements AutoCloseable {
     }
 
     /**
-     * @return the filters that turn the stream's pictures upright from its display matrix (a phone held
-     *         upright records landscape pictures and a 90 degree rotation), or an empty string
+     * @return the filters that show the stream's pictures as its display matrix says, or an empty string: a
+     *         rotation (a phone held upright records landscape pictures and a 90 degree turn), a mirror (some
+     *         front cameras), or both
      */
     static String uprightFilters(AVStream stream) {
         AVCodecParameters parameters = stream.codecpar();
@@ -112,18 +115,38 @@ final class VideoDecoder implements AutoCloseable {
         if (matrix == null || matrix.isNull() || matrix.size() < 9 * 4) {
             return "";
         }
-        // av_display_rotation_get: counter-clockwise degrees; the picture must turn clockwise by as much back.
-        double counterClockwise = av_display_rotation_get(new IntPointer(matrix.data()));
-        if (Double.isNaN(counterClockwise)) {
-            return "";
+        IntPointer entries = new IntPointer(matrix.data());
+        return upright(entries.get(0) / 65536.0, entries.get(1) / 65536.0, entries.get(3) / 65536.0, entries.get(4) / 65536.0);
+    }
+
+    /**
+     * The display matrix maps a stored pixel {@code (x, y)} (y down) to where it is shown:
+     * {@code (a*x + c*y, b*x + d*y)} plus a translation. It is taken apart into a mirror (a negative
+     * determinant) and a rotation rounded to a quarter turn, put back together exactly, and each of the eight
+     * results is one filter (FFmpeg's {@code transpose} directions cover the four that swap the axes).
+     *
+     * @return the filters, or an empty string for none (or a matrix that shows nothing)
+     */
+    static String upright(double a, double b, double c, double d) {
+        double determinant = a * d - b * c;
+        if (!(Math.abs(determinant) > 1e-9)) {
+            return ""; // degenerate or not a number: show the pictures as stored
         }
-        long clockwise = Math.floorMod(-Math.round(counterClockwise), 360);
-        return switch ((int) ((clockwise + 45) / 90 % 4)) {
-            case 1 -> "transpose=clock";
-            case 2 -> "hflip,vflip";
-            case 3 -> "transpose=cclock";
-            default -> "";
-        };
+        boolean mirrored = determinant < 0;
+        // Mirrored: the matrix is a rotation after x -> -x, whose first column is (-a, -b).
+        double clockwise = Math.toDegrees(mirrored ? Math.atan2(-b, -a) : Math.atan2(b, a));
+        int quarter = Math.floorMod(Math.round(clockwise / 90), 4);
+        int cos = quarter == 0 ? 1 : quarter == 2 ? -1 : 0;
+        int sin = quarter == 1 ? 1 : quarter == 3 ? -1 : 0;
+        int exactA = mirrored ? -cos : cos;
+        int exactB = mirrored ? -sin : sin;
+        int exactC = -sin;
+        int exactD = cos;
+        if (exactB == 0) {
+            return exactA > 0 ? (exactD > 0 ? "" : "vflip") : (exactD > 0 ? "hflip" : "hflip,vflip");
+        }
+        // transpose: cclock_flip maps (x, y) to (y, x), clock to (-y, x), cclock to (y, -x), clock_flip to (-y, -x).
+        return "transpose=" + TRANSPOSE[(exactC < 0 ? 1 : 0) + (exactB < 0 ? 2 : 0)];
     }
 
     @Override

@@ -24,9 +24,11 @@ import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EOF;
 /**
  * One FFmpeg filter graph that turns the decoded video into every distinct rendition's frames: the
  * pictures are turned upright once (display matrix), split, and each branch brought to a constant frame
- * rate, scaled and cropped (cover) or padded (contain) to its exact frame, square pixels, 4:2:0.
+ * rate, scaled and cropped (cover) or padded (contain) to its exact frame as the picture is displayed (its
+ * sample aspect ratio counted: {@link SplitGraphs#fitted}), brought to BT.709 SDR when it is HDR or BT.2020
+ * ({@link ColourConversion}), square pixels, 8-bit 4:2:0.
  *
- * <pre>[in] upright,split=N [s0]…; [s0] fps=F:start_time=0,scale,crop|pad,setsar=1,format=yuv420p [out0]; …</pre>
+ * <pre>[in] upright,split=N [s0]…; [s0] fps=F:start_time=0,scale(reset_sar),crop|pad[,colour],setsar=1,format=yuv420p [out0]; …</pre>
  *
  * <p>{@code fps} with {@code start_time=0} anchors output frame {@code n} at {@code n/F} seconds of the
  * source's timeline: frames are dropped or repeated to hold the rate, and a source whose first picture
@@ -47,38 +49,46 @@ final class VideoGraph implements AutoCloseable {
     private final int pixelFormat;
 
     /**
-     * @param first    the first decoded picture: its size and pixel format shape the graph
-     * @param timeBase the time base of the pictures' {@code pts}
-     * @param upright  filters that turn the pictures upright ({@link VideoDecoder#uprightFilters}), or empty
-     * @param threads  filter threads, at least 1
+     * @param first        the first decoded picture: its size and pixel format shape the graph
+     * @param timeBase     the time base of the pictures' {@code pts}
+     * @param sampleAspect the pictures' sample aspect ratio (the container's, else the bitstream's; 0/1 for
+     *                     unknown, taken as square)
+     * @param upright      filters that turn the pictures upright ({@link VideoDecoder#uprightFilters}), or empty
+     * @param colour       filters that bring the scaled pictures to BT.709 SDR ({@link ColourConversion}), or empty
+     * @param threads      filter threads, at least 1
      */
-    VideoGraph(AVFrame first, AVRational timeBase, String upright, List<Target> targets, int threads) throws MediaRejectedException {
+    VideoGraph(AVFrame first, AVRational timeBase, AVRational sampleAspect, String upright, String colour, List<Target> targets,
+               int threads) throws MediaRejectedException {
         this.width = first.width();
         this.height = first.height();
         this.pixelFormat = first.format();
         try {
             graph.nb_threads(threads);
-            build(first, timeBase, upright, targets);
+            build(timeBase, sampleAspect, upright, colour, targets);
         } catch (MediaRejectedException | RuntimeException e) {
             close();
             throw e;
         }
     }
 
-    private void build(AVFrame first, AVRational timeBase, String upright, List<Target> targets) throws MediaRejectedException {
-        int aspectNum = Math.max(1, first.sample_aspect_ratio().num());
-        int aspectDen = first.sample_aspect_ratio().num() > 0 ? Math.max(1, first.sample_aspect_ratio().den()) : 1;
+    private void build(AVRational timeBase, AVRational sampleAspect, String upright, String colour, List<Target> targets)
+            throws MediaRejectedException {
+        boolean known = sampleAspect.num() > 0 && sampleAspect.den() > 0;
+        int aspectNum = known ? sampleAspect.num() : 1;
+        int aspectDen = known ? sampleAspect.den() : 1;
         String args = "video_size=" + width + "x" + height + ":pix_fmt=" + pixelFormat + ":time_base=" + timeBase.num()
                 + "/" + timeBase.den() + ":pixel_aspect=" + aspectNum + "/" + aspectDen;
         check(avfilter_graph_create_filter(source, avfilter_get_by_name("buffer"), "in", args, null, graph), "buffer source");
         List<String> chains = new ArrayList<>(targets.size());
-        targets.forEach(target -> chains.add(chain(target)));
+        targets.forEach(target -> chains.add(chain(target, colour)));
         sinks.addAll(SplitGraphs.linkSplit(graph, source, upright, chains, VideoGraph::check));
     }
 
-    private static String chain(Target target) {
+    private static String chain(Target target, String colour) {
+        // The colour conversion comes after the scale: it costs per pixel, and the renditions are smaller than the source.
         return "fps=" + target.framesPerSecond() + ":start_time=0,"
-                + SplitGraphs.fitted(target.width(), target.height(), target.fit(), true) + ",setsar=1,format=yuv420p";
+                + SplitGraphs.fitted(target.width(), target.height(), target.fit(), true) + (colour.isEmpty() ? "" : "," + colour)
+                + ",setsar=1,format=yuv420p";
     }
 
     /**

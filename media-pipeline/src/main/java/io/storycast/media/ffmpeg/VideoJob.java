@@ -7,8 +7,10 @@ import io.storycast.media.MediaProblem;
 import io.storycast.media.MediaRejectedException;
 import io.storycast.media.profile.VideoRendition;
 import org.bytedeco.ffmpeg.avcodec.AVPacket;
+import org.bytedeco.ffmpeg.avformat.AVFormatContext;
 import org.bytedeco.ffmpeg.avformat.AVStream;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
+import org.bytedeco.ffmpeg.avutil.AVRational;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +18,7 @@ import java.util.List;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_alloc;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_free;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_unref;
+import static org.bytedeco.ffmpeg.global.avformat.av_guess_sample_aspect_ratio;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_alloc;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_unref;
@@ -34,7 +37,6 @@ final class VideoJob {
     private final ByteBufAllocator allocator;
     private final int threads;
     private final List<SegmentedOutput> writers = new ArrayList<>();
-    private final List<AacAudio.Track> tracks = new ArrayList<>();
     private VideoGraph graph;
     private EncodeStage stage;
     /** Where the latest picture ends (its pts plus its duration), in the video stream's time base. */
@@ -63,19 +65,14 @@ final class VideoJob {
             AVStream video = source.video();
             decoder = new VideoDecoder(video, limits, threads);
             if (source.audio() != null) {
-                audio = AacAudio.open(source.audio(), outputs.stream().map(VideoRendition::audioBitsPerSecond).distinct().toList());
+                audio = AacAudio.open(source.audio(), video);
             }
-            double videoEndSeconds = VideoSource.millis(video.duration(), video.time_base()) > 0
-                    ? VideoSource.millis(video.duration(), video.time_base()) / 1000.0 : Double.POSITIVE_INFINITY;
             for (VideoRendition output : outputs) {
-                AacAudio.Track track = audio == null ? null : audio.track(output.audioBitsPerSecond());
-                tracks.add(track);
-                writers.add(new SegmentedOutput(output, track, allocator, videoEndSeconds, threads));
+                writers.add(new SegmentedOutput(output, audio == null ? null : audio.segments(output), allocator, threads));
             }
             String upright = VideoDecoder.uprightFilters(video);
-            stage = new EncodeStage(writers, tracks);
-            EncodeStage encoding = stage;
-            AacAudio.Sink toWriters = encoding::audio;
+            stage = new EncodeStage(writers);
+            AacAudio.Sink toWriters = stage;
             int audioIndex = source.audio() == null ? -1 : source.audio().index();
             while (source.read(packet)) {
                 try {
@@ -135,8 +132,12 @@ final class VideoJob {
                             + " ms, whatever its header claims");
                 }
                 if (graph == null) {
-                    graph = new VideoGraph(picture, video.time_base(), upright, outputs.stream().map(output -> new VideoGraph.Target(
-                            output.width(), output.height(), output.framesPerSecond(), output.fit())).toList(), threads);
+                    List<VideoGraph.Target> targets = outputs.stream().map(output -> new VideoGraph.Target(output.width(),
+                            output.height(), output.framesPerSecond(), output.fit())).toList();
+                    // The container's aspect ratio (an MP4 pasp box) first, else the bitstream's, as players do.
+                    AVRational sampleAspect = av_guess_sample_aspect_ratio((AVFormatContext) null, video, picture);
+                    graph = new VideoGraph(picture, video.time_base(), sampleAspect, upright, ColourConversion.filters(picture, video),
+                            targets, threads);
                 }
                 graph.push(picture);
                 // A decoder may leave a picture's duration unset: then it lasts as long as the gap before it.

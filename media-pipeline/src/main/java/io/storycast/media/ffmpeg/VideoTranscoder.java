@@ -35,10 +35,14 @@ import static org.bytedeco.ffmpeg.global.avutil.av_log_set_level;
  * picture. One segment is named as the profile names the rendition ({@code story}); several are named
  * {@code story-1}, {@code story-2}, … in playing order, so each is addressable on its own.
  *
- * <p><b>Sound.</b> AAC (up to stereo) is copied packet for packet; any other codec is decoded once and
- * encoded with FFmpeg's native AAC encoder once per distinct bit rate; a silent video stays silent. Each
- * track of each segment starts at time 0 (there is no edit list to say otherwise), so the sound may lead
- * or trail the picture by less than one AAC frame (21 ms at 48 kHz).
+ * <p><b>Sound.</b> Both tracks of every output (each segment, or the one unsplit file) start at 0 at the same
+ * instant of the source, and segment {@code k+1}'s sound continues where segment {@code k}'s stopped
+ * ({@link SegmentAudio}). AAC (up to stereo) that lies on the video's timeline is copied packet for packet
+ * and cut at whole packets: each segment starts with the packet nearest its start, so it is off by less than
+ * half an AAC frame (10.7 ms at 48 kHz). Any other sound (another codec, more channels, AAC that starts late
+ * or has gaps, as the MP4 index tells before anything is decoded) is decoded once, resampled onto the
+ * video's timeline (silence where it starts late or breaks off) and encoded per segment, cut to the sample,
+ * each segment's first 1024 samples given to the encoder's silent priming. A silent video stays silent.
  *
  * <p><b>moov first.</b> The muxer writes {@code moov} last, as it must through custom IO; {@link MoovFirst}
  * then moves it in front of {@code mdat} in memory and patches the chunk offsets (see there for why not

@@ -49,10 +49,13 @@ class NativeMemoryTest {
     void nativeMemoryReturnsToItsBaselineAfterAThousandJobs() throws Exception {
         ByteBuf clip = TestVideos.clip(320, 240, 30, 0.3, TestVideos.Audio.AAC);
         ByteBuf pcmClip = TestVideos.clip(320, 240, 25, 0.3, TestVideos.Audio.PCM);
+        // HDR (tone mapped through zscale), mirrored by its display matrix, sound that starts late (re-encoded).
+        ByteBuf hdrClip = new TestClip(320, 240, 30).seconds(0.3).hdr(TestClip.Transfer.PQ).audioDelay(0.1)
+                .displayMatrix(VideoPictureTest.matrix(90, true, false)).make();
         ByteBuf photo = TestImages.redBlueJpeg(320, 240);
         try {
             for (int i = 0; i < WARM_UP_JOBS; i++) {
-                job(i, clip, pcmClip, photo);
+                job(i, clip, pcmClip, hdrClip, photo);
             }
             // Resident memory is noisy (malloc arenas of FFmpeg's worker threads, GC): it jumps by tens of MB
             // and back. A leak raises the floor instead, job after job. So: the lowest reading of the first
@@ -60,7 +63,7 @@ class NativeMemoryTest {
             long[] afterBlock = new long[JOBS / BLOCK];
             long started = System.nanoTime();
             for (int i = 0; i < JOBS; i++) {
-                job(i, clip, pcmClip, photo);
+                job(i, clip, pcmClip, hdrClip, photo);
                 if (i % BLOCK == BLOCK - 1) {
                     afterBlock[i / BLOCK] = nativeBytes();
                 }
@@ -74,12 +77,16 @@ class NativeMemoryTest {
         } finally {
             clip.release();
             pcmClip.release();
+            hdrClip.release();
             photo.release();
         }
     }
 
-    /** One job of a mix: mostly videos (AAC copied, PCM re-encoded, split into segments), images, and rejections. */
-    private void job(int i, ByteBuf clip, ByteBuf pcmClip, ByteBuf photo) throws MediaRejectedException {
+    /**
+     * One job of a mix: mostly videos (AAC copied, PCM re-encoded, split into segments, HDR tone mapped), images,
+     * and rejections.
+     */
+    private void job(int i, ByteBuf clip, ByteBuf pcmClip, ByteBuf hdrClip, ByteBuf photo) throws MediaRejectedException {
         VideoRendition video = new VideoRendition("story", 180, 320, 30, 1, 300_000, 64_000, 1, 0, Fit.COVER, "test");
         switch (i % 6) {
             case 0 -> releaseAll(images.transcode(photo, Map.of("p", List.of(
@@ -96,6 +103,7 @@ class NativeMemoryTest {
                 }
             }
             case 2 -> releaseAll(videos.transcode(pcmClip, Map.of("p", video), MediaLimits.DEFAULTS));
+            case 5 -> releaseAll(videos.transcode(hdrClip, Map.of("p", video), MediaLimits.DEFAULTS));
             default -> releaseAll(videos.transcode(clip, Map.of("a", video, "b", new VideoRendition("story", 90, 160, 30, 1,
                     200_000, 64_000, 60, 0, Fit.PAD, "test")), MediaLimits.DEFAULTS));
         }

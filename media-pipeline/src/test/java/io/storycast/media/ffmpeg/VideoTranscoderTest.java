@@ -132,8 +132,8 @@ class VideoTranscoderTest {
         transcoded(clip, Map.of("p", small("story", 360, 640, 60, Fit.COVER)), MediaLimits.DEFAULTS, made -> {
             ProbedVideo probed = probe(made.get("p").get(0));
             assertThat(probed.width()).isEqualTo(360);
-            assertThat(probed.topUv()).as("top: red (V above U)").matches(uv -> uv[1] > uv[0] + 60);
-            assertThat(probed.bottomUv()).as("bottom: blue (U above V)").matches(uv -> uv[0] > uv[1] + 60);
+            assertThat(probed.first().uv(180, 80)).as("top: red (V above U)").matches(uv -> uv[1] > uv[0] + 60);
+            assertThat(probed.first().uv(180, 560)).as("bottom: blue (U above V)").matches(uv -> uv[0] > uv[1] + 60);
         });
     }
 
@@ -145,9 +145,9 @@ class VideoTranscoderTest {
         byPlatform.put("pad", small("story", 360, 640, 60, Fit.PAD));
 
         transcoded(wide, byPlatform, MediaLimits.DEFAULTS, made -> {
-            assertThat(probe(made.get("cover").get(0)).leftUv()).as("cover fills the frame: red at the upper left")
+            assertThat(probe(made.get("cover").get(0)).first().uv(45, 160)).as("cover fills the frame: red at the upper left")
                     .matches(uv -> uv[1] > uv[0] + 60);
-            assertThat(probe(made.get("pad").get(0)).leftUv()).as("pad leaves a black band above the picture")
+            assertThat(probe(made.get("pad").get(0)).first().uv(45, 160)).as("pad leaves a black band above the picture")
                     .matches(uv -> Math.abs(uv[0] - 128) < 8 && Math.abs(uv[1] - 128) < 8);
         });
     }

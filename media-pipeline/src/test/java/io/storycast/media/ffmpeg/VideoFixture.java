@@ -1,0 +1,66 @@
+package io.storycast.media.ffmpeg;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.storycast.media.MediaLimits;
+import io.storycast.media.MediaRejectedException;
+import io.storycast.media.Rendition;
+import io.storycast.media.profile.VideoRendition;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * What the video tests share: a transcoder on a pooled direct allocator without thread caches (so that its
+ * count of live buffers is exact), the clips a test made (released after it), and every output read back by
+ * {@link ProbedVideo}. {@link #start()} before a test, {@link #finish()} after it: it fails when a buffer is
+ * left allocated.
+ */
+final class VideoFixture {
+    private static final PooledByteBufAllocator ALLOCATOR = new PooledByteBufAllocator(true, 0, 1, 8192, 9, 0, 0, false);
+
+    private final VideoTranscoder transcoder = new VideoTranscoder(ALLOCATOR);
+    private final List<ByteBuf> inputs = new ArrayList<>();
+    private long liveBuffersBefore;
+
+    void start() {
+        liveBuffersBefore = liveBuffers();
+    }
+
+    void finish() {
+        inputs.forEach(ByteBuf::release);
+        inputs.clear();
+        assertThat(liveBuffers()).as("pooled direct buffers still allocated").isEqualTo(liveBuffersBefore);
+    }
+
+    private static long liveBuffers() {
+        return ALLOCATOR.metric().directArenas().stream().mapToLong(arena -> arena.numActiveAllocations()).sum();
+    }
+
+    /** @return {@code clip}, released after the test */
+    ByteBuf input(ByteBuf clip) {
+        inputs.add(clip);
+        return clip;
+    }
+
+    VideoTranscoder transcoder() {
+        return transcoder;
+    }
+
+    /** @return each of the rendition's outputs (its segments in order) read back; the outputs are released */
+    List<ProbedVideo> outputs(ByteBuf clip, VideoRendition rendition) throws MediaRejectedException {
+        Map<String, List<Rendition>> made = transcoder.transcode(clip, Map.of("p", rendition), MediaLimits.DEFAULTS);
+        try {
+            List<ProbedVideo> probed = new ArrayList<>();
+            for (Rendition segment : made.get("p")) {
+                probed.add(ProbedVideo.of(segment.bytes()));
+            }
+            return probed;
+        } finally {
+            made.values().forEach(renditions -> renditions.forEach(Rendition::release));
+        }
+    }
+}
