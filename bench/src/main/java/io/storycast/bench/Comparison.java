@@ -35,7 +35,8 @@ import java.util.Set;
  *
  * <pre>bench/compare.sh [--quick] [--sections ingest,fanout,latency,image,video] [--seconds N] [--warmup N]
  *      [--latency-seconds N] [--single-rate 2000] [--batch-rate 100] [--followers N] [--stories N]
- *      [--lane-rate 200] [--celebrity-followers N] [--image-runs N] [--video-runs N] [--video-clip-seconds N]
+ *      [--steady-rate N] [--lane-rate 200] [--authors N] [--small-followers 100] [--celebrity-followers N]
+ *      [--image-runs N] [--video-runs N] [--video-clip-seconds N]
  *      [--gateway-jvm-args "..."] [--gateway-jar gateway/target/storycast-gateway.jar] [--out bench/target/compare]</pre>
  * {@code --quick} takes about 2 to 3 minutes on 2 cores; the full run about 8.
  */
@@ -49,7 +50,7 @@ public final class Comparison {
             Map.entry("redis-benchmark-requests", "2000000"),
             Map.entry("followers", "1000000"), Map.entry("stories", "3"),
             Map.entry("steady-rate", "500"), Map.entry("lane-rate", "200"), Map.entry("latency-warmup", "10"),
-            Map.entry("authors", "500"), Map.entry("celebrity-followers", "1000000"),
+            Map.entry("authors", "500"), Map.entry("small-followers", "100"), Map.entry("celebrity-followers", "1000000"),
             Map.entry("image-runs", "15"), Map.entry("image-warmups", "3"),
             Map.entry("video-runs", "3"), Map.entry("video-warmups", "1"), Map.entry("video-clip-seconds", "10"));
 
@@ -60,7 +61,7 @@ public final class Comparison {
             Map.entry("redis-benchmark-requests", "500000"),
             Map.entry("followers", "200000"), Map.entry("stories", "2"),
             Map.entry("steady-rate", "0"), Map.entry("lane-rate", "200"), Map.entry("latency-warmup", "4"),
-            Map.entry("authors", "200"), Map.entry("celebrity-followers", "200000"),
+            Map.entry("authors", "200"), Map.entry("small-followers", "100"), Map.entry("celebrity-followers", "200000"),
             Map.entry("image-runs", "5"), Map.entry("image-warmups", "1"),
             Map.entry("video-runs", "1"), Map.entry("video-warmups", "1"), Map.entry("video-clip-seconds", "4"));
 
@@ -149,6 +150,7 @@ public final class Comparison {
 
     private static void latency(Map<String, String> options, Path folder, ComparisonReport report) throws Exception {
         Map<String, String> settings = new HashMap<>(options);
+        settings.put("followers", options.get("small-followers")); // "followers" is the fan-out section's audience
         settings.put("rate", options.get("steady-rate"));
         settings.put("seconds", options.get("latency-seconds"));
         settings.put("warmup", options.get("latency-warmup"));

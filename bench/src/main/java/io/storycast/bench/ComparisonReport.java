@@ -111,7 +111,7 @@ final class ComparisonReport {
                 md.append("\nThe chart could not be drawn (").append(noChart)
                         .append("); AWT needs Debian's fontconfig and fonts-dejavu-core.\n");
             }
-            Latency.writeAll(latencies, out);
+            Latency.writeHgrm(latencies, out);
         }
         md.append("\n## Every measurement\n\n").append(details);
         if (!skipped.isEmpty()) {

@@ -94,7 +94,7 @@ public final class FanoutLatency {
         report.add("");
         report.add(String.format("p99 beside the large fan-out / lane baseline p99: **%.2f** (goal: at most 2)", outcome.p99Ratio()));
         Files.write(out.resolve("fanout-latency.md"), report);
-        Latency.writeAll(outcome.latencies(), out);
+        Latency.writeHgrm(outcome.latencies(), out);
         report.forEach(System.out::println);
     }
 
@@ -195,7 +195,9 @@ public final class FanoutLatency {
                         break;
                     }
                     if (attempt > 600) {
-                        throw new IllegalStateException("stories did not finish within a minute");
+                        long unfinished = finished.stream().filter(Objects::isNull).count();
+                        throw new IllegalStateException(unfinished + " of " + slice.size()
+                                + " accepted stories did not finish their fan-out within a minute of the load's end");
                     }
                     Thread.sleep(100); // polling for completion only: the latency comes from the record
                 }

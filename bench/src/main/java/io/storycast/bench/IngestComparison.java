@@ -91,7 +91,10 @@ public final class IngestComparison {
         Path out = Files.createDirectories(Path.of(options.getOrDefault("out", "target/comparison")));
         Outcome outcome = run(Settings.from(options), out);
         Report.write(outcome.results(), out, LocalDate.now().toString());
-        Latency.writeAll(outcome.latencies(), out);
+        if (!outcome.latencies().isEmpty()) {
+            Latency.print(outcome.latencies());
+            Latency.writeHgrm(outcome.latencies(), out);
+        }
     }
 
     static Outcome run(Settings settings, Path out) throws Exception {

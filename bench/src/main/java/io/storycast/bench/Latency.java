@@ -50,16 +50,17 @@ record Latency(String name, String key, Histogram histogram, long failed) {
                 .put("failed", failed);
     }
 
-    /** Writes each phase's {@code .hgrm} into {@code out} and prints the summary table. */
-    static void writeAll(List<Latency> latencies, Path out) throws IOException {
-        if (latencies.isEmpty()) {
-            return;
-        }
+    /** Prints the summary table of {@code latencies}. */
+    static void print(List<Latency> latencies) {
         System.out.println();
         System.out.println(HEADER);
         System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|");
+        latencies.forEach(latency -> System.out.println(latency.row()));
+    }
+
+    /** Writes each phase's percentile distribution as {@code <key>.hgrm} into {@code out}. */
+    static void writeHgrm(List<Latency> latencies, Path out) throws IOException {
         for (Latency latency : latencies) {
-            System.out.println(latency.row());
             try (PrintStream file = new PrintStream(Files.newOutputStream(out.resolve(latency.key() + ".hgrm")), false,
                     java.nio.charset.StandardCharsets.UTF_8)) {
                 latency.histogram().outputPercentileDistribution(file, 1000.0); // µs recorded, ms written
