@@ -23,13 +23,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.Callable;
 
 /**
  * One run, one machine: story ingest through the gateway beside the raw pipelined XADD limit of the same
  * Redis, and beside a bare Vert.x endpoint that only answers 202 ({@link BareEndpoint}), reported as ratios.
  * The gateway and the bare endpoint each run in a JVM of their own (the gateway as its fat jar, against an
- * embedded Redis with the append-only file on, as by default), one after the other; the load comes from
- * this JVM with the same Vert.x clients for both:
+ * embedded Redis with the append-only file on, as by default), both started before the first phase; the
+ * load comes from this JVM with the same Vert.x clients for both. Each gateway phase runs right beside its
+ * reference (gateway singles, bare singles, gateway batches, bare batches), and the raw XADD limit is
+ * measured before and after the HTTP phases and averaged, so a load that drifts on a shared machine skews
+ * a ratio less. Phases:
  * <ul>
  *   <li>closed loops with a fixed number of requests in flight ({@link ClosedLoad}), single events and
  *       NDJSON batches of 100: capacity, reported as rates only;</li>
@@ -118,70 +122,110 @@ public final class IngestComparison {
                 raw.send(Request.cmd(Command.CONFIG).arg("SET").arg(nameAndValue[0]).arg(nameAndValue[1]))
                         .await(10, TimeUnit.SECONDS);
             }
-            byKey.put("raw-xadd", ClosedLoad.measure("raw pipelined XADD (Vert.x client, depth " + PIPELINE_DEPTH
-                    + ", 4 pipelines)", "events/s", cpu, settings.warmup(), settings.seconds(), 4, () -> xaddBatch(raw, payload)));
-            RedisBenchmarkTool.run(redis.port(), payload, out, settings.redisBenchmarkRequests())
-                    .ifPresent(result -> byKey.put("redis-benchmark-xadd", result));
-            byKey.put("append-script", AppendScriptLoad.measure(vertx, redis.url(), cpu, settings.warmup(),
-                    settings.seconds(), 32, BATCH_SIZE));
-            raw.send(Request.cmd(Command.DEL).arg("{bench}:raw").arg("{bench}:redis-benchmark")).await(30, TimeUnit.SECONDS);
-            raw.close();
-
+            Callable<Result> rawXadd = () -> ClosedLoad.measure("raw pipelined XADD (Vert.x client, depth " + PIPELINE_DEPTH
+                    + ", 4 pipelines)", "events/s", cpu, settings.warmup(), settings.seconds(), 4, () -> xaddBatch(raw, payload));
             // Ingest only: a fan-out consuming the streams would share the two cores and Redis with what is measured.
+            // Both servers run from here on, each idle while the other is measured, so that each of the gateway's
+            // phases has its reference right beside it in time: on a shared machine the load drifts.
             try (GatewayProcess gateway = GatewayProcess.start(settings.gatewayJar(), settings.gatewayJvmArgs(), Map.of(
                     "STORYCAST_FANOUT_ENABLED", "false",
                     "STORYCAST_REDIS_URL", redis.url(),
                     "STORYCAST_HTTP_PORT", "0",
                     "STORYCAST_HTTP_MAX_IN_FLIGHT_REQUESTS", "100000",
-                    "STORYCAST_INGEST_STREAM_PARTITIONS", settings.partitions()), out.resolve("gateway.log"))) {
-                httpPhases("HTTP", "http", vertx, gateway.port(), cpu, settings, byKey, latencies);
-            }
-        } finally {
-            deleteRecursively(redisDir);
-        }
-        try {
-            if (settings.bare()) {
-                try (GatewayProcess bare = GatewayProcess.startBareEndpoint(settings.gatewayJvmArgs(),
-                        Runtime.getRuntime().availableProcessors(), out.resolve("bare-endpoint.log"))) {
-                    httpPhases("bare Vert.x 202 endpoint:", "bare", vertx, bare.port(), null, settings, byKey, latencies);
+                    "STORYCAST_INGEST_STREAM_PARTITIONS", settings.partitions()), out.resolve("gateway.log"));
+                 GatewayProcess bare = settings.bare() ? GatewayProcess.startBareEndpoint(settings.gatewayJvmArgs(),
+                         Runtime.getRuntime().availableProcessors(), out.resolve("bare-endpoint.log")) : null) {
+                List<Target> targets = new ArrayList<>();
+                targets.add(new Target("HTTP", "http", client(vertx, gateway.port()), cpu));
+                if (bare != null) {
+                    targets.add(new Target("bare Vert.x 202 endpoint:", "bare", client(vertx, bare.port()), null));
                 }
+                Result before = rawXadd.call();
+                for (Target target : targets) {
+                    byKey.put(target.key() + "-single", target.closedSingles(settings));
+                }
+                for (Target target : targets) {
+                    byKey.put(target.key() + "-batch", target.closedBatches(settings));
+                }
+                Result after = rawXadd.call();
+                // The reference of the batches: the raw limit measured before and after the HTTP phases, averaged.
+                byKey.put("raw-xadd", new Result(before.name() + ", mean of before and after the HTTP phases", before.unit(),
+                        (before.perSecond() + after.perSecond()) / 2,
+                        (before.redisMicrosPerEvent() + after.redisMicrosPerEvent()) / 2, 0));
+                byKey.put("raw-xadd-before", rename(before, "before"));
+                byKey.put("raw-xadd-after", rename(after, "after"));
+                RedisBenchmarkTool.run(redis.port(), payload, out, settings.redisBenchmarkRequests())
+                        .ifPresent(result -> byKey.put("redis-benchmark-xadd", result));
+                byKey.put("append-script", AppendScriptLoad.measure(vertx, redis.url(), cpu, settings.warmup(),
+                        settings.seconds(), 32, BATCH_SIZE));
+                raw.send(Request.cmd(Command.DEL).arg("{bench}:raw").arg("{bench}:redis-benchmark")).await(30, TimeUnit.SECONDS);
+                if (settings.latencySeconds() > 0) {
+                    OpenHttpLoad open = new OpenHttpLoad(vertx.getOrCreateContext(), 10_000);
+                    for (Target target : targets) {
+                        latencies.add(target.openSingles(open, settings));
+                    }
+                    for (Target target : targets) {
+                        latencies.add(target.openBatches(open, settings));
+                    }
+                }
+                for (Target target : targets) {
+                    target.http().close().await();
+                }
+            } finally {
+                raw.close();
             }
         } finally {
             vertx.close().await();
+            deleteRecursively(redisDir);
         }
-        return new Outcome(List.copyOf(byKey.values()), byKey, latencies);
+        return new Outcome(referenceFirst(byKey, "raw-xadd"), byKey, latencies);
+    }
+
+    private static HttpClient client(Vertx vertx, int port) {
+        return vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port)
+                .setKeepAlive(true), new PoolOptions().setHttp1MaxSize(128));
+    }
+
+    private static Result rename(Result result, String when) {
+        return new Result(result.name() + ", " + when + " the HTTP phases", result.unit(), result.perSecond(),
+                result.redisMicrosPerEvent(), result.eventsPerScriptCall());
     }
 
     /**
-     * The same four phases against any server on loopback: closed-loop singles and batches, then open-model
+     * A server on loopback and the same four phases against it: closed-loop singles and batches, open-model
      * singles and batches. The gateway answers a single event 202 and a batch 200 with its accepted count;
      * the bare endpoint answers 202 to both, which counts every event a request carried.
+     *
+     * @param cpu Redis's counters when the server writes to Redis, else {@code null}
      */
-    private static void httpPhases(String label, String key, Vertx vertx, int port, RedisCounters cpu, Settings settings,
-                                   Map<String, Result> byKey, List<Latency> latencies) throws Exception {
-        HttpClient http = vertx.createHttpClient(new HttpClientOptions()
-                        .setDefaultHost("127.0.0.1").setDefaultPort(port).setKeepAlive(true),
-                new PoolOptions().setHttp1MaxSize(128));
-        AtomicLong ids = new AtomicLong();
-        try {
-            byKey.put(key + "-single", ClosedLoad.measure(label + " single-event requests (" + settings.singleInFlight()
-                    + " in flight)", "events/s", cpu, settings.warmup(), settings.seconds(), settings.singleInFlight(),
-                    () -> post(http, "application/json", single(ids, key), 1)));
-            byKey.put(key + "-batch", ClosedLoad.measure(label + " NDJSON batches of " + BATCH_SIZE + " ("
-                    + settings.batchInFlight() + " in flight)", "events/s", cpu, settings.warmup(), settings.seconds(),
-                    settings.batchInFlight(), () -> post(http, "application/x-ndjson", batch(ids, key), BATCH_SIZE)));
-            if (settings.latencySeconds() > 0) {
-                OpenHttpLoad open = new OpenHttpLoad(vertx.getOrCreateContext(), 10_000);
-                latencies.add(Latency.measure(String.format("%s single events, %,.0f requests/s", label, settings.singleRate()),
-                        key + "-single", open, () -> post(http, "application/json", single(ids, key), 1),
-                        settings.singleRate(), settings.latencySeconds()));
-                latencies.add(Latency.measure(String.format("%s NDJSON batches of %d, %,.0f requests/s", label, BATCH_SIZE,
-                        settings.batchRate()), key + "-batch", open,
-                        () -> post(http, "application/x-ndjson", batch(ids, key), BATCH_SIZE),
-                        settings.batchRate(), settings.latencySeconds()));
-            }
-        } finally {
-            http.close().await();
+    private record Target(String label, String key, HttpClient http, RedisCounters cpu, AtomicLong ids) {
+        Target(String label, String key, HttpClient http, RedisCounters cpu) {
+            this(label, key, http, cpu, new AtomicLong());
+        }
+
+        Result closedSingles(Settings settings) throws InterruptedException {
+            return ClosedLoad.measure(label + " single-event requests (" + settings.singleInFlight() + " in flight)",
+                    "events/s", cpu, settings.warmup(), settings.seconds(), settings.singleInFlight(),
+                    () -> post(http, "application/json", single(ids, key), 1));
+        }
+
+        Result closedBatches(Settings settings) throws InterruptedException {
+            return ClosedLoad.measure(label + " NDJSON batches of " + BATCH_SIZE + " (" + settings.batchInFlight()
+                    + " in flight)", "events/s", cpu, settings.warmup(), settings.seconds(), settings.batchInFlight(),
+                    () -> post(http, "application/x-ndjson", batch(ids, key), BATCH_SIZE));
+        }
+
+        Latency openSingles(OpenHttpLoad open, Settings settings) throws Exception {
+            return Latency.measure(String.format("%s single events, %,.0f requests/s", label, settings.singleRate()),
+                    key + "-single", open, () -> post(http, "application/json", single(ids, key), 1),
+                    settings.singleRate(), settings.latencySeconds());
+        }
+
+        Latency openBatches(OpenHttpLoad open, Settings settings) throws Exception {
+            return Latency.measure(String.format("%s NDJSON batches of %d, %,.0f requests/s", label, BATCH_SIZE,
+                    settings.batchRate()), key + "-batch", open,
+                    () -> post(http, "application/x-ndjson", batch(ids, key), BATCH_SIZE),
+                    settings.batchRate(), settings.latencySeconds());
         }
     }
 
@@ -255,5 +299,19 @@ public final class IngestComparison {
             results.forEach(result -> array.add(result.toJson()));
             return array;
         }
+    }
+
+    /** @return the results with the reference first (the tables give every ratio to the first), the rest in order */
+    static List<IngestComparison.Result> referenceFirst(Map<String, IngestComparison.Result> byKey, String reference) {
+        List<IngestComparison.Result> results = new ArrayList<>();
+        if (byKey.containsKey(reference)) {
+            results.add(byKey.get(reference));
+        }
+        byKey.forEach((key, result) -> {
+            if (!key.equals(reference)) {
+                results.add(result);
+            }
+        });
+        return results;
     }
 }
