@@ -44,7 +44,7 @@ final class AppendScriptLoad {
         try {
             // One event loop generates, decodes and appends here, so the rate is bounded by that thread;
             // the Redis CPU per event is what this line is for.
-            return IngestComparison.measure("gateway append script, no HTTP (batches of " + batchSize + ", one event loop, "
+            return ClosedLoad.measure("gateway append script, no HTTP (batches of " + batchSize + ", one event loop, "
                     + inFlight + " in flight)", "events/s", redisCounters, warmup, seconds, inFlight, () -> {
                 List<StoryEvent> events = new ArrayList<>(batchSize);
                 for (int i = 0; i < batchSize; i++) {

@@ -15,9 +15,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -31,58 +33,103 @@ import java.util.concurrent.TimeUnit;
  * the {@code finishedAt} its record gets when the last tray write is confirmed.
  *
  * <pre>java -cp bench/target/benchmarks.jar io.storycast.bench.FanoutComparison [--followers 1000000]
- *      [--stories 2] [--seconds 10] [--chunk-size 1000] [--gateway-jar gateway/target/storycast-gateway.jar]
- *      [--out target/fanout-comparison]</pre>
+ *      [--stories 2] [--seconds 10] [--warmup 3] [--chunk-size 1000] [--with-expiry true]
+ *      [--gateway-jar gateway/target/storycast-gateway.jar] [--out target/fanout-comparison]</pre>
  */
 public final class FanoutComparison {
     private static final int RAW_BATCH = 1000;
     private static final String AUTHOR = "celebrity-1";
 
+    /**
+     * What a run measures.
+     *
+     * @param withExpiry             whether to measure the ZADD + PEXPIRE line too (for scale; trays do not do it)
+     * @param redisBenchmarkRequests ZADD that {@code redis-benchmark} sends
+     */
+    record Settings(int followers, int stories, int seconds, int warmup, String chunkSize, Path gatewayJar,
+                    String gatewayJvmArgs, boolean withExpiry, int redisBenchmarkRequests) {
+        static Settings from(Map<String, String> options) {
+            return new Settings(Integer.parseInt(options.getOrDefault("followers", "1000000")),
+                    Integer.parseInt(options.getOrDefault("stories", "2")),
+                    Integer.parseInt(options.getOrDefault("seconds", "10")),
+                    Integer.parseInt(options.getOrDefault("warmup", "3")),
+                    options.getOrDefault("chunk-size", "1000"),
+                    Path.of(options.getOrDefault("gateway-jar", "gateway/target/storycast-gateway.jar")),
+                    options.getOrDefault("gateway-jvm-args", ""),
+                    Boolean.parseBoolean(options.getOrDefault("with-expiry", "true")),
+                    Integer.parseInt(options.getOrDefault("redis-benchmark-requests", "3000000")));
+        }
+    }
+
+    /**
+     * What a run measured.
+     *
+     * @param results every rate in the order measured (the raw Vert.x ZADD first)
+     * @param byKey   the same by key: {@code raw-zadd}, {@code raw-zadd-pexpire} (when measured),
+     *                {@code redis-benchmark-zadd} (when installed), {@code fanout-1} ... {@code fanout-N}
+     */
+    record Outcome(List<IngestComparison.Result> results, Map<String, IngestComparison.Result> byKey) {
+    }
+
     public static void main(String[] args) throws Exception {
         Map<String, String> options = Arguments.parse(args);
-        int followers = Integer.parseInt(options.getOrDefault("followers", "1000000"));
-        int stories = Integer.parseInt(options.getOrDefault("stories", "2"));
-        int seconds = Integer.parseInt(options.getOrDefault("seconds", "10"));
-        Path jar = Path.of(options.getOrDefault("gateway-jar", "gateway/target/storycast-gateway.jar"));
         Path out = Files.createDirectories(Path.of(options.getOrDefault("out", "target/fanout-comparison")));
-        Path redisDir = Files.createTempDirectory("storycast-fanout-redis");
+        Outcome outcome = run(Settings.from(options), out);
+        Report.write(outcome.results(), out, LocalDate.now().toString(), "fanout-comparison", "tray writes/s",
+                "raw pipelined ZADD (Vert.x client)");
+    }
 
-        List<IngestComparison.Result> results = new ArrayList<>();
+    static Outcome run(Settings settings, Path out) throws Exception {
+        Path redisDir = Files.createTempDirectory("storycast-fanout-redis");
+        Map<String, IngestComparison.Result> byKey = new LinkedHashMap<>();
         Vertx vertx = Vertx.vertx();
         try (EmbeddedRedis redis = EmbeddedRedis.start(redisDir, "everysec");
              RedisCounters cpu = new RedisCounters(vertx, redis.url())) {
             Redis raw = Redis.createClient(vertx, new RedisOptions().setConnectionString(redis.url())
                     .setMaxPoolSize(8).setMaxPoolWaiting(1024).setMaxWaitingHandlers(65_536));
             call(raw, Request.cmd(Command.CONFIG).arg("SET").arg("auto-aof-rewrite-percentage").arg("0"));
-            results.add(IngestComparison.measure("raw pipelined ZADD (Vert.x client, batches of " + RAW_BATCH + ", 4 pipelines)",
-                    "tray writes/s", cpu, 3, seconds, 4, () -> zaddBatch(raw, followers, false)));
-            results.add(IngestComparison.measure("raw pipelined ZADD + PEXPIRE per write (for comparison: not what trays do)",
-                    "tray writes/s", cpu, 3, seconds, 4, () -> zaddBatch(raw, followers, true)));
-            redisBenchmark(redis.port(), followers, out).ifPresent(results::add);
+            int followers = settings.followers();
+            Callable<IngestComparison.Result> rawZadd = () -> ClosedLoad.measure("raw pipelined ZADD (Vert.x client, batches of "
+                    + RAW_BATCH + ", 4 pipelines)", "tray writes/s", cpu, settings.warmup(), settings.seconds(), 4,
+                    () -> zaddBatch(raw, followers, false));
+            IngestComparison.Result before = rawZadd.call();
+            if (settings.withExpiry()) {
+                byKey.put("raw-zadd-pexpire", ClosedLoad.measure("raw pipelined ZADD + PEXPIRE per write (for comparison: not what trays do)",
+                        "tray writes/s", cpu, settings.warmup(), settings.seconds(), 4, () -> zaddBatch(raw, followers, true)));
+            }
+            redisBenchmark(redis.port(), followers, settings.redisBenchmarkRequests(), out)
+                    .ifPresent(result -> byKey.put("redis-benchmark-zadd", result));
             call(raw, Request.cmd(Command.FLUSHALL));
             seedAudience(raw, followers);
 
-            try (GatewayProcess gateway = GatewayProcess.start(jar, options.getOrDefault("gateway-jvm-args", ""), Map.of(
+            try (GatewayProcess gateway = GatewayProcess.start(settings.gatewayJar(), settings.gatewayJvmArgs(), Map.of(
                     "STORYCAST_REDIS_URL", redis.url(),
                     "STORYCAST_HTTP_PORT", "0",
-                    "STORYCAST_FANOUT_CHUNK_SIZE", options.getOrDefault("chunk-size", "1000"),
+                    "STORYCAST_FANOUT_CHUNK_SIZE", settings.chunkSize(),
                     // The push into every tray is what is measured: no outbox for the large audience.
                     "STORYCAST_FANOUT_OUTBOX_THRESHOLD", "1000000000"), out.resolve("gateway.log"))) {
                 HttpClient http = vertx.createHttpClient(new HttpClientOptions()
                         .setDefaultHost("127.0.0.1").setDefaultPort(gateway.port()));
-                for (int story = 1; story <= stories; story++) {
-                    results.add(fanOutOneStory(http, raw, cpu, "fanout-story-" + story, followers));
+                for (int story = 1; story <= settings.stories(); story++) {
+                    byKey.put("fanout-" + story, fanOutOneStory(http, raw, cpu, "fanout-story-" + story, followers));
                 }
                 http.close();
+                // Again after the stories (the gateway idle): on a shared machine the load drifts, so the
+                // reference is the mean of the raw rate before and after.
+                IngestComparison.Result after = rawZadd.call();
+                byKey.put("raw-zadd", new IngestComparison.Result(before.name() + ", mean of before and after the fan-outs",
+                        before.unit(), (before.perSecond() + after.perSecond()) / 2,
+                        (before.redisMicrosPerEvent() + after.redisMicrosPerEvent()) / 2, 0));
+                byKey.put("raw-zadd-before", new IngestComparison.Result(before.name() + ", before the fan-outs", before.unit(),
+                        before.perSecond(), before.redisMicrosPerEvent(), 0));
+                byKey.put("raw-zadd-after", new IngestComparison.Result(after.name() + ", after the fan-outs", after.unit(),
+                        after.perSecond(), after.redisMicrosPerEvent(), 0));
             }
         } finally {
             vertx.close().await();
-            try (var paths = Files.walk(redisDir)) {
-                paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-            }
+            IngestComparison.deleteRecursively(redisDir);
         }
-        Report.write(results, out, LocalDate.now().toString(), "fanout-comparison", "tray writes/s",
-                "raw pipelined ZADD (Vert.x client)");
+        return new Outcome(IngestComparison.referenceFirst(byKey, "raw-zadd"), byKey);
     }
 
     private static IngestComparison.Result fanOutOneStory(HttpClient http, Redis redis, RedisCounters cpu, String storyId,
@@ -130,10 +177,10 @@ public final class FanoutComparison {
         }
     }
 
-    private static Optional<IngestComparison.Result> redisBenchmark(int port, int keys, Path out) throws Exception {
+    private static Optional<IngestComparison.Result> redisBenchmark(int port, int keys, int requests, Path out) throws Exception {
         return RedisBenchmarkTool.run(port, out.resolve("redis-benchmark-zadd.txt"),
                 "raw pipelined ZADD (redis-benchmark -P 64 -c 4, random keys)", "tray writes/s",
-                List.of("-n", "3000000", "-r", Integer.toString(keys),
+                List.of("-n", Integer.toString(requests), "-r", Integer.toString(keys),
                         "ZADD", "{storycast:tray:rb:__rand_int__}", "1", "instagram:raw-story"));
     }
 

@@ -34,7 +34,7 @@ import java.util.stream.IntStream;
  * (goal: at most 2); absolute times depend on the machine.
  *
  * <pre>java -cp bench/target/benchmarks.jar io.storycast.bench.FanoutLatency [--rate 2000] [--lane-rate 200]
- *      [--seconds 10] [--batch-millis 0] [--authors 500] [--followers 100] [--celebrity-followers 1000000]
+ *      [--seconds 10] [--warmup 10] [--batch-millis 0] [--authors 500] [--followers 100] [--celebrity-followers 1000000]
  *      [--gateway-env STORYCAST_X=1,STORYCAST_Y=2] [--gateway-jar gateway/target/storycast-gateway.jar]
  *      [--out target/fanout-latency]</pre>
  * {@code --rate 0} skips the steady phase. {@code --batch-millis N} posts the stories due within each N ms
@@ -43,95 +43,138 @@ import java.util.stream.IntStream;
 public final class FanoutLatency {
     private static final String CELEBRITY = "celebrity-1";
 
+    /**
+     * What a run measures.
+     *
+     * @param rate          stories/s of the steady phase; 0 skips it
+     * @param laneRate      stories/s of the lane baseline and of the phase beside the large fan-out
+     * @param seconds       length of the steady phase and of the lane baseline
+     * @param warmupSeconds length of the warm-up at 500 stories/s before anything is measured
+     * @param gatewayEnv    more of the gateway's settings, {@code STORYCAST_X=1,STORYCAST_Y=2}; may be empty
+     */
+    record Settings(double rate, double laneRate, double seconds, double warmupSeconds, long batchMillis, int authors,
+                    int followers, int celebrityFollowers, String gatewayEnv, Path gatewayJar, String gatewayJvmArgs) {
+        static Settings from(Map<String, String> options) {
+            return new Settings(Double.parseDouble(options.getOrDefault("rate", "2000")),
+                    Double.parseDouble(options.getOrDefault("lane-rate", "200")),
+                    Double.parseDouble(options.getOrDefault("seconds", "10")),
+                    Double.parseDouble(options.getOrDefault("warmup", "10")),
+                    Long.parseLong(options.getOrDefault("batch-millis", "0")),
+                    Integer.parseInt(options.getOrDefault("authors", "500")),
+                    Integer.parseInt(options.getOrDefault("followers", "100")),
+                    Integer.parseInt(options.getOrDefault("celebrity-followers", "1000000")),
+                    options.getOrDefault("gateway-env", ""),
+                    Path.of(options.getOrDefault("gateway-jar", "gateway/target/storycast-gateway.jar")),
+                    options.getOrDefault("gateway-jvm-args", ""));
+        }
+    }
+
+    /**
+     * What a run measured.
+     *
+     * @param latencies the phases' ingest→tray latencies: {@code fanout-steady} (when run),
+     *                  {@code fanout-lane-baseline}, {@code fanout-beside-large}
+     * @param large     the large fan-out's duration and rate
+     * @param p99Ratio  p99 beside the large fan-out over the lane baseline's p99 (goal: at most 2)
+     */
+    record Outcome(List<Latency> latencies, LargeFanout.Result large, double p99Ratio) {
+    }
+
     public static void main(String[] args) throws Exception {
         Map<String, String> options = Arguments.parse(args);
-        double rate = Double.parseDouble(options.getOrDefault("rate", "2000"));
-        double laneRate = Double.parseDouble(options.getOrDefault("lane-rate", "200"));
-        double seconds = Double.parseDouble(options.getOrDefault("seconds", "10"));
-        long batchMillis = Long.parseLong(options.getOrDefault("batch-millis", "0"));
-        int authors = Integer.parseInt(options.getOrDefault("authors", "500"));
-        int followers = Integer.parseInt(options.getOrDefault("followers", "100"));
-        int celebrityFollowers = Integer.parseInt(options.getOrDefault("celebrity-followers", "1000000"));
-        Path jar = Path.of(options.getOrDefault("gateway-jar", "gateway/target/storycast-gateway.jar"));
         Path out = Files.createDirectories(Path.of(options.getOrDefault("out", "target/fanout-latency")));
-        Path redisDir = Files.createTempDirectory("storycast-latency-redis");
+        Settings settings = Settings.from(options);
+        Outcome outcome = run(settings, out);
+        List<String> report = new ArrayList<>();
+        report.add("# Ingest→tray latency of " + settings.followers() + "-follower stories (ms, from the intended send time)");
+        report.add("");
+        report.add(Latency.HEADER);
+        report.add("|---|---:|---:|---:|---:|---:|---:|---:|");
+        outcome.latencies().forEach(latency -> report.add(latency.row()));
+        report.add("");
+        report.add(String.format("p99 beside the large fan-out / lane baseline p99: **%.2f** (goal: at most 2)", outcome.p99Ratio()));
+        Files.write(out.resolve("fanout-latency.md"), report);
+        Latency.writeHgrm(outcome.latencies(), out);
+        report.forEach(System.out::println);
+    }
 
-        List<String> smallAuthors = IntStream.range(0, authors).mapToObj(i -> "author-" + i).toList();
-        List<String> lines = new ArrayList<>();
+    static Outcome run(Settings settings, Path out) throws Exception {
+        Path redisDir = Files.createTempDirectory("storycast-latency-redis");
+        List<String> smallAuthors = IntStream.range(0, settings.authors()).mapToObj(i -> "author-" + i).toList();
+        List<Latency> latencies = new ArrayList<>();
         Vertx vertx = Vertx.vertx();
         try (EmbeddedRedis redisServer = EmbeddedRedis.start(redisDir, "everysec")) {
             Redis redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(redisServer.url())
                     .setMaxPoolSize(4).setMaxPoolWaiting(1024).setMaxWaitingHandlers(65_536));
             FanoutComparison.call(redis, Request.cmd(Command.CONFIG).arg("SET").arg("auto-aof-rewrite-percentage").arg("0"));
-            for (int i = 0; i < authors; i++) {
-                FanoutComparison.seedAudience(redis, smallAuthors.get(i), "a" + i + "-f", followers);
+            for (int i = 0; i < settings.authors(); i++) {
+                FanoutComparison.seedAudience(redis, smallAuthors.get(i), "a" + i + "-f", settings.followers());
             }
-            FanoutComparison.seedAudience(redis, CELEBRITY, "u", celebrityFollowers);
+            FanoutComparison.seedAudience(redis, CELEBRITY, "u", settings.celebrityFollowers());
             Map<String, String> environment = new java.util.HashMap<>(Map.of(
                     "STORYCAST_REDIS_URL", redisServer.url(),
                     "STORYCAST_HTTP_PORT", "0",
                     "STORYCAST_FANOUT_OUTBOX_THRESHOLD", "1000000000"));
-            for (String setting : options.getOrDefault("gateway-env", "").split(",")) {
+            for (String setting : settings.gatewayEnv().split(",")) {
                 if (!setting.isBlank()) {
                     environment.put(setting.substring(0, setting.indexOf('=')), setting.substring(setting.indexOf('=') + 1));
                 }
             }
-            try (GatewayProcess gateway = GatewayProcess.start(jar, options.getOrDefault("gateway-jvm-args", ""),
+            try (GatewayProcess gateway = GatewayProcess.start(settings.gatewayJar(), settings.gatewayJvmArgs(),
                     environment, out.resolve("gateway.log"))) {
                 HttpClient http = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1")
                         .setDefaultPort(gateway.port()), new PoolOptions().setHttp1MaxSize(64));
-                OpenStoryLoad load = new OpenStoryLoad(vertx, http, batchMillis);
+                OpenStoryLoad load = new OpenStoryLoad(vertx, http, settings.batchMillis());
                 FanoutFinish finish = new FanoutFinish(redis);
+                String perStory = settings.batchMillis() > 0
+                        ? String.format(", in NDJSON batches every %d ms", settings.batchMillis()) : "";
 
                 // Warm-up: the JIT compiles the ingest and fan-out paths (a cold gateway is 10x slower at first).
-                load.run("warm-up", smallAuthors, 500, 10, () -> true);
+                load.run("warm-up", smallAuthors, 500, settings.warmupSeconds(), () -> true);
                 FanoutComparison.call(redis, Request.cmd(Command.CONFIG).arg("RESETSTAT"));
-                Histogram steady = rate <= 0 ? new Histogram(3)
-                        : finish.latencies(load.run("steady", smallAuthors, rate, seconds, () -> true));
+                if (settings.rate() > 0) {
+                    latencies.add(finish.latency(String.format("ingest→tray, %d followers, steady %,.0f stories/s%s",
+                            settings.followers(), settings.rate(), perStory), "fanout-steady",
+                            load.run("steady", smallAuthors, settings.rate(), settings.seconds(), () -> true)));
+                }
                 // Where Redis's time went in the steady phase: calls and microseconds per command.
                 Files.writeString(out.resolve("redis-commandstats-steady.txt"), redis.send(Request.cmd(Command.INFO)
                         .arg("commandstats")).await().toString());
-                Histogram baseline = finish.latencies(load.run("lane-baseline", smallAuthors, laneRate, seconds, () -> true));
+                Latency baseline = finish.latency(String.format("ingest→tray, %d followers, %,.0f stories/s%s (lane baseline)",
+                        settings.followers(), settings.laneRate(), perStory), "fanout-lane-baseline",
+                        load.run("lane-baseline", smallAuthors, settings.laneRate(), settings.seconds(), () -> true));
+                latencies.add(baseline);
 
                 LargeFanout large = LargeFanout.start(http, redis, CELEBRITY, "celebrity-story");
-                Histogram beside = finish.latencies(load.run("beside-large", smallAuthors, laneRate, 120, large::running));
-                LargeFanout.Result largeResult = large.awaitDone(celebrityFollowers);
-
-                if (rate > 0) {
-                    lines.add(String.format("| steady, %.0f stories/s | %s |", rate, FanoutFinish.summary(steady)));
-                }
-                lines.add(String.format("| lane baseline, %.0f stories/s | %s |", laneRate, FanoutFinish.summary(baseline)));
-                lines.add(String.format("| beside a %,d-follower fan-out (%.1f s, %,.0f tray writes/s), %.0f stories/s | %s |",
-                        celebrityFollowers, largeResult.seconds(), largeResult.writesPerSecond(), laneRate,
-                        FanoutFinish.summary(beside)));
-                double ratio = (double) beside.getValueAtPercentile(99) / Math.max(1, baseline.getValueAtPercentile(99));
-                lines.add("");
-                lines.add(String.format("p99 beside the large fan-out / lane baseline p99: **%.2f** (goal: at most 2)", ratio));
+                OpenStoryLoad.Sent besideSent = load.run("beside-large", smallAuthors, settings.laneRate(), 120, large::running);
+                LargeFanout.Result largeResult = large.awaitDone(settings.celebrityFollowers());
+                Latency beside = finish.latency(String.format("ingest→tray, %d followers, %,.0f stories/s%s, beside a %,d-follower "
+                        + "fan-out (%.1f s, %,.0f tray writes/s)", settings.followers(), settings.laneRate(), perStory,
+                        settings.celebrityFollowers(), largeResult.seconds(), largeResult.writesPerSecond()),
+                        "fanout-beside-large", besideSent);
+                latencies.add(beside);
                 http.close();
+                double ratio = (double) beside.histogram().getValueAtPercentile(99)
+                        / Math.max(1, baseline.histogram().getValueAtPercentile(99));
+                return new Outcome(latencies, largeResult, ratio);
             }
         } finally {
             vertx.close().await();
-            try (var paths = Files.walk(redisDir)) {
-                paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-            }
+            IngestComparison.deleteRecursively(redisDir);
         }
-        List<String> report = new ArrayList<>();
-        report.add("# Ingest→tray latency of 100-follower stories (ms, from the intended send time)");
-        report.add("");
-        report.add("| phase | " + FanoutFinish.HEADER + " |");
-        report.add("|---|" + "---|".repeat(FanoutFinish.HEADER.split("\\|").length));
-        report.addAll(lines);
-        Files.write(out.resolve("fanout-latency.md"), report);
-        report.forEach(System.out::println);
     }
 
     /** Reads when stories' fan-outs finished and turns them into latencies. */
     static final class FanoutFinish {
-        static final String HEADER = "stories | p50 | p90 | p99 | p99.9 | max";
         private final Redis redis;
 
         FanoutFinish(Redis redis) {
             this.redis = redis;
+        }
+
+        /** The latencies of the accepted stories of a phase, with its refused ones as failed. */
+        Latency latency(String name, String key, OpenStoryLoad.Sent sent) throws Exception {
+            return new Latency(name, key, latencies(sent.accepted()), sent.refused());
         }
 
         /** Waits for every story's fan-out to finish (polling its record), then histograms the latencies in µs. */
@@ -152,18 +195,14 @@ public final class FanoutLatency {
                         break;
                     }
                     if (attempt > 600) {
-                        throw new IllegalStateException("stories did not finish within a minute");
+                        long unfinished = finished.stream().filter(Objects::isNull).count();
+                        throw new IllegalStateException(unfinished + " of " + slice.size()
+                                + " accepted stories did not finish their fan-out within a minute of the load's end");
                     }
                     Thread.sleep(100); // polling for completion only: the latency comes from the record
                 }
             }
             return histogram;
-        }
-
-        static String summary(Histogram h) {
-            return String.format("%,d | %.1f | %.1f | %.1f | %.1f | %.1f", h.getTotalCount(),
-                    h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(90) / 1000.0,
-                    h.getValueAtPercentile(99) / 1000.0, h.getValueAtPercentile(99.9) / 1000.0, h.getMaxValue() / 1000.0);
         }
     }
 }

@@ -18,39 +18,93 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Supplier;
+import java.util.concurrent.Callable;
 
 /**
  * One run, one machine: story ingest through the gateway beside the raw pipelined XADD limit of the same
- * Redis, reported as ratios. The gateway runs as its fat jar in its own JVM against an embedded Redis
- * (append-only file on, as by default); the load comes from this JVM with Vert.x clients, closed-loop
- * with a fixed number of requests in flight, which measures capacity (not latency under an open load:
- * that is the Gatling suite's job).
+ * Redis, and beside a bare Vert.x endpoint that only answers 202 ({@link BareEndpoint}), reported as ratios.
+ * The gateway and the bare endpoint each run in a JVM of their own (the gateway as its fat jar, against an
+ * embedded Redis with the append-only file on, as by default), both started before the first phase; the
+ * load comes from this JVM with the same Vert.x clients for both. Each gateway phase runs right beside its
+ * reference (gateway singles, bare singles, gateway batches, bare batches), and the raw XADD limit is
+ * measured before and after the HTTP phases and averaged, so a load that drifts on a shared machine skews
+ * a ratio less. Phases:
+ * <ul>
+ *   <li>closed loops with a fixed number of requests in flight ({@link ClosedLoad}), single events and
+ *       NDJSON batches of 100: capacity, reported as rates only;</li>
+ *   <li>open-model phases at a fixed rate ({@link OpenHttpLoad}), single events and batches: latency from
+ *       each request's due time, as percentiles ({@code --latency-seconds 0} skips them).</li>
+ * </ul>
  *
  * <pre>java -cp bench/target/benchmarks.jar io.storycast.bench.IngestComparison [--seconds 10] [--warmup 3]
  *      [--single-in-flight 64] [--batch-in-flight 32] [--partitions 16] [--gateway-jvm-args "-XX:..."]
- *      [--redis-config "appendonly no"]
- *      [--gateway-jar gateway/target/storycast-gateway.jar] [--out target/comparison]</pre>
+ *      [--redis-config "appendonly no"] [--bare true] [--latency-seconds 10] [--single-rate 2000]
+ *      [--batch-rate 100] [--gateway-jar gateway/target/storycast-gateway.jar] [--out target/comparison]</pre>
  */
 public final class IngestComparison {
     private static final int PIPELINE_DEPTH = 64;
-    private static final int BATCH_SIZE = 100;
+    static final int BATCH_SIZE = 100;
+
+    /**
+     * What a run measures and for how long.
+     *
+     * @param redisBenchmarkRequests XADD that {@code redis-benchmark} sends
+     * @param bare                   whether the bare endpoint is measured too
+     * @param latencySeconds         length of each open-model phase, seconds; 0 skips them
+     * @param singleRate             single-event requests per second of the open-model phase
+     * @param batchRate              NDJSON batches of {@value #BATCH_SIZE} per second of the open-model phase
+     */
+    record Settings(int seconds, int warmup, int singleInFlight, int batchInFlight, String partitions, Path gatewayJar,
+                    String gatewayJvmArgs, String redisConfig, int redisBenchmarkRequests, boolean bare,
+                    double latencySeconds, double singleRate, double batchRate) {
+        static Settings from(Map<String, String> options) {
+            return new Settings(Integer.parseInt(options.getOrDefault("seconds", "10")),
+                    Integer.parseInt(options.getOrDefault("warmup", "3")),
+                    Integer.parseInt(options.getOrDefault("single-in-flight", "64")),
+                    Integer.parseInt(options.getOrDefault("batch-in-flight", "32")),
+                    options.getOrDefault("partitions", "16"),
+                    Path.of(options.getOrDefault("gateway-jar", "gateway/target/storycast-gateway.jar")),
+                    options.getOrDefault("gateway-jvm-args", ""), options.get("redis-config"),
+                    Integer.parseInt(options.getOrDefault("redis-benchmark-requests", "2000000")),
+                    Boolean.parseBoolean(options.getOrDefault("bare", "true")),
+                    Double.parseDouble(options.getOrDefault("latency-seconds", "10")),
+                    Double.parseDouble(options.getOrDefault("single-rate", "2000")),
+                    Double.parseDouble(options.getOrDefault("batch-rate", "100")));
+        }
+    }
+
+    /**
+     * What a run measured.
+     *
+     * @param results   every rate, in the order measured (the raw XADD first)
+     * @param byKey     the same by key: {@code raw-xadd}, {@code redis-benchmark-xadd} (when installed),
+     *                  {@code append-script}, {@code http-single}, {@code http-batch}, {@code bare-single},
+     *                  {@code bare-batch} (with the bare endpoint)
+     * @param latencies the open-model phases' latencies, by name
+     */
+    record Outcome(List<Result> results, Map<String, Result> byKey, List<Latency> latencies) {
+    }
 
     public static void main(String[] args) throws Exception {
         Map<String, String> options = Arguments.parse(args);
-        int seconds = Integer.parseInt(options.getOrDefault("seconds", "10"));
-        int warmup = Integer.parseInt(options.getOrDefault("warmup", "3"));
-        Path jar = Path.of(options.getOrDefault("gateway-jar", "gateway/target/storycast-gateway.jar"));
         Path out = Files.createDirectories(Path.of(options.getOrDefault("out", "target/comparison")));
-        int singleInFlight = Integer.parseInt(options.getOrDefault("single-in-flight", "64"));
-        int batchInFlight = Integer.parseInt(options.getOrDefault("batch-in-flight", "32"));
-        Path redisDir = Files.createTempDirectory("storycast-comparison-redis");
+        Outcome outcome = run(Settings.from(options), out);
+        Report.write(outcome.results(), out, LocalDate.now().toString());
+        if (!outcome.latencies().isEmpty()) {
+            Latency.print(outcome.latencies());
+            Latency.writeHgrm(outcome.latencies(), out);
+        }
+    }
 
-        List<Result> results = new ArrayList<>();
+    static Outcome run(Settings settings, Path out) throws Exception {
+        Path redisDir = Files.createTempDirectory("storycast-comparison-redis");
+        Map<String, Result> byKey = new LinkedHashMap<>();
+        List<Latency> latencies = new ArrayList<>();
         Vertx vertx = Vertx.vertx();
         try (EmbeddedRedis redis = EmbeddedRedis.start(redisDir, "everysec");
              RedisCounters cpu = new RedisCounters(vertx, redis.url())) {
@@ -63,92 +117,116 @@ public final class IngestComparison {
                     .await(10, TimeUnit.SECONDS);
             // --redis-config "name value": one more server setting for the run, e.g. to see what the
             // append-only file costs ("appendonly no"); the default run keeps the gateway's defaults.
-            String extraSetting = options.get("redis-config");
-            if (extraSetting != null) {
-                String[] nameAndValue = extraSetting.trim().split("\\s+", 2);
+            if (settings.redisConfig() != null) {
+                String[] nameAndValue = settings.redisConfig().trim().split("\\s+", 2);
                 raw.send(Request.cmd(Command.CONFIG).arg("SET").arg(nameAndValue[0]).arg(nameAndValue[1]))
                         .await(10, TimeUnit.SECONDS);
             }
-            results.add(measure("raw pipelined XADD (Vert.x client, depth " + PIPELINE_DEPTH + ", 4 pipelines)", "events/s",
-                    cpu, warmup, seconds, 4, () -> xaddBatch(raw, payload)));
-            RedisBenchmarkTool.run(redis.port(), payload, out).ifPresent(results::add);
-            results.add(AppendScriptLoad.measure(vertx, redis.url(), cpu, warmup, seconds, 32, BATCH_SIZE));
-            raw.send(Request.cmd(Command.DEL).arg("{bench}:raw").arg("{bench}:redis-benchmark")).await(30, TimeUnit.SECONDS);
-            raw.close();
-
+            Callable<Result> rawXadd = () -> ClosedLoad.measure("raw pipelined XADD (Vert.x client, depth " + PIPELINE_DEPTH
+                    + ", 4 pipelines)", "events/s", cpu, settings.warmup(), settings.seconds(), 4, () -> xaddBatch(raw, payload));
             // Ingest only: a fan-out consuming the streams would share the two cores and Redis with what is measured.
-            try (GatewayProcess gateway = GatewayProcess.start(jar, options.getOrDefault("gateway-jvm-args", ""), Map.of(
+            // Both servers run from here on, each idle while the other is measured, so that each of the gateway's
+            // phases has its reference right beside it in time: on a shared machine the load drifts.
+            try (GatewayProcess gateway = GatewayProcess.start(settings.gatewayJar(), settings.gatewayJvmArgs(), Map.of(
                     "STORYCAST_FANOUT_ENABLED", "false",
                     "STORYCAST_REDIS_URL", redis.url(),
                     "STORYCAST_HTTP_PORT", "0",
                     "STORYCAST_HTTP_MAX_IN_FLIGHT_REQUESTS", "100000",
-                    "STORYCAST_INGEST_STREAM_PARTITIONS", options.getOrDefault("partitions", "16")), out.resolve("gateway.log"))) {
-                HttpClient http = vertx.createHttpClient(new HttpClientOptions()
-                        .setDefaultHost("127.0.0.1").setDefaultPort(gateway.port()).setKeepAlive(true),
-                        new PoolOptions().setHttp1MaxSize(128));
-                AtomicLong ids = new AtomicLong();
-                results.add(measure("HTTP single-event requests (" + singleInFlight + " in flight)", "events/s", cpu, warmup, seconds, singleInFlight,
-                        () -> {
-                            long id = ids.incrementAndGet();
-                            return post(http, "application/json", BenchEvents.event("s-" + id, "author-" + (id % 1000)));
-                        }));
-                results.add(measure("HTTP NDJSON batches of " + BATCH_SIZE + " (" + batchInFlight + " in flight)", "events/s", cpu, warmup, seconds, batchInFlight,
-                        () -> post(http, "application/x-ndjson", batch(ids))));
-                http.close();
+                    "STORYCAST_INGEST_STREAM_PARTITIONS", settings.partitions()), out.resolve("gateway.log"));
+                 GatewayProcess bare = settings.bare() ? GatewayProcess.startBareEndpoint(settings.gatewayJvmArgs(),
+                         Runtime.getRuntime().availableProcessors(), out.resolve("bare-endpoint.log")) : null) {
+                List<Target> targets = new ArrayList<>();
+                targets.add(new Target("HTTP", "http", client(vertx, gateway.port()), cpu));
+                if (bare != null) {
+                    targets.add(new Target("bare Vert.x 202 endpoint:", "bare", client(vertx, bare.port()), null));
+                }
+                Result before = rawXadd.call();
+                for (Target target : targets) {
+                    byKey.put(target.key() + "-single", target.closedSingles(settings));
+                }
+                for (Target target : targets) {
+                    byKey.put(target.key() + "-batch", target.closedBatches(settings));
+                }
+                Result after = rawXadd.call();
+                // The reference of the batches: the raw limit measured before and after the HTTP phases, averaged.
+                byKey.put("raw-xadd", new Result(before.name() + ", mean of before and after the HTTP phases", before.unit(),
+                        (before.perSecond() + after.perSecond()) / 2,
+                        (before.redisMicrosPerEvent() + after.redisMicrosPerEvent()) / 2, 0));
+                byKey.put("raw-xadd-before", rename(before, "before"));
+                byKey.put("raw-xadd-after", rename(after, "after"));
+                RedisBenchmarkTool.run(redis.port(), payload, out, settings.redisBenchmarkRequests())
+                        .ifPresent(result -> byKey.put("redis-benchmark-xadd", result));
+                byKey.put("append-script", AppendScriptLoad.measure(vertx, redis.url(), cpu, settings.warmup(),
+                        settings.seconds(), 32, BATCH_SIZE));
+                raw.send(Request.cmd(Command.DEL).arg("{bench}:raw").arg("{bench}:redis-benchmark")).await(30, TimeUnit.SECONDS);
+                if (settings.latencySeconds() > 0) {
+                    OpenHttpLoad open = new OpenHttpLoad(vertx.getOrCreateContext(), 10_000);
+                    for (Target target : targets) {
+                        latencies.add(target.openSingles(open, settings));
+                    }
+                    for (Target target : targets) {
+                        latencies.add(target.openBatches(open, settings));
+                    }
+                }
+                for (Target target : targets) {
+                    target.http().close().await();
+                }
+            } finally {
+                raw.close();
             }
         } finally {
             vertx.close().await();
             deleteRecursively(redisDir);
         }
-        Report.write(results, out, LocalDate.now().toString());
+        return new Outcome(referenceFirst(byKey, "raw-xadd"), byKey, latencies);
+    }
+
+    private static HttpClient client(Vertx vertx, int port) {
+        return vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port)
+                .setKeepAlive(true), new PoolOptions().setHttp1MaxSize(128));
+    }
+
+    private static Result rename(Result result, String when) {
+        return new Result(result.name() + ", " + when + " the HTTP phases", result.unit(), result.perSecond(),
+                result.redisMicrosPerEvent(), result.eventsPerScriptCall());
     }
 
     /**
-     * Runs {@code concurrency} loops of {@code operation} for warm-up, then counts what they do in
-     * {@code seconds}, and what Redis's CPU counter says they cost it.
+     * A server on loopback and the same four phases against it: closed-loop singles and batches, open-model
+     * singles and batches. The gateway answers a single event 202 and a batch 200 with its accepted count;
+     * the bare endpoint answers 202 to both, which counts every event a request carried.
+     *
+     * @param cpu Redis's counters when the server writes to Redis, else {@code null}
      */
-    static Result measure(String name, String unit, RedisCounters redisCounters, int warmupSeconds, int seconds, int concurrency,
-                          Supplier<Future<Integer>> operation) throws InterruptedException {
-        run(warmupSeconds, concurrency, operation);
-        RedisCounters.Snapshot before = redisCounters.read();
-        long count = run(seconds, concurrency, operation);
-        RedisCounters.Snapshot after = redisCounters.read();
-        Result result = new Result(name, unit, (double) count / seconds, after.cpuMicrosPerEvent(before, count),
-                after.eventsPerScriptCall(before, count));
-        System.out.printf("%-70s %,14.0f %s  (Redis CPU %.1f us/event, %.1f events/script call)%n", name,
-                result.perSecond(), unit, result.redisMicrosPerEvent(), result.eventsPerScriptCall());
-        return result;
-    }
-
-    private static long run(int seconds, int concurrency, Supplier<Future<Integer>> operation) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        AtomicLong done = new AtomicLong();
-        AtomicLong failed = new AtomicLong();
-        java.util.concurrent.CountDownLatch loops = new java.util.concurrent.CountDownLatch(concurrency);
-        for (int i = 0; i < concurrency; i++) {
-            loop(operation, deadline, done, failed, loops);
+    private record Target(String label, String key, HttpClient http, RedisCounters cpu, AtomicLong ids) {
+        Target(String label, String key, HttpClient http, RedisCounters cpu) {
+            this(label, key, http, cpu, new AtomicLong());
         }
-        loops.await();
-        if (failed.get() > 0) {
-            System.out.printf("  (%d operations failed and were not counted)%n", failed.get());
-        }
-        return done.get();
-    }
 
-    private static void loop(Supplier<Future<Integer>> operation, long deadline, AtomicLong done, AtomicLong failed,
-                             java.util.concurrent.CountDownLatch loops) {
-        operation.get().onComplete(result -> {
-            if (result.succeeded() && System.nanoTime() < deadline) {
-                done.addAndGet(result.result());
-            } else if (result.failed()) {
-                failed.incrementAndGet();
-            }
-            if (System.nanoTime() < deadline) {
-                loop(operation, deadline, done, failed, loops);
-            } else {
-                loops.countDown();
-            }
-        });
+        Result closedSingles(Settings settings) throws InterruptedException {
+            return ClosedLoad.measure(label + " single-event requests (" + settings.singleInFlight() + " in flight)",
+                    "events/s", cpu, settings.warmup(), settings.seconds(), settings.singleInFlight(),
+                    () -> post(http, "application/json", single(ids, key), 1));
+        }
+
+        Result closedBatches(Settings settings) throws InterruptedException {
+            return ClosedLoad.measure(label + " NDJSON batches of " + BATCH_SIZE + " (" + settings.batchInFlight()
+                    + " in flight)", "events/s", cpu, settings.warmup(), settings.seconds(), settings.batchInFlight(),
+                    () -> post(http, "application/x-ndjson", batch(ids, key), BATCH_SIZE));
+        }
+
+        Latency openSingles(OpenHttpLoad open, Settings settings) throws Exception {
+            return Latency.measure(String.format("%s single events, %,.0f requests/s", label, settings.singleRate()),
+                    key + "-single", open, () -> post(http, "application/json", single(ids, key), 1),
+                    settings.singleRate(), settings.latencySeconds());
+        }
+
+        Latency openBatches(OpenHttpLoad open, Settings settings) throws Exception {
+            return Latency.measure(String.format("%s NDJSON batches of %d, %,.0f requests/s", label, BATCH_SIZE,
+                    settings.batchRate()), key + "-batch", open,
+                    () -> post(http, "application/x-ndjson", batch(ids, key), BATCH_SIZE),
+                    settings.batchRate(), settings.latencySeconds());
+        }
     }
 
     private static Future<Integer> xaddBatch(Redis redis, String payload) {
@@ -161,13 +239,20 @@ public final class IngestComparison {
         return redis.batch(batch).map(responses -> responses.size());
     }
 
-    private static Future<Integer> post(HttpClient http, String contentType, String body) {
+    /**
+     * Posts a body to {@code /v1/stories} with the development producer key.
+     *
+     * @param events the events in the body
+     * @return the events accepted: all of them on a 202, the {@code accepted} count of a batch's 200; fails
+     *         on any other answer
+     */
+    static Future<Integer> post(HttpClient http, String contentType, String body, int events) {
         return http.request(HttpMethod.POST, "/v1/stories")
-                .compose(request -> request.putHeader("Authorization", "Bearer storycast-dev-key")
+                .compose(request -> request.putHeader("Authorization", "Bearer " + BenchEvents.PRODUCER_KEY)
                         .putHeader("Content-Type", contentType).send(body))
                 .compose(response -> response.body().map(buffer -> {
                     if (response.statusCode() == 202) {
-                        return 1;
+                        return events;
                     }
                     if (response.statusCode() == 200 && contentType.endsWith("ndjson")) {
                         return buffer.toJsonObject().getInteger("accepted");
@@ -176,16 +261,21 @@ public final class IngestComparison {
                 }));
     }
 
-    private static String batch(AtomicLong ids) {
+    private static String single(AtomicLong ids, String prefix) {
+        long id = ids.incrementAndGet();
+        return BenchEvents.event(prefix + "-s-" + id, "author-" + (id % 1000));
+    }
+
+    private static String batch(AtomicLong ids, String prefix) {
         StringBuilder body = new StringBuilder(BATCH_SIZE * 320);
         for (int i = 0; i < BATCH_SIZE; i++) {
             long id = ids.incrementAndGet();
-            body.append(BenchEvents.event("b-" + id, "author-" + (id % 1000))).append('\n');
+            body.append(BenchEvents.event(prefix + "-b-" + id, "author-" + (id % 1000))).append('\n');
         }
         return body.toString();
     }
 
-    private static void deleteRecursively(Path folder) throws java.io.IOException {
+    static void deleteRecursively(Path folder) throws java.io.IOException {
         try (var paths = Files.walk(folder)) {
             paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
         }
@@ -209,5 +299,19 @@ public final class IngestComparison {
             results.forEach(result -> array.add(result.toJson()));
             return array;
         }
+    }
+
+    /** @return the results with the reference first (the tables give every ratio to the first), the rest in order */
+    static List<IngestComparison.Result> referenceFirst(Map<String, IngestComparison.Result> byKey, String reference) {
+        List<IngestComparison.Result> results = new ArrayList<>();
+        if (byKey.containsKey(reference)) {
+            results.add(byKey.get(reference));
+        }
+        byKey.forEach((key, result) -> {
+            if (!key.equals(reference)) {
+                results.add(result);
+            }
+        });
+        return results;
     }
 }

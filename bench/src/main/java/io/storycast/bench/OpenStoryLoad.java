@@ -11,7 +11,6 @@ import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import java.util.function.Supplier;
 
 /**
  * Posts story events at a steady rate, open model: story {@code i} is due at {@code start + i / rate}, and
@@ -24,6 +23,16 @@ import java.util.function.Supplier;
 final class OpenStoryLoad {
     /** A story sent: its ids, and when it was due, epoch ms with a fraction (from the monotonic clock). */
     record SentStory(String storyId, String authorId, double intendedEpochMillis) {
+    }
+
+    /**
+     * What a run sent.
+     *
+     * @param accepted the stories the gateway accepted, in the order sent
+     * @param refused  stories whose request failed or was refused (e.g. 503 when Redis did not answer in
+     *                 time on an overloaded machine): they never reach a tray and have no latency
+     */
+    record Sent(List<SentStory> accepted, long refused) {
     }
 
     private final Vertx vertx;
@@ -47,17 +56,20 @@ final class OpenStoryLoad {
      * @param storyPrefix prefix of the story ids, unique per run
      * @param authors     the authors to pick from
      * @param rate        stories per second, at least 1
-     * @return every story sent, once each was accepted (202); fails on any other answer
+     * @return the stories sent, once every request was answered: those accepted (202, or 200 for a batch)
+     *         and how many were refused
      */
-    List<SentStory> run(String storyPrefix, List<String> authors, double rate, double maxSeconds,
-                        BooleanSupplier keepGoing) throws Exception {
+    Sent run(String storyPrefix, List<String> authors, double rate, double maxSeconds,
+             BooleanSupplier keepGoing) throws Exception {
         List<SentStory> sent = new ArrayList<>();
+        List<SentStory> accepted = new ArrayList<>();
+        long[] refused = {0};
         Promise<Void> finished = Promise.promise();
         long baseNanos = System.nanoTime();
         double baseEpochMillis = System.currentTimeMillis();
         int[] outstanding = {0};
         boolean[] stopped = {false};
-        List<String> window = new ArrayList<>();
+        List<SentStory> window = new ArrayList<>();
         long[] windowEndNanos = {baseNanos + TimeUnit.MILLISECONDS.toNanos(batchMillis)};
         long timer = vertx.setPeriodic(1, tick -> {
             long now = System.nanoTime();
@@ -70,18 +82,21 @@ final class OpenStoryLoad {
                         authors.get(ThreadLocalRandom.current().nextInt(authors.size())),
                         baseEpochMillis + intendedNanos / 1e6);
                 sent.add(story);
-                window.add(BenchEvents.event(story.storyId(), story.authorId()));
+                window.add(story);
             }
             if (batchMillis == 0 || now >= windowEndNanos[0] || stop) {
                 windowEndNanos[0] = now + TimeUnit.MILLISECONDS.toNanos(batchMillis);
-                for (var request : requests(window)) {
+                for (List<SentStory> stories : requests(window)) {
                     outstanding[0]++;
-                    request.get().onComplete(answer -> {
+                    send(stories).onComplete(answer -> {
                         outstanding[0]--;
-                        int accepted = batchMillis == 0 ? 202 : 200;
-                        if (answer.failed() || answer.result() != accepted) {
-                            finished.tryFail(answer.failed() ? answer.cause().toString() : "answered " + answer.result());
-                        } else if (stopped[0] && outstanding[0] == 0) {
+                        int acceptedStatus = batchMillis == 0 ? 202 : 200;
+                        if (answer.succeeded() && answer.result() == acceptedStatus) {
+                            accepted.addAll(stories);
+                        } else {
+                            refused[0] += stories.size();
+                        }
+                        if (stopped[0] && outstanding[0] == 0) {
                             finished.tryComplete();
                         }
                     });
@@ -101,19 +116,25 @@ final class OpenStoryLoad {
         } finally {
             vertx.cancelTimer(timer);
         }
-        return sent;
+        if (refused[0] > 0) {
+            System.out.printf("  %s: %,d of %,d stories refused (not in the latencies)%n", storyPrefix, refused[0], sent.size());
+        }
+        return new Sent(accepted, refused[0]);
     }
 
-    /** The requests that send a window's events: one per event, or one NDJSON request for all of them. */
-    private List<Supplier<Future<Integer>>> requests(List<String> events) {
-        if (events.isEmpty()) {
+    /** The requests that send a window's stories: one per story, or one NDJSON request for all of them. */
+    private List<List<SentStory>> requests(List<SentStory> window) {
+        if (window.isEmpty()) {
             return List.of();
         }
         if (batchMillis > 0) {
-            List<String> batch = List.copyOf(events);
-            return List.of(() -> BenchEvents.postBatch(http, batch));
+            return List.of(List.copyOf(window));
         }
-        return events.stream().<Supplier<Future<Integer>>>map(
-                event -> () -> BenchEvents.post(http, event)).toList();
+        return window.stream().map(List::of).toList();
+    }
+
+    private Future<Integer> send(List<SentStory> stories) {
+        List<String> events = stories.stream().map(story -> BenchEvents.event(story.storyId(), story.authorId())).toList();
+        return batchMillis > 0 ? BenchEvents.postBatch(http, events) : BenchEvents.post(http, events.get(0));
     }
 }

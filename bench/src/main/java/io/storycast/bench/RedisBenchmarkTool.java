@@ -1,8 +1,5 @@
 package io.storycast.bench;
 
-import io.storycast.gateway.redis.EmbeddedRedis;
-
-import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,10 +19,14 @@ final class RedisBenchmarkTool {
     private RedisBenchmarkTool() {
     }
 
-    /** XADD of {@code payload}, the ingest's reference. */
-    static Optional<IngestComparison.Result> run(int port, String payload, Path out) throws Exception {
+    /**
+     * XADD of {@code payload}, the ingest's reference.
+     *
+     * @param requests how many XADD the tool sends (its run lasts that many divided by its rate)
+     */
+    static Optional<IngestComparison.Result> run(int port, String payload, Path out, int requests) throws Exception {
         return run(port, out.resolve("redis-benchmark.txt"), "raw pipelined XADD (redis-benchmark -P 64 -c 4)",
-                "events/s", List.of("-n", "2000000", "XADD", "{bench}:redis-benchmark", "MAXLEN", "~", "1000000", "*",
+                "events/s", List.of("-n", Integer.toString(requests), "XADD", "{bench}:redis-benchmark", "MAXLEN", "~", "1000000", "*",
                         "event", payload));
     }
 
@@ -37,9 +38,8 @@ final class RedisBenchmarkTool {
      */
     static Optional<IngestComparison.Result> run(int port, Path output, String name, String unit, List<String> arguments)
             throws Exception {
-        Optional<File> tool = EmbeddedRedis.findOnPath("redis-benchmark");
+        Optional<Path> tool = Tools.find("redis-benchmark");
         if (tool.isEmpty()) {
-            System.out.println("redis-benchmark is not installed (Debian package redis-tools); its line is skipped");
             return Optional.empty();
         }
         List<String> command = new ArrayList<>(List.of(tool.get().toString(), "-h", "127.0.0.1", "-p",

@@ -23,16 +23,7 @@ final class Report {
      */
     static void write(List<IngestComparison.Result> results, Path out, String date, String name, String unit,
                       String reference) throws IOException {
-        IngestComparison.Result rawLimit = results.get(0);
-        StringBuilder markdown = new StringBuilder()
-                .append("| measurement | ").append(unit).append(" | ratio to ").append(reference)
-                .append(" | Redis CPU µs/event | events/script call |\n")
-                .append("|---|---:|---:|---:|---:|\n");
-        for (IngestComparison.Result result : results) {
-            markdown.append(String.format("| %s | %,.0f | %.1f%% | %s | %s |%n", result.name(), result.perSecond(),
-                    100 * result.perSecond() / rawLimit.perSecond(), orNotApplicable(result.redisMicrosPerEvent()),
-                    orNotApplicable(result.eventsPerScriptCall())));
-        }
+        StringBuilder markdown = new StringBuilder(table(results, unit, reference));
         String machine = Runtime.getRuntime().availableProcessors() + " cores, Java " + System.getProperty("java.version")
                 + ", " + System.getProperty("os.name") + " " + System.getProperty("os.arch");
         markdown.append("\n").append(date).append(", ").append(machine).append('\n');
@@ -43,6 +34,21 @@ final class Report {
         System.out.println();
         System.out.println(markdown);
         System.out.println("written to " + out.toAbsolutePath());
+    }
+
+    /** @return the Markdown table of {@code results}, each as a ratio to the first */
+    static String table(List<IngestComparison.Result> results, String unit, String reference) {
+        IngestComparison.Result rawLimit = results.get(0);
+        StringBuilder markdown = new StringBuilder()
+                .append("| measurement | ").append(unit).append(" | ratio to ").append(reference)
+                .append(" | Redis CPU µs/event | events/script call |\n")
+                .append("|---|---:|---:|---:|---:|\n");
+        for (IngestComparison.Result result : results) {
+            markdown.append(String.format("| %s | %,.0f | %.1f%% | %s | %s |%n", result.name(), result.perSecond(),
+                    100 * result.perSecond() / rawLimit.perSecond(), orNotApplicable(result.redisMicrosPerEvent()),
+                    orNotApplicable(result.eventsPerScriptCall())));
+        }
+        return markdown.toString();
     }
 
     private static String orNotApplicable(double value) {

@@ -22,7 +22,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Decoding and validating story events, the CPU cost of ingest before Redis: one event, and an NDJSON
- * batch of 100 (split + decode every line). Also the canonical re-encoding stored in the stream.
+ * batch of 100 (split + decode every line); one event refused by validation (its {@code shareTo} names its
+ * source platform: the last rule checked, so every field is read and every other rule passes first). Also the canonical
+ * re-encoding stored in the stream.
  *
  * <p>{@code java -jar bench/target/benchmarks.jar StoryEventDecode -prof gc}
  */
@@ -37,6 +39,7 @@ public class StoryEventDecodeBenchmark {
     private StoryEventEncoder encoder;
     private byte[] singleEvent;
     private byte[] batchOf100;
+    private byte[] invalidEvent;
     private DecodeResult decoded;
 
     @Setup
@@ -49,6 +52,13 @@ public class StoryEventDecodeBenchmark {
             batch.append(BenchEvents.event("bench-story-" + i, "author-" + i)).append('\n');
         }
         batchOf100 = batch.toString().getBytes(StandardCharsets.UTF_8);
+        invalidEvent = BenchEvents.event("bench-story-2", "author-1")
+                .replace("\"shareTo\":[\"facebook\",\"whatsapp\"]", "\"shareTo\":[\"facebook\",\"instagram\"]")
+                .getBytes(StandardCharsets.UTF_8);
+        DecodeResult refused = decoder.decode(invalidEvent, 0, invalidEvent.length);
+        if (refused.isValid() || !"shareTo".equals(refused.problem().field())) {
+            throw new IllegalStateException("the invalid benchmark event was not refused for its shareTo");
+        }
         decoded = decoder.decode(singleEvent, 0, singleEvent.length);
         if (!decoded.isValid()) {
             throw new IllegalStateException("benchmark event is invalid: " + decoded.problem());
@@ -58,6 +68,12 @@ public class StoryEventDecodeBenchmark {
     @Benchmark
     public DecodeResult decodeSingleEvent() {
         return decoder.decode(singleEvent, 0, singleEvent.length);
+    }
+
+    /** The refusal: every field read, the one rule broken named in the result. */
+    @Benchmark
+    public DecodeResult decodeInvalidEvent() {
+        return decoder.decode(invalidEvent, 0, invalidEvent.length);
     }
 
     /** Throughput in batches/s; multiply by 100 for events/s. */

@@ -17,57 +17,82 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import static io.storycast.bench.ImageComparison.installed;
 import static io.storycast.bench.ImageComparison.medianMillis;
 import static io.storycast.bench.ImageComparison.ratio;
-import static io.storycast.bench.ImageComparison.run;
+import static io.storycast.bench.ImageComparison.runCommand;
 import static io.storycast.bench.ImageComparison.show;
 
 /**
- * The video path beside Debian's {@code ffmpeg} CLI in one run on one machine: a 10 s 1080x1920 30 fps clip
+ * The video path beside Debian's {@code ffmpeg} CLI in one run on one machine: a 1080x1920 30 fps clip (10 s by default)
  * like camera footage ({@code TestVideos.texturedClip}) into the shipped WhatsApp story video (720x1280
  * H.264 at its bit rate, a closed GOP every 2 s, AAC copied, {@code moov} first), each way timed
- * {@code --runs} times after one warm-up run, medians compared. Debian's CLI has no libopenh264, so it
+ * {@code --runs} times after {@code --warmups} untimed runs (1 by default), medians compared. Debian's CLI has no libopenh264, so it
  * encodes with libx264, at its default preset ({@code medium}) and at {@code veryfast}; the output is the
  * same format, not the same encoder. Wall-clock times; read the ratios.
  *
- * <pre>java -cp bench/target/benchmarks.jar io.storycast.bench.VideoComparison [--runs 3]</pre>
+ * <pre>java -cp bench/target/benchmarks.jar io.storycast.bench.VideoComparison [--runs 3] [--warmups 1] [--clip-seconds 10]</pre>
  */
 public final class VideoComparison {
-    private static final int SECONDS = 10;
+    /**
+     * Median wall-clock times of one job each way, milliseconds; {@code NaN} when {@code ffmpeg} is not installed.
+     *
+     * @param clipSeconds the clip's length, for the real-time factor
+     */
+    record Outcome(double inProcessMillis, double mediumMillis, double veryfastMillis, int clipSeconds) {
+    }
 
     public static void main(String[] args) throws Exception {
-        int runs = Integer.parseInt(Arguments.parse(args).getOrDefault("runs", "3"));
-        VideoTranscoder transcoder = new VideoTranscoder(PooledByteBufAllocator.DEFAULT);
-        Path work = Files.createTempDirectory("storycast-video-comparison");
-        ByteBuf clip = TestVideos.texturedClip(1080, 1920, 30, SECONDS);
-        Path input = work.resolve("clip.mp4");
-        try (FileChannel file = FileChannel.open(input, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
-            file.write(clip.nioBuffer());
-        }
-        VideoRendition whatsapp = PlatformProfiles.shipped().of("whatsapp").orElseThrow().video();
-        System.out.printf("input: %s, %d bytes, 1080x1920 30 fps %d s; into %dx%d at %d b/s; %d runs each after 1 warm-up%n",
-                input, clip.readableBytes(), SECONDS, whatsapp.width(), whatsapp.height(), whatsapp.videoBitsPerSecond(), runs);
-
-        MediaLimits limits = new MediaLimits(MediaLimits.DEFAULTS.maxUploadBytes(), MediaLimits.DEFAULTS.maxPixels(),
-                MediaLimits.DEFAULTS.maxDurationMillis(), 600_000);
-        double inProcess = medianMillis(runs, () -> {
-            Map<String, List<Rendition>> made = transcoder.transcode(clip, Map.of("whatsapp", whatsapp), limits);
-            made.values().forEach(list -> list.forEach(Rendition::release));
-        });
-        clip.release();
-
-        double medium = installed("ffmpeg") ? medianMillis(runs, () -> run(cli(input, whatsapp, "medium", work))) : Double.NaN;
-        double veryfast = installed("ffmpeg") ? medianMillis(runs, () -> run(cli(input, whatsapp, "veryfast", work))) : Double.NaN;
-
+        Map<String, String> options = Arguments.parse(args);
+        Outcome outcome = run(Integer.parseInt(options.getOrDefault("runs", "3")),
+                Integer.parseInt(options.getOrDefault("warmups", "1")),
+                Integer.parseInt(options.getOrDefault("clip-seconds", "10")));
+        double inProcess = outcome.inProcessMillis();
         System.out.println();
         System.out.println("| way | median ms | real time | in-process time / this |");
         System.out.println("|---|---|---|---|");
-        System.out.printf("| in process (VideoTranscoder, libopenh264) | %.0f | %.1fx | 1.00 |%n", inProcess, SECONDS * 1000 / inProcess);
-        System.out.printf("| ffmpeg CLI, libx264 -preset medium | %s | %s | %s |%n", show(medium), realTime(medium), ratio(inProcess, medium));
-        System.out.printf("| ffmpeg CLI, libx264 -preset veryfast | %s | %s | %s |%n", show(veryfast), realTime(veryfast), ratio(inProcess, veryfast));
+        System.out.printf("| in process (VideoTranscoder, libopenh264) | %.0f | %s | 1.00 |%n", inProcess,
+                realTime(inProcess, outcome.clipSeconds()));
+        System.out.printf("| ffmpeg CLI, libx264 -preset medium | %s | %s | %s |%n", show(outcome.mediumMillis()),
+                realTime(outcome.mediumMillis(), outcome.clipSeconds()), ratio(inProcess, outcome.mediumMillis()));
+        System.out.printf("| ffmpeg CLI, libx264 -preset veryfast | %s | %s | %s |%n", show(outcome.veryfastMillis()),
+                realTime(outcome.veryfastMillis(), outcome.clipSeconds()), ratio(inProcess, outcome.veryfastMillis()));
         System.out.println();
         System.out.println("goals: >= 4x real time; in-process time <= 0.9x the CLI's");
+    }
+
+    /** Times each way {@code runs} times after {@code warmups} untimed runs, on a clip of {@code clipSeconds}. */
+    static Outcome run(int runs, int warmups, int clipSeconds) throws Exception {
+        VideoTranscoder transcoder = new VideoTranscoder(PooledByteBufAllocator.DEFAULT);
+        Path work = Files.createTempDirectory("storycast-video-comparison");
+        try {
+            ByteBuf clip = TestVideos.texturedClip(1080, 1920, 30, clipSeconds);
+            Path input = work.resolve("clip.mp4");
+            try (FileChannel file = FileChannel.open(input, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+                file.write(clip.nioBuffer());
+            }
+            VideoRendition whatsapp = PlatformProfiles.shipped().of("whatsapp").orElseThrow().video();
+            System.out.printf("input: %s, %d bytes, 1080x1920 30 fps %d s; into %dx%d at %d b/s; %d runs each after %d warm-up%n",
+                    input, clip.readableBytes(), clipSeconds, whatsapp.width(), whatsapp.height(),
+                    whatsapp.videoBitsPerSecond(), runs, warmups);
+
+            MediaLimits limits = new MediaLimits(MediaLimits.DEFAULTS.maxUploadBytes(), MediaLimits.DEFAULTS.maxPixels(),
+                    MediaLimits.DEFAULTS.maxDurationMillis(), 600_000);
+            double inProcess;
+            try {
+                inProcess = medianMillis(warmups, runs, () -> {
+                    Map<String, List<Rendition>> made = transcoder.transcode(clip, Map.of("whatsapp", whatsapp), limits);
+                    made.values().forEach(list -> list.forEach(Rendition::release));
+                });
+            } finally {
+                clip.release();
+            }
+            boolean cli = Tools.installed("ffmpeg");
+            double medium = cli ? medianMillis(warmups, runs, () -> runCommand(cli(input, whatsapp, "medium", work))) : Double.NaN;
+            double veryfast = cli ? medianMillis(warmups, runs, () -> runCommand(cli(input, whatsapp, "veryfast", work))) : Double.NaN;
+            return new Outcome(inProcess, medium, veryfast, clipSeconds);
+        } finally {
+            IngestComparison.deleteRecursively(work);
+        }
     }
 
     private static List<String> cli(Path input, VideoRendition rendition, String preset, Path work) {
@@ -85,7 +110,7 @@ public final class VideoComparison {
         return command;
     }
 
-    private static String realTime(double millis) {
-        return Double.isNaN(millis) ? "-" : String.format("%.1fx", SECONDS * 1000 / millis);
+    static String realTime(double millis, int clipSeconds) {
+        return Double.isNaN(millis) ? "-" : String.format("%.1fx", clipSeconds * 1000 / millis);
     }
 }

@@ -17,8 +17,11 @@ import java.util.Objects;
  * Reads an audience chunk by chunk, in member order, without the subscribers who muted the author (or with
  * them, to link every member to an outbox): one
  * call of {@code audience-chunk.lua} per chunk (its header documents the protocol).
+ *
+ * <p>Public so that the chunk reads can be measured on their own ({@code bench/}'s {@code FanoutChunkBenchmark});
+ * the fan-out's lanes are its only user in the gateway.
  */
-final class AudienceChunks {
+public final class AudienceChunks {
     private static final LuaScript SCRIPT = LuaScript.load(AudienceChunks.class, "audience-chunk.lua");
 
     private final Redis redis;
@@ -26,7 +29,7 @@ final class AudienceChunks {
     private final StageRecorder lookups;
 
     /** @param lookups where each chunk read's round trip is recorded */
-    AudienceChunks(Redis redis, RedisKeys keys, StageRecorder lookups) {
+    public AudienceChunks(Redis redis, RedisKeys keys, StageRecorder lookups) {
         this.redis = Objects.requireNonNull(redis, "redis");
         this.keys = Objects.requireNonNull(keys, "keys");
         this.lookups = Objects.requireNonNull(lookups, "lookups");
@@ -39,7 +42,7 @@ final class AudienceChunks {
      * @param last        the last member read: where the next chunk starts; {@code null} when none was read
      * @param subscribers the members read that did not mute the author, in member order
      */
-    record Chunk(int scanned, String last, List<String> subscribers) {
+    public record Chunk(int scanned, String last, List<String> subscribers) {
     }
 
     /**
@@ -47,7 +50,7 @@ final class AudienceChunks {
      * @param size  most members to read, at least 1
      * @param skipMuted whether to leave out the members who muted the author
      */
-    Future<Chunk> next(Platform platform, String authorId, Audience list, String after, int size, boolean skipMuted) {
+    public Future<Chunk> next(Platform platform, String authorId, Audience list, String after, int size, boolean skipMuted) {
         long startNanos = System.nanoTime();
         return SCRIPT.call(redis, request -> request.arg(2)
                         .arg(keys.audience(platform, authorId, list))
