@@ -79,6 +79,7 @@ start_part() { # name log command...
   setsid "$@" >> "$logfile" 2>&1 < /dev/null &
   NAMES+=("$name")
   PIDS+=("$!")
+  disown "$!" # no job report from bash when it ends: the loop at the end reports it
   log "started $name (pid $!), log $logfile"
 }
 
