@@ -170,7 +170,7 @@ logged_port() { grep -o "$2 http://[^ ]*" "$1" 2> /dev/null | head -1 | sed 's|.
 gateway_ready() {
   local logfile=$DIR/logs/gateway-$1.log port
   port=$(logged_port "$logfile" "listening on")
-  [ -n "$port" ] && curl -fsS -o /dev/null --max-time 2 "http://127.0.0.1:$port/readyz"
+  [ -n "$port" ] && curl -fs -o /dev/null --max-time 2 "http://127.0.0.1:$port/readyz"
 }
 GATEWAY_PORTS=()
 GATEWAY_METRICS_PORTS=()
@@ -194,9 +194,9 @@ start_part haproxy "$DIR/logs/haproxy.log" "$HAPROXY" -db -f "$HAPROXY_CFG"
 LB_INDEX=$((GATEWAYS + 1))
 # Ready when every gateway is UP in HAProxy's own view (its statistics as CSV: field 2 the server, 18 the status).
 backends_up() {
-  [ "$(curl -fsS --max-time 2 "http://127.0.0.1:$STATS_PORT/stats;csv" 2> /dev/null \
+  [ "$(curl -fs --max-time 2 "http://127.0.0.1:$STATS_PORT/stats;csv" 2> /dev/null \
       | awk -F, '$1 == "gateways" && $2 ~ /^gateway-/ && $18 == "UP"' | wc -l)" -eq "$GATEWAYS" ] \
-    && curl -fsS -o /dev/null --max-time 2 "http://127.0.0.1:$LB_PORT/readyz"
+    && curl -fs -o /dev/null --max-time 2 "http://127.0.0.1:$LB_PORT/readyz"
 }
 await_part "$LB_INDEX" backends_up
 log "haproxy ready: http://127.0.0.1:$LB_PORT (statistics http://127.0.0.1:$STATS_PORT/stats)"

@@ -20,8 +20,10 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * {@code ops/local-stack/start.sh} run as an SRE runs it, for a test: started on free ports in a folder of its
- * own, ready once it writes its state file ({@code stack.env}). {@link #stop} is Ctrl-C (SIGINT to the script).
- * {@link #close} makes sure nothing is left whatever happened: SIGINT if the script still runs, then SIGKILL to
+ * own, ready once it writes its state file ({@code stack.env}). {@link #stop} sends the script SIGTERM, which it
+ * traps as it traps Ctrl-C (SIGINT is not used: a shell that started with SIGINT ignored, as a background job's
+ * children do, cannot trap it).
+ * {@link #close} makes sure nothing is left whatever happened: SIGTERM if the script still runs, then SIGKILL to
  * the process group of every part the state file names (each part is a group of its own) and to every process
  * seen below them.
  */
@@ -122,12 +124,12 @@ final class LocalStack implements AutoCloseable {
     }
 
     /**
-     * Ctrl-C: SIGINT to the script, which stops the parts in order.
+     * SIGTERM to the script, which stops the parts in order, as on Ctrl-C.
      *
-     * @return the script's exit status (130 after SIGINT)
+     * @return the script's exit status (143 after SIGTERM)
      */
     int stop() throws Exception {
-        signal("INT", Long.toString(script.pid()));
+        signal("TERM", Long.toString(script.pid()));
         if (!script.waitFor(3, TimeUnit.MINUTES)) {
             throw new AssertionError("the stack did not stop within 3 minutes:\n" + output());
         }
@@ -143,7 +145,7 @@ final class LocalStack implements AutoCloseable {
     public void close() throws IOException {
         try {
             if (script.isAlive()) {
-                signal("INT", Long.toString(script.pid()));
+                signal("TERM", Long.toString(script.pid()));
                 script.waitFor(3, TimeUnit.MINUTES);
                 script.destroyForcibly();
             }
@@ -157,6 +159,10 @@ final class LocalStack implements AutoCloseable {
             part("GATEWAY_" + g).ifPresent(LocalStack::killGroup);
         }
         processes.forEach(ProcessHandle::destroyForcibly);
+        if (Boolean.getBoolean("storycast.ops.keepStack")) {
+            System.out.println("the stack's folder (logs, data) is kept: " + dir);
+            return;
+        }
         try (var paths = Files.walk(dir)) {
             paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
         }

@@ -3,6 +3,7 @@ package io.storycast.ops;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -21,17 +22,20 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A burst of stories as NDJSON batches of {@value #BATCH}, one batch due every {@value #INTERVAL_MILLIS} ms
  * (sent when due, answered or not, by up to {@value #SENDERS} at once), so it lasts long enough for a gateway to
  * be killed in the middle of it. It records which stories were acknowledged: a line answered "accepted" or
- * "duplicate" is durable (in a 200, or in the per-line results of a 503). A request that fails as a whole (a
- * 502, a reset) acknowledges nothing, and is not retried here: whatever of it did land is allowed in trays, not
- * required.
+ * "duplicate" is durable (in a 200, or in the per-line results of a 503). It behaves as the README asks of a
+ * producer: a request whose connection closed without an answer is sent again (up to {@value #ATTEMPTS} times in
+ * all), since ingest is idempotent. HAProxy closes a client's keep-alive connection without an answer when the
+ * gateway it was paired with dies under a POST, so that the client, not the proxy, decides to retry. A request
+ * that still fails acknowledges nothing: whatever of it did land is allowed in trays, not required.
  */
 final class StoryBurst {
     static final int BATCH = 10;
     private static final long INTERVAL_MILLIS = 25;
     private static final int SENDERS = 4;
+    private static final int ATTEMPTS = 3;
 
-    /** The stories acknowledged, and the failed requests by cause. */
-    record Outcome(Set<Integer> acknowledged, int failedRequests, Map<String, Integer> failures) {
+    /** The stories acknowledged, the requests sent again after a closed connection, and the failures by cause. */
+    record Outcome(Set<Integer> acknowledged, int resent, int failedRequests, Map<String, Integer> failures) {
     }
 
     private final HttpClient http;
@@ -43,6 +47,7 @@ final class StoryBurst {
     private final Set<Integer> acknowledged = ConcurrentHashMap.newKeySet();
     private final Map<String, Integer> failures = new ConcurrentHashMap<>();
     private final AtomicInteger sent = new AtomicInteger();
+    private final AtomicInteger resent = new AtomicInteger();
     private final AtomicInteger finished = new AtomicInteger();
 
     private StoryBurst(HttpClient http, URI uri, String key, ScaleOutPlan plan, int stories) {
@@ -83,8 +88,25 @@ final class StoryBurst {
             senders.shutdownNow();
             throw new AssertionError("the burst did not end within " + timeout);
         }
-        return new Outcome(Set.copyOf(acknowledged), failures.values().stream().mapToInt(Integer::intValue).sum(),
-                new TreeMap<>(failures));
+        return new Outcome(Set.copyOf(acknowledged), resent.get(),
+                failures.values().stream().mapToInt(Integer::intValue).sum(), new TreeMap<>(failures));
+    }
+
+    /** @return the answer, after sending again when the connection closed without one (up to {@value #ATTEMPTS} attempts) */
+    private HttpResponse<String> post(String body) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + key).header("Content-Type", "application/x-ndjson")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return http.send(request, HttpResponse.BodyHandlers.ofString());
+            } catch (IOException closed) {
+                if (attempt == ATTEMPTS) {
+                    throw closed;
+                }
+                resent.incrementAndGet();
+            }
+        }
     }
 
     private void send(int first) {
@@ -95,9 +117,7 @@ final class StoryBurst {
             body.append(plan.story(n).encode()).append('\n');
         }
         try {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
-                    .header("Authorization", "Bearer " + key).header("Content-Type", "application/x-ndjson")
-                    .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = post(body.toString());
             if (response.statusCode() != 200) {
                 failures.merge("HTTP " + response.statusCode(), 1, Integer::sum);
             }
