@@ -76,7 +76,9 @@ PIDS=()
 start_part() { # name log command...
   local name=$1 logfile=$2
   shift 2
-  setsid "$@" >> "$logfile" 2>&1 < /dev/null &
+  # A new log per start (the previous one kept as .1): the ports are read back from it.
+  if [ -f "$logfile" ]; then mv -f "$logfile" "$logfile.1"; fi
+  setsid "$@" > "$logfile" 2>&1 < /dev/null &
   NAMES+=("$name")
   PIDS+=("$!")
   disown "$!" # no job report from bash when it ends: the loop at the end reports it
