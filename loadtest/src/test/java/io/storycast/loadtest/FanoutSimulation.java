@@ -62,7 +62,7 @@ public class FanoutSimulation extends StorycastSimulation {
             return session.set("authorId", plan.authorId(author))
                     .set("watchSubscriber", plan.randomFollower(author))
                     .set("storyId", events.newStoryId())
-                    .set("postedAt", System.currentTimeMillis());
+                    .set("postedAt", Timings.nowMillis());
         })
                 .exec(http(POST).post("/v1/stories")
                         .header("Authorization", target.producer())

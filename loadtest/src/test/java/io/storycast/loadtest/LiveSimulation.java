@@ -101,17 +101,17 @@ public class LiveSimulation extends StorycastSimulation {
                     ? sse(CONNECT).get("/v1/live/" + platform + "/#{subscriberId}").queryParam("access_token", "#{token}")
                     : sse(CONNECT).get("/v1/live/" + platform + "/#{subscriberId}").header("Authorization", "Bearer #{token}"))
             .exitHereIfFailed()
-            .exec(session -> session.set("connectedAt", System.currentTimeMillis()).set("received", new HashMap<String, Long>()))
+            .exec(session -> session.set("connectedAt", Timings.nowMillis()).set("received", new HashMap<String, Long>()))
             .asLongAs(session -> !allReceived(session)
-                    && System.currentTimeMillis() - session.getLong("connectedAt") < listenMillis).on(
+                    && Timings.nowMillis() - session.getLong("connectedAt") < listenMillis).on(
                     pause(Duration.ofMillis(200)),
                     exec(sse.processUnmatchedMessages(this::collect)))
             .exec(sse.processUnmatchedMessages(this::collect))
-            .exec(Timings.of(this::receipts))
+            .exec(Timings.of(RECEIVED, this::receipts))
             .exec(sse("live close").close());
 
     private final ScenarioBuilder author = scenario("live author")
-            .exec(session -> session.set("storyId", events.newStoryId()).set("postedAt", System.currentTimeMillis()))
+            .exec(session -> session.set("storyId", events.newStoryId()).set("postedAt", Timings.nowMillis()))
             .exec(http(FanoutSimulation.POST).post("/v1/stories")
                     .header("Authorization", target.producer())
                     .header("Content-Type", "application/json")
@@ -168,7 +168,7 @@ public class LiveSimulation extends StorycastSimulation {
     private List<Timings.Timing> receipts(Session session) {
         Map<String, Long> received = session.get("received");
         long connectedAt = session.getLong("connectedAt");
-        long now = System.currentTimeMillis();
+        long now = Timings.nowMillis();
         List<Timings.Timing> timings = new ArrayList<>();
         posted.forEach((storyId, postedAt) -> {
             if (postedAt >= connectedAt) {

@@ -30,7 +30,7 @@ final class MediaUpload {
      * @param bytes the upload's body
      */
     static ChainBuilder uploadAndAwait(Target target, String kind, Function<Session, byte[]> bytes, Duration poll, Duration timeout) {
-        return exec(session -> session.set("uploadStartedAt", System.currentTimeMillis()).set("mediaStatus", "processing")
+        return exec(session -> session.set("uploadStartedAt", Timings.nowMillis()).set("mediaStatus", "processing")
                 .remove("mediaProblem"))
                 .exec(http("upload " + kind).put("/v1/media/#{mediaId}")
                         .header("Authorization", target.producer())
@@ -39,7 +39,7 @@ final class MediaUpload {
                         .check(status().is(202)))
                 .doIf(session -> !session.isFailed()).then(
                         asLongAs(session -> "processing".equals(session.getString("mediaStatus"))
-                                && System.currentTimeMillis() - session.getLong("uploadStartedAt") < timeout.toMillis()).on(
+                                && Timings.nowMillis() - session.getLong("uploadStartedAt") < timeout.toMillis()).on(
                                 pause(poll),
                                 exec(http("media status").get("/v1/media/#{mediaId}")
                                         .header("Authorization", target.producer())

@@ -73,7 +73,7 @@ public class TrayReadSimulation extends StorycastSimulation {
                         body.append(events.event(plan.sourcePlatform(), last, plan.authorId(story % plan.size()), null)).append('\n');
                     }
                     return session.set("body", body.toString()).set("lines", to - from).set("posted", to)
-                            .set("storyId", last).set("postedAt", System.currentTimeMillis());
+                            .set("storyId", last).set("postedAt", Timings.nowMillis());
                 }),
                 exec(http("prefill batch").post("/v1/stories")
                         .header("Authorization", target.producer())

@@ -18,8 +18,8 @@ import static io.gatling.javaapi.http.HttpDsl.status;
  * from the post's send to the answer that showed it as a request of its own ({@link Timings}); KO when it
  * did not show within {@code timeout}. The time is an upper bound, finer than {@code poll} plus one tray read.
  *
- * <p>The session needs {@code storyId}, {@code watchSubscriber} (the follower) and {@code postedAt} (epoch
- * milliseconds, taken just before the post).
+ * <p>The session needs {@code storyId}, {@code watchSubscriber} (the follower) and {@code postedAt} ({@link Timings#nowMillis()},
+ * taken just before the post).
  *
  * @param poll    pause between two reads of the tray
  * @param timeout longest wait from the post
@@ -41,7 +41,7 @@ record TrayWatch(Target target, Duration poll, Duration timeout, int limit) {
     ChainBuilder until(String timingName, String platform) {
         return exec(session -> session.set("visible", false))
                 .asLongAs(session -> !session.getBoolean("visible")
-                        && System.currentTimeMillis() - session.getLong("postedAt") < timeout.toMillis()).on(
+                        && Timings.nowMillis() - session.getLong("postedAt") < timeout.toMillis()).on(
                         exec(http("tray poll").get("/v1/trays/" + platform + "/#{watchSubscriber}?limit=" + limit)
                                 .header("Authorization", target.reader())
                                 .check(status().is(200),
