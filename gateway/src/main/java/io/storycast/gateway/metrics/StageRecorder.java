@@ -3,6 +3,7 @@ package io.storycast.gateway.metrics;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
+import java.time.Instant;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
@@ -74,6 +75,20 @@ public final class StageRecorder {
      */
     public void recordSinceEpochMillis(long epochMillis) {
         recordMicros(TimeUnit.MILLISECONDS.toMicros(System.currentTimeMillis() - epochMillis));
+    }
+
+    /**
+     * Records the time since {@code epochMicros}, a {@link #epochMicros()} reading of this or another process on
+     * the wall clock: as exact as the two clocks agree (on one host, the same clock).
+     */
+    public void recordSinceEpochMicros(long epochMicros) {
+        recordMicros(epochMicros() - epochMicros);
+    }
+
+    /** @return the wall clock in microseconds since the epoch (the system clock's resolution, microseconds on Linux) */
+    public static long epochMicros() {
+        Instant now = Instant.now();
+        return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
     }
 
     /**
