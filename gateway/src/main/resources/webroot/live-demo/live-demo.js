@@ -81,6 +81,7 @@
   if (fragment.get('platform') && fragment.get('subscriber') && fragment.get('token')) {
     document.getElementById('platform').value = fragment.get('platform');
     document.getElementById('subscriber').value = fragment.get('subscriber');
+    document.getElementById('token').value = fragment.get('token');
     connect(fragment.get('platform'), fragment.get('subscriber'), fragment.get('token'));
   }
 })();

@@ -122,6 +122,16 @@ class LiveAuthTest {
     }
 
     @Test
+    void theExamplePageIsOffByDefaultAndLiveDeliveryOffAnswers404() {
+        assertThat(gateway.get("/live-demo/").statusCode()).isEqualTo(404);
+        try (TestGateway off = TestGateway.start(redis.url(), Map.of("STORYCAST_LIVE_ENABLED", "false",
+                "STORYCAST_LIVE_TOKEN_SECRET", SECRET))) {
+            assertThat(off.get("/v1/live/instagram/u-1").statusCode()).isEqualTo(404);
+            assertThat(off.get("/v1/live/ws").statusCode()).isEqualTo(404);
+        }
+    }
+
+    @Test
     void refusesAMissingTokenAndATokenSentTwice() {
         String path = "/v1/live/" + PLATFORM + "/" + SUBSCRIBER;
         try (SseClient none = SseClient.connect(VERTX, gateway.port(), path, Map.of())) {
