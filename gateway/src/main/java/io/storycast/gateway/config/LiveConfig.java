@@ -90,6 +90,11 @@ public record LiveConfig(
     @Override
     public String toString() {
         return "LiveConfig[enabled=" + enabled + ", tokenSecret=" + (tokenSecret == null ? "null" : "(set)")
-                + ", maxConnections=" + maxConnections + ", heartbeatSeconds=" + heartbeatSeconds + "]";
+                + ", maxConnections=" + maxConnections + ", heartbeatSeconds=" + heartbeatSeconds
+                + ", retryMillis=" + retryMillis + ", maxQueuedEvents=" + maxQueuedEvents
+                + ", writeQueueBytes=" + writeQueueBytes + ", leaseSeconds=" + leaseSeconds
+                + ", registryShards=" + registryShards + ", maxResumeStories=" + maxResumeStories
+                + ", maxPendingLookups=" + maxPendingLookups + ", recentStoriesPerConnection=" + recentStoriesPerConnection
+                + ", subscribeTimeoutSeconds=" + subscribeTimeoutSeconds + ", demoPage=" + demoPage + "]";
     }
 }

@@ -98,8 +98,13 @@ final class LiveRoutes {
             } catch (LiveRefusal refusal) {
                 return Future.failedFuture(refusal);
             }
-        }).onFailure(failure -> refuse(context, loop, failure instanceof LiveRefusal refusal ? refusal
-                : LiveRefusal.unauthorized("the token could not be checked", "Authorization")));
+        }).onFailure(failure -> {
+            if (failure instanceof LiveRefusal refusal) {
+                refuse(context, loop, refusal);
+            } else {
+                context.fail(failure); // a bug, not a refusal: the router's failure handler logs it and answers 500
+            }
+        });
     }
 
     /** @return why this process cannot serve a live connection now, or {@code null} when it can */

@@ -7,6 +7,8 @@ import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.concurrent.TimeUnit;
 
@@ -19,7 +21,10 @@ import java.util.concurrent.TimeUnit;
  * (4000 + the status: 4400, 4401, 4403, 4503). Messages after the subscription are ignored.
  */
 final class WebSocketSubscribe {
+    private static final Logger LOG = LoggerFactory.getLogger(WebSocketSubscribe.class);
     private static final String TRANSPORT = "websocket";
+    /** RFC 6455's close code for a server that met an unexpected condition. */
+    private static final short INTERNAL_ERROR = 1011;
 
     private final LiveLoop loop;
     private final ServerWebSocket socket;
@@ -90,8 +95,14 @@ final class WebSocketSubscribe {
             } catch (LiveRefusal refusal) {
                 return Future.failedFuture(refusal);
             }
-        }).onFailure(failure -> refuse(failure instanceof LiveRefusal refusal ? refusal
-                : LiveRefusal.unauthorized("the token could not be checked", "token")));
+        }).onFailure(failure -> {
+            if (failure instanceof LiveRefusal refusal) {
+                refuse(refusal);
+            } else {
+                LOG.error("live: a WebSocket subscription failed unexpectedly", failure);
+                socket.close(INTERNAL_ERROR, "internal error");
+            }
+        });
     }
 
     private static String string(JsonObject message, String name) {

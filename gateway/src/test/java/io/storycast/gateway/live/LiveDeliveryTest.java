@@ -7,6 +7,7 @@ import io.storycast.gateway.testing.SseClient;
 import io.storycast.gateway.testing.StoryEvents;
 import io.storycast.gateway.trays.TrayCursor;
 import io.storycast.testing.LeakDetectionExtension;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -87,6 +88,21 @@ class LiveDeliveryTest {
         });
         assertThat(live.gateway().metrics().registry().get("storycast.live.pushes").tag("kind", "story").counter().count())
                 .isPositive();
+    }
+
+    @Test
+    void anSseStreamOverHttp2ReceivesAStory() {
+        String author = unique("author");
+        String follower = unique("follower");
+        live.audience("instagram", author, List.of(follower));
+        try (SseClient stream = SseClient.connect(live.vertx(), live.gateway().port(), "/v1/live/instagram/" + follower,
+                Map.of("Authorization", "Bearer " + LiveTokensForTests.valid("instagram", follower)), HttpVersion.HTTP_2)) {
+            assertThat(stream.status()).as(stream.body()).isEqualTo(200);
+            assertThat(stream.version()).isEqualTo(HttpVersion.HTTP_2);
+            String storyId = unique("story");
+            live.post(story(storyId, author, 30));
+            assertThat(stream.awaitStory(storyId, DEADLINE).json()).isEqualTo(live.awaitInTray("instagram", follower, storyId));
+        }
     }
 
     @Test

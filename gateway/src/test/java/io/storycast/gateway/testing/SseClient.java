@@ -8,6 +8,7 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
 
@@ -60,7 +61,13 @@ public final class SseClient implements AutoCloseable {
      * @param headers request headers, e.g. {@code Authorization} and {@code Last-Event-ID}
      */
     public static SseClient connect(Vertx vertx, int port, String path, Map<String, String> headers) {
-        HttpClient client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(false));
+        return connect(vertx, port, path, headers, HttpVersion.HTTP_1_1);
+    }
+
+    /** @param version HTTP/1.1, or HTTP/2 in clear text with prior knowledge (h2c), as the gateway serves both */
+    public static SseClient connect(Vertx vertx, int port, String path, Map<String, String> headers, HttpVersion version) {
+        HttpClient client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(version == HttpVersion.HTTP_2)
+                .setProtocolVersion(version).setHttp2ClearTextUpgrade(false));
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setHost("127.0.0.1").setPort(port)
                 .setURI(path).putHeader("Accept", "text/event-stream");
         headers.forEach(options::putHeader);
@@ -159,10 +166,15 @@ public final class SseClient implements AutoCloseable {
         ended = true;
     }
 
+    /** @return the protocol the stream came over */
+    public HttpVersion version() {
+        return response.version();
+    }
+
     @Override
     public void close() {
         if (body == null) {
-            response.request().connection().close();
+            response.request().reset(); // the stream only: on HTTP/2 the connection could carry others
         }
         client.close();
     }
