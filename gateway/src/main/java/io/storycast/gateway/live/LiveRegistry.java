@@ -11,22 +11,30 @@ import io.vertx.redis.client.Response;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.TreeMap;
 import java.util.function.LongSupplier;
 
 /**
- * The live registry in Redis: for each subscriber with a live connection on a platform, which gateway processes
- * hold one, each with a lease ({@code live-lease.lua}). A key per subscriber ({@link RedisKeys#liveRoute}), in one
- * of {@code live.registryShards} hash tags, so a chunk's subscribers are looked up with one {@code MGET} per shard
- * among them ({@link #lookup}) and a process renews all its registrations with one script call per shard (in
- * calls of at most {@value #MAX_KEYS_PER_CALL} keys). A subscriber nobody holds has no key: looking one up costs a
- * hash-table probe inside a chunk's {@code MGET}, nothing else.
+ * The live registry in Redis: for each subscriber with a live connection on a platform, which gateway processes hold
+ * one, each with a lease ({@code live-lease.lua}), in one of {@code live.registryShards} hash tags. Per shard and
+ * platform there are the subscribers' keys ({@link RedisKeys#liveRoute}: who holds them) and a set of the subscribers
+ * that have one ({@link RedisKeys#liveOnline}). A process renews all its registrations with one script call per shard,
+ * platform and {@value #MAX_KEYS_PER_CALL} keys.
+ *
+ * <p>A chunk's lookup ({@link #lookup}) first probes the sets, one {@code SMISMEMBER} per shard among the chunk's
+ * subscribers: a set holds connected subscribers only, so it is small and its probe cheap (about a sixth of a
+ * {@code MGET} of the subscribers' own keys in a large key space, and a twentieth of the tray write it follows:
+ * docs/PERFORMANCE.md). Only for the subscribers it finds does a second round trip read who holds them, one
+ * {@code MGET} per shard among them. A subscriber nobody holds costs that probe and nothing else. A set may name a
+ * subscriber whose key expired with its dead process's lease; the lookup finds the key gone and takes it out
+ * ({@code live-prune.lua}), as does the sweep ({@link #sweep}) for those no chunk meets.
  */
 final class LiveRegistry {
     private static final LuaScript LEASE = LuaScript.load(LiveRegistry.class, "live-lease.lua");
+    private static final LuaScript PRUNE = LuaScript.load(LiveRegistry.class, "live-prune.lua");
     /** Most keys one script call renews: a call blocks Redis while it runs, so a large renewal goes in pieces. */
     static final int MAX_KEYS_PER_CALL = 500;
 
@@ -60,42 +68,48 @@ final class LiveRegistry {
 
     /** Registers (or renews) this process for one subscriber; succeeds once Redis holds it. */
     Future<Void> register(Redis redis, Subscriber subscriber) {
-        return lease(redis, List.of(keys.liveRoute(subscriber.platform(), subscriber.subscriberId())), leaseMillis);
+        return lease(redis, subscriber.platform(), keys.liveShardOf(subscriber.platform(), subscriber.subscriberId()),
+                List.of(subscriber.subscriberId()), leaseMillis);
     }
 
     /** Gives this process's registration for one subscriber up (best effort: the lease ends anyway). */
     Future<Void> release(Redis redis, Subscriber subscriber) {
-        return lease(redis, List.of(keys.liveRoute(subscriber.platform(), subscriber.subscriberId())), 0);
+        return lease(redis, subscriber.platform(), keys.liveShardOf(subscriber.platform(), subscriber.subscriberId()),
+                List.of(subscriber.subscriberId()), 0);
     }
 
-    /** Renews every registration of {@code subscribers}: one script call per shard and {@value #MAX_KEYS_PER_CALL} keys. */
+    /** Renews every registration of {@code subscribers}: a script call per shard, platform and 500 keys. */
     Future<Void> renew(Redis redis, Iterable<Subscriber> subscribers) {
-        Map<Integer, List<String>> byShard = new TreeMap<>();
+        Map<Platform, Map<Integer, List<String>>> byShard = new LinkedHashMap<>();
         for (Subscriber subscriber : subscribers) {
-            byShard.computeIfAbsent(keys.liveShardOf(subscriber.platform(), subscriber.subscriberId()), shard -> new ArrayList<>())
-                    .add(keys.liveRoute(subscriber.platform(), subscriber.subscriberId()));
+            byShard.computeIfAbsent(subscriber.platform(), platform -> new HashMap<>())
+                    .computeIfAbsent(keys.liveShardOf(subscriber.platform(), subscriber.subscriberId()), s -> new ArrayList<>())
+                    .add(subscriber.subscriberId());
         }
         List<Future<Void>> calls = new ArrayList<>();
-        for (List<String> shard : byShard.values()) {
-            for (int from = 0; from < shard.size(); from += MAX_KEYS_PER_CALL) {
-                calls.add(lease(redis, shard.subList(from, Math.min(shard.size(), from + MAX_KEYS_PER_CALL)), leaseMillis));
+        byShard.forEach((platform, shards) -> shards.forEach((shard, ids) -> {
+            for (int from = 0; from < ids.size(); from += MAX_KEYS_PER_CALL) {
+                calls.add(lease(redis, platform, shard, ids.subList(from, Math.min(ids.size(), from + MAX_KEYS_PER_CALL)),
+                        leaseMillis));
             }
-        }
+        }));
         return Future.all(calls).mapEmpty();
     }
 
-    private Future<Void> lease(Redis redis, List<String> routeKeys, long lease) {
+    private Future<Void> lease(Redis redis, Platform platform, int shard, List<String> subscriberIds, long lease) {
         return LEASE.call(redis, request -> {
-            request.arg(routeKeys.size());
-            routeKeys.forEach(request::arg);
+            request.arg(subscriberIds.size() + 1);
+            subscriberIds.forEach(id -> request.arg(keys.liveRoute(platform, id)));
+            request.arg(keys.liveOnline(platform, shard));
             request.arg(instance).arg(clockMillis.getAsLong()).arg(lease);
+            subscriberIds.forEach(request::arg);
         }).mapEmpty();
     }
 
     /**
-     * Which processes hold connections of which of {@code subscribers}: one {@code MGET} per shard among them, in
-     * one pipelined batch (split per master on a cluster). Entries whose lease ended (a process that died) are left
-     * out.
+     * Which processes hold connections of which of {@code subscribers}: a probe of each shard's set among them (one
+     * pipelined batch, split per master on a cluster), then, for the subscribers found only, a read of who holds them.
+     * Entries whose lease ended (a process that died) are left out.
      *
      * @param nowMillis now, epoch ms
      * @return per instance id, the subscribers it holds connections of; empty when none is connected
@@ -106,44 +120,107 @@ final class LiveRegistry {
         for (String subscriber : subscribers) {
             byShard.computeIfAbsent(keys.liveShardOf(platform, subscriber), shard -> new ArrayList<>()).add(subscriber);
         }
-        List<List<String>> shards = new ArrayList<>(byShard.values());
-        List<Request> batch = new ArrayList<>(shards.size());
-        for (List<String> shard : shards) {
-            Request mget = Request.cmd(Command.MGET);
-            shard.forEach(subscriber -> mget.arg(keys.liveRoute(platform, subscriber)));
-            batch.add(mget);
+        List<Integer> shards = new ArrayList<>(byShard.keySet());
+        List<Request> probes = new ArrayList<>(shards.size());
+        for (int shard : shards) {
+            Request probe = Request.cmd(Command.SMISMEMBER).arg(keys.liveOnline(platform, shard));
+            byShard.get(shard).forEach(probe::arg);
+            probes.add(probe);
         }
-        return redis.batch(batch).map(replies -> {
+        return redis.batch(probes).compose(found -> {
+            List<String> connected = new ArrayList<>();
+            for (int s = 0; s < shards.size(); s++) {
+                List<String> shard = byShard.get(shards.get(s));
+                Response members = found.get(s);
+                for (int i = 0; i < shard.size(); i++) {
+                    if (members.get(i).toInteger() == 1) {
+                        connected.add(shard.get(i));
+                    }
+                }
+            }
+            return connected.isEmpty() ? Future.succeededFuture(Map.of()) : holders(redis, keys, platform, connected, nowMillis);
+        });
+    }
+
+    /** Reads who holds {@code connected} (one {@code MGET} per shard among them), and prunes those nobody holds any more. */
+    private static Future<Map<String, List<String>>> holders(Redis redis, RedisKeys keys, Platform platform,
+                                                             List<String> connected, long nowMillis) {
+        Map<Integer, List<String>> byShard = new HashMap<>();
+        connected.forEach(id -> byShard.computeIfAbsent(keys.liveShardOf(platform, id), shard -> new ArrayList<>()).add(id));
+        List<Integer> shards = new ArrayList<>(byShard.keySet());
+        List<Request> reads = new ArrayList<>(shards.size());
+        for (int shard : shards) {
+            Request read = Request.cmd(Command.MGET);
+            byShard.get(shard).forEach(id -> read.arg(keys.liveRoute(platform, id)));
+            reads.add(read);
+        }
+        return redis.batch(reads).map(values -> {
             Map<String, List<String>> byInstance = new HashMap<>();
             for (int s = 0; s < shards.size(); s++) {
-                Response values = replies.get(s);
-                List<String> shard = shards.get(s);
-                for (int i = 0; i < shard.size(); i++) {
-                    Response value = values.get(i);
-                    if (value != null) {
-                        addHolders(byInstance, value.toString(), shard.get(i), nowMillis);
+                List<String> ids = byShard.get(shards.get(s));
+                List<String> gone = new ArrayList<>();
+                for (int i = 0; i < ids.size(); i++) {
+                    Response value = values.get(s).get(i);
+                    if (value == null || !addHolders(byInstance, value.toString(), ids.get(i), nowMillis)) {
+                        gone.add(ids.get(i));
                     }
+                }
+                if (!gone.isEmpty()) {
+                    prune(redis, keys, platform, shards.get(s), gone); // best effort: the next lookup tries again
                 }
             }
             return byInstance;
         });
     }
 
-    /** Adds {@code subscriber} under each instance of a registry value whose lease has not ended. */
-    static void addHolders(Map<String, List<String>> byInstance, String value, String subscriber, long nowMillis) {
+    private static Future<Response> prune(Redis redis, RedisKeys keys, Platform platform, int shard, List<String> ids) {
+        return PRUNE.call(redis, request -> {
+            request.arg(ids.size() + 1);
+            ids.forEach(id -> request.arg(keys.liveRoute(platform, id)));
+            request.arg(keys.liveOnline(platform, shard));
+            ids.forEach(request::arg);
+        });
+    }
+
+    /**
+     * One step of the sweep that keeps the sets to what the keys say: a {@code SSCAN} of one shard's set, and the
+     * members whose key is gone taken out (subscribers of processes that died, which no chunk happened to meet).
+     *
+     * @param cursor where the previous step of this set stopped, {@code "0"} to start
+     * @return where the next step starts, {@code "0"} once the set was walked
+     */
+    Future<String> sweep(Redis redis, Platform platform, int shard, String cursor) {
+        String online = keys.liveOnline(platform, shard);
+        return redis.send(Request.cmd(Command.SSCAN).arg(online).arg(cursor).arg("COUNT").arg(MAX_KEYS_PER_CALL))
+                .compose(page -> {
+                    List<String> members = new ArrayList<>();
+                    page.get(1).forEach(member -> members.add(member.toString()));
+                    if (members.isEmpty()) {
+                        return Future.succeededFuture(page.get(0).toString());
+                    }
+                    return prune(redis, keys, platform, shard, members).map(pruned -> page.get(0).toString());
+                });
+    }
+
+    /**
+     * Adds {@code subscriber} under each instance of a registry value whose lease has not ended.
+     *
+     * @return whether any had not
+     */
+    static boolean addHolders(Map<String, List<String>> byInstance, String value, String subscriber, long nowMillis) {
+        boolean any = false;
         int from = 0;
         while (from < value.length()) {
             int comma = value.indexOf(',', from);
             int end = comma < 0 ? value.length() : comma;
             int equals = value.lastIndexOf('=', end - 1);
-            if (equals > from) {
-                long leaseEnds = parseOrZero(value, equals + 1, end);
-                if (leaseEnds > nowMillis) {
-                    byInstance.computeIfAbsent(value.substring(from, equals), instance -> new ArrayList<>()).add(subscriber);
-                }
+            if (equals > from && parseOrZero(value, equals + 1, end) > nowMillis) {
+                byInstance.computeIfAbsent(value.substring(from, equals), instance -> new ArrayList<>()).add(subscriber);
+                any = true;
             }
             from = end + 1;
         }
+        return any;
     }
 
     private static long parseOrZero(String text, int from, int to) {

@@ -40,6 +40,8 @@ import java.util.zip.CRC32C;
  * {storycast:live:5}:facebook:u7             string: the gateway processes holding a live connection of u7 on
  *                                            facebook, "&lt;instance&gt;=&lt;lease end, epoch ms&gt;,..."; shard 5 of
  *                                            the live registry; expires with its last lease
+ * {storycast:live:5}:facebook                set: the subscribers of shard 5 on facebook with a registry key (the
+ *                                            few the fan-out probes a chunk against)
  * </pre>
  *
  * <p>Pub/sub channels (not keys: a channel has no slot, and Redis Cluster carries a message to every node):
@@ -223,6 +225,14 @@ public final class RedisKeys {
      */
     public String liveRoute(Platform platform, String subscriberId) {
         return "{" + prefix + ":live:" + liveShardOf(platform, subscriberId) + "}:" + platform.wireName() + ":" + subscriberId;
+    }
+
+    /**
+     * @return the set of the subscribers on the platform that have a {@link #liveRoute} in the shard: what the fan-out
+     *         probes a chunk against (small: connected subscribers only); in the shard's slot
+     */
+    public String liveOnline(Platform platform, int shard) {
+        return "{" + prefix + ":live:" + shard + "}:" + platform.wireName();
     }
 
     /** @return the pub/sub channel of one gateway process's live connections */

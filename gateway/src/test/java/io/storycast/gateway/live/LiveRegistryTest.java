@@ -13,6 +13,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -20,6 +21,7 @@ import java.util.stream.IntStream;
 
 import static io.storycast.gateway.testing.TestRedis.await;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The live registry on a real Redis (a cluster in the cluster run, where a chunk's lookup spans the masters): who
@@ -82,6 +84,9 @@ class LiveRegistryTest {
         assertThat(lookup(List.of("both"), now)).isEqualTo(Map.of("gw-b", List.of("both")));
         onLoop(() -> registry("gw-b", now).release(connection, both));
         assertThat(await(redis.api().exists(List.of(KEYS.liveRoute(Platform.FACEBOOK, "both")))).toInteger()).isZero();
+        // The last holder gone, the subscriber leaves the set the fan-out probes.
+        assertThat(await(redis.api().sismember(KEYS.liveOnline(Platform.FACEBOOK, KEYS.liveShardOf(Platform.FACEBOOK, "both")),
+                "both")).toInteger()).isZero();
     }
 
     @Test
@@ -97,6 +102,32 @@ class LiveRegistryTest {
         assertThat(value).startsWith("gw-live=").doesNotContain("gw-dead");
         long ttl = await(redis.api().pttl(KEYS.liveRoute(Platform.FACEBOOK, "lapsed"))).toLong();
         assertThat(ttl).isPositive().isLessThanOrEqualTo(LEASE);
+    }
+
+    @Test
+    void aSubscriberWhoseProcessDiedLeavesTheProbedSetAtTheNextLookupOrSweep() {
+        long now = System.currentTimeMillis();
+        LiveRegistry dead = registry("gw-gone", now - 2 * LEASE); // its lease ended a lease ago: the key expires at once
+        String set = KEYS.liveOnline(Platform.FACEBOOK, KEYS.liveShardOf(Platform.FACEBOOK, "orphan-1"));
+        onLoop(() -> dead.register(connection, new LiveRegistry.Subscriber(Platform.FACEBOOK, "orphan-1")));
+        assertThat(await(redis.api().sismember(set, "orphan-1")).toInteger()).isOne();
+
+        assertThat(lookup(List.of("orphan-1"), now)).isEmpty();
+        await().atMost(Duration.ofSeconds(10)).until(() -> await(redis.api().sismember(set, "orphan-1")).toInteger() == 0);
+
+        // One no chunk meets: the sweep walks the set and takes it out.
+        int shard = KEYS.liveShardOf(Platform.FACEBOOK, "orphan-2");
+        onLoop(() -> dead.register(connection, new LiveRegistry.Subscriber(Platform.FACEBOOK, "orphan-2")));
+        onLoop(() -> registry("gw-alive", now).register(connection, new LiveRegistry.Subscriber(Platform.FACEBOOK, "kept")));
+        String cursor = "0";
+        do {
+            String from = cursor;
+            cursor = onLoop(() -> dead.sweep(connection, Platform.FACEBOOK, shard, from));
+        } while (!"0".equals(cursor));
+        String orphanSet = KEYS.liveOnline(Platform.FACEBOOK, shard);
+        assertThat(await(redis.api().sismember(orphanSet, "orphan-2")).toInteger()).isZero();
+        String keptSet = KEYS.liveOnline(Platform.FACEBOOK, KEYS.liveShardOf(Platform.FACEBOOK, "kept"));
+        assertThat(await(redis.api().sismember(keptSet, "kept")).toInteger()).isOne();
     }
 
     @Test
