@@ -9,6 +9,7 @@ import io.storycast.gateway.http.GatewayHttpVerticle;
 import io.storycast.gateway.http.InFlightLimiter;
 import io.storycast.gateway.http.Readiness;
 import io.storycast.gateway.http.SharedHttpState;
+import io.storycast.gateway.live.LiveHub;
 import io.storycast.gateway.media.FileRenditionStore;
 import io.storycast.gateway.media.MediaJobs;
 import io.storycast.gateway.media.MediaTranscoding;
@@ -39,6 +40,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.util.HexFormat;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
@@ -58,6 +60,7 @@ public final class Gateway implements AutoCloseable {
     private final Readiness readiness = new Readiness();
     private SharedMedia media;
     private MetricsVerticle metricsVerticle;
+    private LiveHub liveHub;
     private int port;
     private boolean closed;
 
@@ -144,9 +147,14 @@ public final class Gateway implements AutoCloseable {
             LOG.warn("could not create the story streams at {} yet: {}", redisUrl, e.toString());
         }
 
+        if (config.live().enabled()) {
+            // Before the HTTP verticles, whose live connections it routes pushes to.
+            liveHub = new LiveHub(config, redisUrl, instanceName(consumerName(config)), metrics);
+            await(vertx.deployVerticle(liveHub));
+        }
         SharedHttpState shared = new SharedHttpState(new ApiKeyRegistry(config.producers()),
                 new ApiKeyRegistry(config.readers()), new ApiKeyRegistry(config.admins()),
-                new InFlightLimiter(config.http().maxInFlightRequests()), readiness, sharedMedia(), metrics);
+                new InFlightLimiter(config.http().maxInFlightRequests()), readiness, sharedMedia(), metrics, liveHub);
         int instances = config.http().resolvedInstances();
         // One deployment of N instances on one port: Vert.x binds the socket once and spreads connections
         // over the instances. Port 0 must become a real port first: Vert.x would give each instance its own
@@ -171,6 +179,7 @@ public final class Gateway implements AutoCloseable {
         readiness.markStarted();
         LOG.info("Storycast gateway listening on http://{}:{} (HTTP/1.1 and h2c) with {} event loops, Redis {} at {}",
                 config.http().host(), port, instances, config.redis().mode(), redisUrl);
+        logLive();
         if (config.usesDevelopmentKey()) {
             LOG.warn("a producer, tray reader or admin uses the documented development key '{}': configure producers, "
                     + "readers and admins with real keys before "
@@ -236,6 +245,30 @@ public final class Gateway implements AutoCloseable {
             LOG.info("stopped the embedded Redis");
         }
         LOG.info("stopped");
+    }
+
+    private void logLive() {
+        if (liveHub == null) {
+            LOG.info("live delivery is off (live.enabled false): /v1/live answers 404 and the fan-out publishes no push");
+        } else if (!config.live().serves()) {
+            LOG.warn("live delivery: no live.tokenSecret (STORYCAST_LIVE_TOKEN_SECRET) is configured, so this gateway serves "
+                    + "no live connection (/v1/live answers 503 live-not-configured); its fan-out still publishes pushes "
+                    + "for subscribers connected to other gateways (instance {})", liveHub.instance());
+        } else {
+            LOG.info("live delivery: SSE at /v1/live/{platform}/{subscriberId} and WebSocket at /v1/live/ws, at most {} "
+                    + "connections (instance {}){}", config.live().maxConnections(), liveHub.instance(),
+                    config.live().demoPage() ? ", example page at /live-demo/" : "");
+        }
+    }
+
+    /**
+     * @return this process's live instance id: its consumer name and a random suffix, so a process restarted under
+     *         the same name never receives what was published for its predecessor's connections
+     */
+    private static String instanceName(String consumer) {
+        byte[] random = new byte[4];
+        new java.security.SecureRandom().nextBytes(random);
+        return consumer + "-" + HexFormat.of().formatHex(random);
     }
 
     /** @return the configured consumer name, or host name and process id, unique per process */

@@ -18,6 +18,7 @@ import java.util.Set;
  * @param trays     subscribers' story trays
  * @param media     story media uploads and transcoding
  * @param metrics   the management listener (Prometheus metrics, latency statistics) and interval logs
+ * @param live      live delivery to connected subscribers (SSE, WebSocket)
  * @param shutdown  graceful shutdown
  * @param producers the producers allowed to post stories, each with its key and platforms
  * @param readers   the services allowed to read trays, each with its key and platforms
@@ -33,6 +34,7 @@ public record StorycastConfig(
         TraysConfig trays,
         MediaConfig media,
         MetricsConfig metrics,
+        LiveConfig live,
         ShutdownConfig shutdown,
         List<ApiKeyConfig> producers,
         List<ApiKeyConfig> readers,
@@ -61,6 +63,7 @@ public record StorycastConfig(
         ConfigException.require(trays != null, "trays", "is required");
         ConfigException.require(media != null, "media", "is required");
         ConfigException.require(metrics != null, "metrics", "is required");
+        ConfigException.require(live != null, "live", "is required");
         ConfigException.require(shutdown != null, "shutdown", "is required");
         http.validate();
         redis.validate();
@@ -70,6 +73,7 @@ public record StorycastConfig(
         trays.validate();
         media.validate();
         metrics.validate(http);
+        live.validate(http);
         shutdown.validate();
         ConfigException.require(!producers.isEmpty(), "producers", "must name at least one producer");
         validateKeys("producers", producers);

@@ -8,6 +8,7 @@ import io.vertx.redis.client.Request;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * What the fan-out of a story to one platform writes per audience chunk, by its route: the story into
@@ -32,19 +33,29 @@ sealed interface ChunkWrites permits ChunkWrites.TrayWrites, ChunkWrites.LinkWri
     /** Appends what the final batch writes once every chunk is written. */
     void addCompletion(List<Request> batch);
 
+    /** Every write of a chunk is confirmed: {@code subscribers} hold what it wrote. */
+    void written(List<String> subscribers);
+
     /**
      * The push: the story into every tray; muted subscribers get nothing.
      *
      * @param member   the story's tray member
      * @param score    its createdAt, epoch ms
      * @param trimSeed varies which trays get trimmed, {@link TrayWriter#addWrites}
+     * @param onWritten told of each chunk written, with its subscribers (live delivery); returns at once
      */
-    record TrayWrites(TrayWriter trays, Platform target, String member, long score, int trimSeed)
-            implements ChunkWrites {
+    record TrayWrites(TrayWriter trays, Platform target, String member, long score, int trimSeed,
+                      Consumer<List<String>> onWritten) implements ChunkWrites {
         public TrayWrites {
             Objects.requireNonNull(trays, "trays");
             Objects.requireNonNull(target, "target");
             Objects.requireNonNull(member, "member");
+            Objects.requireNonNull(onWritten, "onWritten");
+        }
+
+        @Override
+        public void written(List<String> subscribers) {
+            onWritten.accept(subscribers);
         }
 
         @Override
@@ -98,6 +109,11 @@ sealed interface ChunkWrites permits ChunkWrites.TrayWrites, ChunkWrites.LinkWri
         @Override
         public void addCompletion(List<Request> batch) {
             links.addLinked(batch, target, list, authorId);
+        }
+
+        @Override
+        public void written(List<String> subscribers) {
+            // links, not stories: the story's live push went out with its route (LiveFeed.routedToOutbox)
         }
     }
 }

@@ -1,6 +1,8 @@
 package io.storycast.gateway.fanout;
 
 import io.storycast.gateway.config.StorycastConfig;
+import io.storycast.gateway.live.LiveFeed;
+import io.storycast.gateway.live.LivePublisher;
 import io.storycast.gateway.metrics.ProcessMetrics;
 import io.storycast.gateway.redis.ClusterMasters;
 import io.storycast.gateway.redis.KeySpaceNodes;
@@ -78,7 +80,16 @@ public final class FanoutVerticle extends VerticleBase {
                 chunkSize, chunksInFlight, vertx, () -> 0);
         FanoutLane bulk = new FanoutLane(bulkRedis, new Permits(bulkBudget), new AudienceChunks(bulkRedis, keys, metrics.latencies().audienceLookup()),
                 chunkSize, chunksInFlight, vertx, redis::outstandingRequests);
-        worker = new FanoutWorker(keys, config, express, bulk, metrics);
+        LiveFeed live = LiveFeed.NONE;
+        if (config.live().enabled()) {
+            // Its own connection: a registry lookup or a publish never waits behind, nor delays, a chunk batch.
+            PipelinedRedis liveRedis = RedisClients.createPipelined(vertx, config.redis(), redisUrl,
+                    config.redis().maxPendingCommandsPerConnection(), metrics.latencies().redisRoundTrip());
+            connections.add(liveRedis);
+            live = new LivePublisher(liveRedis, keys, metrics.live(), config.live().maxPendingLookups(),
+                    System::currentTimeMillis);
+        }
+        worker = new FanoutWorker(keys, config, express, bulk, metrics, live);
         StoryStreams streams = new StoryStreams(redis, keys);
         List<Integer> owned = new ArrayList<>();
         for (int partition = index; partition < keys.partitions(); partition += instances) {

@@ -2,6 +2,7 @@ package io.storycast.gateway.fanout;
 
 import io.storycast.gateway.audience.CrossShare;
 import io.storycast.gateway.audience.CrossShareStore;
+import io.storycast.gateway.live.LiveFeed;
 import io.storycast.gateway.metrics.GatewayCounters;
 import io.storycast.gateway.metrics.ProcessMetrics;
 import io.storycast.gateway.metrics.StageLatencies;
@@ -53,15 +54,17 @@ final class StoryFanout {
     private final MediaGate media;
     private final StageLatencies latencies;
     private final GatewayCounters counters;
+    private final LiveFeed live;
 
     /**
      * @param express the lane of small audiences, whose connection also carries every story's own commands
      * @param bulk    the lane of audiences larger than a chunk
      * @param media   holds a story until its media is ready; null when stories do not wait for media
      * @param metrics where the stages of a story's fan-out are recorded and its deliveries counted
+     * @param live    told of every chunk written and every story routed to an outbox; never waited for
      */
     StoryFanout(RedisKeys keys, CrossShareStore crossShares, OutboxRoute routes, TrayWriter trays,
-                FanoutLane express, FanoutLane bulk, MediaGate media, ProcessMetrics metrics) {
+                FanoutLane express, FanoutLane bulk, MediaGate media, ProcessMetrics metrics, LiveFeed live) {
         this.keys = Objects.requireNonNull(keys, "keys");
         this.crossShares = Objects.requireNonNull(crossShares, "crossShares");
         this.routes = Objects.requireNonNull(routes, "routes");
@@ -72,6 +75,7 @@ final class StoryFanout {
         this.media = media;
         this.latencies = Objects.requireNonNull(metrics, "metrics").latencies();
         this.counters = metrics.counters();
+        this.live = Objects.requireNonNull(live, "live");
     }
 
     /**
@@ -140,15 +144,21 @@ final class StoryFanout {
             return Future.succeededFuture();
         }
         long startNanos = System.nanoTime();
+        long acceptedAtMillis = StreamEntry.appendedAtMillis(entry);
         List<Future<Boolean>> targets = new ArrayList<>(Platform.values().length);
         for (Platform target : StoryRecord.parseTargets(hash.get(StoryRecord.TARGETS))) {
             TargetProgress progress = TargetProgress.of(hash, target);
             if (!progress.isDone()) {
                 // The privacy rule: only the source platform uses the story's own list (close friends stay there).
                 Audience list = target == story.platform() ? story.audience() : Audience.DEFAULT;
-                targets.add(routes.decide(story, target, list, progress.route()).compose(decision ->
-                        new TargetFanout(laneFor(decision), keys, story, plan(story, target, list, decision), progress,
-                                latencies.trayWrite()).run())
+                targets.add(routes.decide(story, target, list, progress.route())
+                        .onSuccess(decision -> {
+                            if (decision.route() == TargetProgress.Route.OUTBOX) {
+                                live.routedToOutbox(story, acceptedAtMillis, target, list); // in the outbox by now
+                            }
+                        })
+                        .compose(decision -> new TargetFanout(laneFor(decision), keys, story,
+                                plan(story, acceptedAtMillis, target, list, decision), progress, latencies.trayWrite()).run())
                         .onSuccess(finished -> {
                             if (finished) {
                                 latencies.targetFanout(target).recordSinceNanos(startNanos);
@@ -163,7 +173,7 @@ final class StoryFanout {
         return Future.all(targets).onSuccess(all -> {
             if (allDone(targets)) {
                 latencies.storyFanout().recordSinceNanos(startNanos);
-                latencies.endToEndTray().recordSinceEpochMillis(StreamEntry.appendedAtMillis(entry));
+                latencies.endToEndTray().recordSinceEpochMillis(acceptedAtMillis);
             }
         }).mapEmpty();
     }
@@ -173,11 +183,13 @@ final class StoryFanout {
         return scansOneChunk || (decision.route() == TargetProgress.Route.OUTBOX && decision.linked()) ? express : bulk;
     }
 
-    private TargetFanout.Plan plan(StoryEvent story, Platform target, Audience list, OutboxRoute.Decision decision) {
+    private TargetFanout.Plan plan(StoryEvent story, long acceptedAtMillis, Platform target, Audience list,
+                                   OutboxRoute.Decision decision) {
         if (decision.route() == TargetProgress.Route.PUSH) {
             return new TargetFanout.Plan(target, list, decision.route(), new ChunkWrites.TrayWrites(trays, target,
                     RedisKeys.trayMember(story.platform(), story.storyId()), story.createdAtMillis(),
-                    story.storyId().hashCode()), true);
+                    story.storyId().hashCode(), subscribers -> live.pushed(story, acceptedAtMillis, target, subscribers)),
+                    true);
         }
         return new TargetFanout.Plan(target, list, decision.route(),
                 new ChunkWrites.LinkWrites(links, target, list, story.authorId()), !decision.linked());

@@ -107,7 +107,7 @@ final class TargetFanout {
                 List<Request> batch = new ArrayList<>(4);
                 plan.writes().addCompletion(batch);
                 addProgress(batch, TargetProgress.State.DONE);
-                send(batch, null, 0, true);
+                send(batch, null, 0, List.of(), true);
             }
             return;
         }
@@ -142,7 +142,9 @@ final class TargetFanout {
         String cursorAfter = readCursor;
         long writtenAfter = readWritten;
         int commands = batch.size() + 2;
-        lane.pendingCommands().whenAvailable(commands, () -> sendInOrder(() -> send(batch, cursorAfter, writtenAfter, false)));
+        List<String> subscribers = chunk.subscribers();
+        lane.pendingCommands().whenAvailable(commands, () -> sendInOrder(() -> send(batch, cursorAfter, writtenAfter,
+                subscribers, false)));
     }
 
     /**
@@ -184,9 +186,10 @@ final class TargetFanout {
      *
      * @param cursorAfter  where the audience stands once this batch's chunk is written
      * @param writtenAfter the writes done by then
+     * @param subscribers  whom the chunk was written for
      * @param last         whether this is the final batch (its permits were not taken)
      */
-    private void send(List<Request> batch, String cursorAfter, long writtenAfter, boolean last) {
+    private void send(List<Request> batch, String cursorAfter, long writtenAfter, List<String> subscribers, boolean last) {
         batch.add(Request.cmd(Command.PEXPIREAT).arg(storyKey).arg(story.expiresAtMillis()));
         batch.add(Request.cmd(Command.HEXISTS).arg(storyKey).arg(StoryRecord.RETRACTED));
         int commands = batch.size();
@@ -214,6 +217,8 @@ final class TargetFanout {
                 finished.tryComplete(false);
                 return;
             }
+            // Confirmed and not retracted: live delivery hears of it (and returns at once; it never holds this back).
+            plan.writes().written(subscribers);
             // Batches of one connection complete in the order sent, so this is the newest written chunk.
             writtenCursor = cursorAfter == null ? writtenCursor : cursorAfter;
             writtenCount = writtenAfter;

@@ -1,6 +1,7 @@
 package io.storycast.gateway.http;
 
 import io.storycast.gateway.config.StorycastConfig;
+import io.storycast.gateway.live.LiveLoop;
 import io.storycast.gateway.redis.PipelinedRedis;
 import io.storycast.gateway.redis.RedisClients;
 import io.vertx.core.Future;
@@ -25,6 +26,7 @@ public final class GatewayHttpVerticle extends VerticleBase {
 
     private HttpServer server;
     private PipelinedRedis redis;
+    private LiveLoop live;
 
     /**
      * @param port   the port every instance listens on (already resolved when 0 was configured)
@@ -48,13 +50,21 @@ public final class GatewayHttpVerticle extends VerticleBase {
                 .setIdleTimeoutUnit(TimeUnit.SECONDS)
                 .setHttp2ClearTextEnabled(true)
                 .setTcpNoDelay(true);
+        EventLoopServices services = EventLoopServices.create(config, context, redis, shared.metrics());
+        if (shared.live() != null) {
+            live = new LiveLoop(shared.live(), vertx, context, config, shared.metrics(), services.trays());
+            live.start();
+        }
         server = vertx.createHttpServer(options)
-                .requestHandler(GatewayRouter.create(vertx, config, shared, EventLoopServices.create(config, context, redis, shared.metrics())));
+                .requestHandler(GatewayRouter.create(vertx, config, shared, services, live));
         return server.listen();
     }
 
     @Override
     public Future<?> stop() {
+        if (live != null) {
+            live.stop(); // live connections never end on their own: cut off, they reconnect to another process
+        }
         return server.shutdown(config.shutdown().drainTimeoutSeconds(), TimeUnit.SECONDS)
                 .eventually(() -> redis.close());
     }

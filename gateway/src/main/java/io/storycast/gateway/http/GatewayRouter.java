@@ -1,6 +1,7 @@
 package io.storycast.gateway.http;
 
 import io.storycast.gateway.config.StorycastConfig;
+import io.storycast.gateway.live.LiveLoop;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
@@ -22,7 +23,9 @@ public final class GatewayRouter {
     private GatewayRouter() {
     }
 
-    static Router create(Vertx vertx, StorycastConfig config, SharedHttpState shared, EventLoopServices services) {
+    /** @param live this event loop's live connections, or {@code null} when live delivery is off ({@code /v1/live} is 404) */
+    static Router create(Vertx vertx, StorycastConfig config, SharedHttpState shared, EventLoopServices services,
+                         LiveLoop live) {
         Router router = Router.router(vertx);
         StoryRoutes stories = new StoryRoutes(services.ingestor(), config.ingest(), shared.metrics().counters());
         HealthRoutes health = new HealthRoutes(shared.readiness(), services.streams());
@@ -36,7 +39,7 @@ public final class GatewayRouter {
                 .handler(auth)
                 .handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes()))
                 .handler(stories::postStories);
-        StoryStateRoutes storyState = new StoryStateRoutes(services.storyRecords(), retryAfter);
+        StoryStateRoutes storyState = new StoryStateRoutes(services.storyRecords(), services.live(), retryAfter);
         router.get("/v1/stories/:platform/:storyId").handler(auth).handler(storyState::get);
         router.delete("/v1/stories/:platform/:storyId").handler(auth).handler(storyState::delete);
         addAudienceRoutes(router, config, new AudienceRoutes(services.audiences(), config.audience(), retryAfter), auth,
@@ -53,6 +56,9 @@ public final class GatewayRouter {
         router.get("/v1/admin/dead-letters").handler(admin).handler(deadLetters::counts);
         router.get("/v1/admin/dead-letters/:partition").handler(admin).handler(deadLetters::list);
         addMediaRoutes(router, shared, services, auth, retryAfter);
+        if (live != null) {
+            live.addRoutes(router);
+        }
         router.get("/healthz").handler(health::alive);
         router.get("/readyz").handler(health::ready);
 

@@ -1,6 +1,7 @@
 package io.storycast.gateway.http;
 
 import io.storycast.gateway.fanout.TargetProgress;
+import io.storycast.gateway.live.LiveFeed;
 import io.storycast.gateway.story.Platform;
 import io.storycast.gateway.trays.StoryRecord;
 import io.storycast.gateway.trays.StoryRecords;
@@ -15,15 +16,18 @@ import java.util.Objects;
 /**
  * One story after ingest, for a producer allowed for its platform: {@code GET /v1/stories/{platform}/{storyId}}
  * shows the story and its fan-out state per target platform; {@code DELETE} retracts it from every tray at
- * once. Both answer 404 for a story with no record: unknown, expired, or accepted but not yet begun by the
+ * once (and live connections that were sent it are told). Both answer 404 for a story with no record: unknown, expired, or accepted but not yet begun by the
  * fan-out (normally a matter of milliseconds; the detail says so).
  */
 final class StoryStateRoutes {
     private final StoryRecords records;
+    private final LiveFeed live;
     private final int retryAfterSeconds;
 
-    StoryStateRoutes(StoryRecords records, int retryAfterSeconds) {
+    /** @param live told of each retraction, so live connections that were sent the story hear of it */
+    StoryStateRoutes(StoryRecords records, LiveFeed live, int retryAfterSeconds) {
         this.records = Objects.requireNonNull(records, "records");
+        this.live = Objects.requireNonNull(live, "live");
         this.retryAfterSeconds = retryAfterSeconds;
     }
 
@@ -52,6 +56,9 @@ final class StoryStateRoutes {
                 if (outcome == StoryRecords.Retraction.UNKNOWN) {
                     notFound(context, platform, storyId);
                 } else {
+                    if (outcome == StoryRecords.Retraction.RETRACTED) {
+                        live.retracted(platform, storyId); // never waited for: a failure is counted
+                    }
                     context.response().setStatusCode(204).end(); // a repeated retraction changes nothing
                 }
             }).onFailure(failure -> ApiFailures.respond(context, failure, retryAfterSeconds));

@@ -2,15 +2,14 @@ package io.storycast.gateway.http;
 
 import io.storycast.gateway.config.TraysConfig;
 import io.storycast.gateway.story.Platform;
-import io.storycast.gateway.trays.StoryRecord;
 import io.storycast.gateway.trays.TrayCursor;
+import io.storycast.gateway.trays.TrayEntries;
 import io.storycast.gateway.trays.TrayReader;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
-import java.time.Instant;
 import java.util.Objects;
 
 /**
@@ -38,7 +37,7 @@ final class TrayRoutes {
             trays.page(platform, subscriberId, limit, after)
                     .onSuccess(page -> {
                         JsonArray stories = new JsonArray();
-                        page.stories().forEach(story -> stories.add(toJson(story, platform)));
+                        page.stories().forEach(story -> stories.add(TrayEntries.toJson(story, platform)));
                         context.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(new JsonObject()
                                 .put("platform", platform.wireName()).put("subscriberId", subscriberId)
                                 .put("stories", stories)
@@ -49,17 +48,5 @@ final class TrayRoutes {
         } catch (RuntimeException invalid) {
             ApiFailures.respond(context, invalid, retryAfterSeconds);
         }
-    }
-
-    private static JsonObject toJson(StoryRecord story, Platform trayPlatform) {
-        return new JsonObject()
-                .put("storyId", story.storyId())
-                .put("sourcePlatform", story.source().wireName())
-                .put("authorId", story.authorId())
-                .put("caption", story.caption())
-                .put("media", new JsonObject().put("id", story.mediaId()).put("kind", story.mediaKind().wireName())
-                        .put("platform", trayPlatform.wireName()))
-                .put("createdAt", Instant.ofEpochMilli(story.createdAtMillis()).toString())
-                .put("expiresAt", Instant.ofEpochMilli(story.expiresAtMillis()).toString());
     }
 }

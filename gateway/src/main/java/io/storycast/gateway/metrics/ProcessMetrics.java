@@ -28,6 +28,7 @@ public final class ProcessMetrics implements AutoCloseable {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final StageLatencies latencies = new StageLatencies();
     private final GatewayCounters counters = new GatewayCounters(registry);
+    private final LiveCounters live = new LiveCounters(registry);
     private final LatencyIntervals intervals;
     private final MetricsConfig config;
 
@@ -72,6 +73,11 @@ public final class ProcessMetrics implements AutoCloseable {
 
     public GatewayCounters counters() {
         return counters;
+    }
+
+    /** @return the live delivery's connections gauge and counters */
+    public LiveCounters live() {
+        return live;
     }
 
     public LatencyIntervals intervals() {

@@ -41,6 +41,12 @@ public final class StageLatencies {
     private final StageRecorder endToEndTray = new StageRecorder("e2e.tray",
             "end to end: from the story's acceptance (its stream entry's XADD, Redis's clock) to the last tray or outbox "
                     + "write of its fan-out (every platform done)");
+    private final StageRecorder livePush = new StageRecorder("live.push",
+            "one story pushed to one live connection: from its publish by the fan-out (the publishing process's wall "
+                    + "clock) to its write on the subscriber's connection (handed to the socket)");
+    private final StageRecorder endToEndPush = new StageRecorder("e2e.push",
+            "end to end: from the story's acceptance (its stream entry's XADD, Redis's clock) to its write on one "
+                    + "subscriber's live connection");
     private final Map<MediaKind, StageRecorder> mediaTranscode = new EnumMap<>(MediaKind.class);
     private final StageRecorder redisRoundTrip = new StageRecorder("redis.roundtrip",
             "one command or pipelined batch on an ingest, API or fan-out connection, from send to answer "
@@ -62,6 +68,8 @@ public final class StageLatencies {
             add(target);
         }
         add(endToEndTray);
+        add(livePush);
+        add(endToEndPush);
         for (MediaKind kind : TRANSCODED_KINDS) {
             StageRecorder transcode = new StageRecorder("media.transcode." + kind.wireName(),
                     "one " + kind.wireName() + " upload's transcoding job on a media worker: decode, every rendition, "
@@ -107,6 +115,14 @@ public final class StageLatencies {
 
     public StageRecorder endToEndTray() {
         return endToEndTray;
+    }
+
+    public StageRecorder livePush() {
+        return livePush;
+    }
+
+    public StageRecorder endToEndPush() {
+        return endToEndPush;
     }
 
     /**

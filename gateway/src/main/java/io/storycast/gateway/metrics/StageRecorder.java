@@ -4,6 +4,7 @@ import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 import org.HdrHistogram.SingleWriterRecorder;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -105,6 +106,20 @@ public final class StageRecorder {
     /** @return how many threads record into this stage through a recorder of their own (for tests) */
     int singleWriterThreads() {
         return singleWriterRecorders.size();
+    }
+
+    /**
+     * Records the time since {@code epochMicros}, a {@link #epochMicros()} reading of this or another process on
+     * the wall clock: as exact as the two clocks agree (on one host, the same clock).
+     */
+    public void recordSinceEpochMicros(long epochMicros) {
+        recordMicros(epochMicros() - epochMicros);
+    }
+
+    /** @return the wall clock in microseconds since the epoch (the system clock's resolution, microseconds on Linux) */
+    public static long epochMicros() {
+        Instant now = Instant.now();
+        return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
     }
 
     /**

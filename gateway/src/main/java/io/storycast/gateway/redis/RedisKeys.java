@@ -37,7 +37,16 @@ import java.util.zip.CRC32C;
  *                                            no expiry: reads and the tray janitor remove dead stories
  * {storycast:tray:facebook:u7}:outbox-links  set: the outboxes the subscriber's tray merges, members
  *                                            "&lt;list&gt;:&lt;authorId&gt;" (e.g. "default:a1")
+ * {storycast:live:5}:facebook:u7             string: the gateway processes holding a live connection of u7 on
+ *                                            facebook, "&lt;instance&gt;=&lt;lease end, epoch ms&gt;,..."; shard 5 of
+ *                                            the live registry; expires with its last lease
+ * {storycast:live:5}:facebook                set: the subscribers of shard 5 on facebook with a registry key (the
+ *                                            few the fan-out probes a chunk against)
  * </pre>
+ *
+ * <p>Pub/sub channels (not keys: a channel has no slot, and Redis Cluster carries a message to every node):
+ * {@code storycast:live:instance:<instance>}, the pushes for one gateway process's connections, and
+ * {@code storycast:live:all}, the messages every process takes (outbox stories, retractions).
  *
  * <p>An author's audiences and mutes on one platform share a hash tag, so the fan-out reads a chunk of
  * an audience and checks the chunk's mutes in one slot. Ids cannot hold braces ({@code Ids}), so no id
@@ -47,24 +56,37 @@ public final class RedisKeys {
     /** The consumer group the fan-out workers read the story streams with; created at start-up. */
     public static final String FANOUT_GROUP = "fanout";
 
+    /** The live registry's shards when none are named: {@code live.registryShards}'s default. */
+    public static final int DEFAULT_LIVE_SHARDS = 16;
+
     private final String prefix;
     private final int partitions;
+    private final int liveShards;
 
     /**
      * @param prefix     first part of every hash tag, e.g. {@code storycast}
      * @param partitions number of stream partitions, at least 1
      */
     public RedisKeys(String prefix, int partitions) {
+        this(prefix, partitions, DEFAULT_LIVE_SHARDS);
+    }
+
+    /** @param liveShards shards of the live registry, at least 1 */
+    public RedisKeys(String prefix, int partitions, int liveShards) {
         this.prefix = Objects.requireNonNull(prefix, "prefix");
         if (partitions < 1) {
             throw new IllegalArgumentException("partitions must be at least 1, was " + partitions);
         }
+        if (liveShards < 1) {
+            throw new IllegalArgumentException("liveShards must be at least 1, was " + liveShards);
+        }
         this.partitions = partitions;
+        this.liveShards = liveShards;
     }
 
-    /** @return the key layout a configuration names: its key prefix and stream partitions */
+    /** @return the key layout a configuration names: its key prefix, stream partitions and live registry shards */
     public static RedisKeys of(StorycastConfig config) {
-        return new RedisKeys(config.redis().keyPrefix(), config.ingest().streamPartitions());
+        return new RedisKeys(config.redis().keyPrefix(), config.ingest().streamPartitions(), config.live().registryShards());
     }
 
     /** @return the number of stream partitions */
@@ -186,6 +208,41 @@ public final class RedisKeys {
     /** @return a story's member in trays: {@code "<source platform>:<storyId>"} */
     public static String trayMember(Platform source, String storyId) {
         return source.wireName() + ':' + storyId;
+    }
+
+    /** @return the live registry's shard of a subscriber on a platform, in {@code [0, liveShards)} (CRC-32C) */
+    public int liveShardOf(Platform platform, String subscriberId) {
+        CRC32C crc = new CRC32C();
+        crc.update(platform.ordinal());
+        crc.update(subscriberId.getBytes(StandardCharsets.UTF_8));
+        return (int) (crc.getValue() % liveShards);
+    }
+
+    /**
+     * @return the string naming the gateway processes that hold a live connection of the subscriber on the platform;
+     *         every key of one shard ({@link #liveShardOf}) shares a hash tag, so one {@code MGET} or script reaches
+     *         many of them on a Redis Cluster
+     */
+    public String liveRoute(Platform platform, String subscriberId) {
+        return "{" + prefix + ":live:" + liveShardOf(platform, subscriberId) + "}:" + platform.wireName() + ":" + subscriberId;
+    }
+
+    /**
+     * @return the set of the subscribers on the platform that have a {@link #liveRoute} in the shard: what the fan-out
+     *         probes a chunk against (small: connected subscribers only); in the shard's slot
+     */
+    public String liveOnline(Platform platform, int shard) {
+        return "{" + prefix + ":live:" + shard + "}:" + platform.wireName();
+    }
+
+    /** @return the pub/sub channel of one gateway process's live connections */
+    public String liveInstanceChannel(String instance) {
+        return prefix + ":live:instance:" + instance;
+    }
+
+    /** @return the pub/sub channel every gateway process subscribes to (outbox stories, retractions) */
+    public String liveBroadcastChannel() {
+        return prefix + ":live:all";
     }
 
     /** @return the dead-letter stream of a partition; in the slot of {@link #storyStream(int)} */

@@ -55,6 +55,12 @@ public record StoryRecord(Platform source, String storyId, String authorId, long
         Objects.requireNonNull(mediaKind, "mediaKind");
     }
 
+    /** @return what a tray shows of an accepted event */
+    public static StoryRecord of(StoryEvent event) {
+        return new StoryRecord(event.platform(), event.storyId(), event.authorId(), event.createdAtMillis(),
+                event.expiresAtMillis(), event.mediaId(), event.mediaKind(), event.caption());
+    }
+
     /**
      * @param event   the accepted event
      * @param entry   where it is in its stream, {@code "<entryId>#<index>"}

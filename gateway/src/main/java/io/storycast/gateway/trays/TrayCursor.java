@@ -20,6 +20,14 @@ public record TrayCursor(long score, String member) {
         Objects.requireNonNull(member, "member");
     }
 
+    /**
+     * @return whether this cursor comes after {@code other} in the order of a tray read from oldest to newest: a later
+     *         createdAt, or the same one and a greater member (a tray page lists the reverse, newest first)
+     */
+    public boolean isAfter(TrayCursor other) {
+        return score != other.score ? score > other.score : member.compareTo(other.member) > 0;
+    }
+
     /** @return the cursor as sent to clients */
     public String encode() {
         return Base64.getUrlEncoder().withoutPadding()
