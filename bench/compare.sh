@@ -2,8 +2,8 @@
 # The comparison run: Storycast beside the bare machine, Redis and the usual tools, on one machine in one
 # run, as a table of ratios (bench/target/compare/comparison.md, comparison.json, latency-percentiles.png).
 #
-#   bench/compare.sh --quick      # about 2-3 minutes on 2 cores
-#   bench/compare.sh              # the full run, about 8 minutes
+#   bench/compare.sh --quick      # about 3 minutes: checks that every section runs
+#   bench/compare.sh              # the full run, 8 to 9 minutes: the figures to keep
 #   bench/compare.sh --sections ingest,fanout --seconds 20
 #
 # Every option is described in io.storycast.bench.Comparison (and in the README, "For engineers:

@@ -38,7 +38,8 @@ import java.util.Set;
  *      [--steady-rate N] [--lane-rate 200] [--authors N] [--small-followers 100] [--celebrity-followers N]
  *      [--image-runs N] [--video-runs N] [--video-clip-seconds N]
  *      [--gateway-jvm-args "..."] [--gateway-jar gateway/target/storycast-gateway.jar] [--out bench/target/compare]</pre>
- * {@code --quick} takes about 2 to 3 minutes on 2 cores; the full run about 8.
+ * {@code --quick} takes about 3 minutes and only checks that every section runs (its phases are too short
+ * for figures worth keeping); the full run takes 8 to 9 minutes on 2 cores.
  */
 public final class Comparison {
     private static final List<String> SECTIONS = List.of("ingest", "fanout", "latency", "image", "video");
