@@ -118,12 +118,12 @@ class OpsMetricNamesTest {
         // and one alternative of a regular expression that matches no reason.
         List<String> problems = problems(Map.of(
                 "misspelled", "rate(storycast_ingest_acepted_total[5m])",
-                "unknown stage", "storycast_stage_latency_seconds{stage=\"e2e.push\",quantile=\"0.99\"}",
+                "unknown stage", "storycast_stage_latency_seconds{stage=\"e2e.smoke-signal\",quantile=\"0.99\"}",
                 "unknown reason", "storycast_ingest_rejected_total{reason=~\"overloaded|throttled\"}",
                 "target labels", "storycast_stream_lag{job=\"storycast\",instance=~\"gw-.*\"}"));
 
         assertThat(problems).hasSize(3).anyMatch(problem -> problem.contains("no metric storycast_ingest_acepted_total"))
-                .anyMatch(problem -> problem.contains("stage=\"e2e.push\""))
+                .anyMatch(problem -> problem.contains("stage=\"e2e.smoke-signal\""))
                 .anyMatch(problem -> problem.contains("matches \"throttled\""));
     }
 
