@@ -64,7 +64,10 @@ import java.util.regex.Pattern;
  * <pre>bench/live-latency.sh [--connections 10000] [--baseline 100] [--rate 20] [--followers 100] [--seconds 20]
  *      [--warmup-seconds 15] [--rounds 2] [--gateway-jar gateway/target/storycast-gateway.jar]
  *      [--gateway-jvm-args "..."] [--out target/live-latency]</pre>
- * The script raises the open-file limit first (every connection is a descriptor here and in the gateway); or run
+ * With {@code --registry-probe true} it measures instead what the fan-out's registry lookup costs Redis per subscriber
+ * of a chunk, beside the tray write it follows ({@link #registryProbeCost}).
+ *
+ * <p>The script raises the open-file limit first (every connection is a descriptor here and in the gateway); or run
  * {@code java -cp bench/target/benchmarks.jar io.storycast.bench.LiveLatency} once {@code ulimit -n} allows
  * {@code connections + 2048}.
  */
@@ -102,6 +105,10 @@ public final class LiveLatency {
 
     public static void main(String[] args) throws Exception {
         Map<String, String> options = Arguments.parse(args);
+        if (Boolean.parseBoolean(options.getOrDefault("registry-probe", "false"))) {
+            registryProbeCost();
+            return;
+        }
         int connections = Integer.parseInt(options.getOrDefault("connections", "10000"));
         int baseline = Integer.parseInt(options.getOrDefault("baseline", "100"));
         double rate = Double.parseDouble(options.getOrDefault("rate", "20"));
@@ -183,6 +190,84 @@ public final class LiveLatency {
         }
         Files.write(out.resolve("live-latency.md"), report);
         report.forEach(System.out::println);
+    }
+
+    /**
+     * Redis's CPU per chunk member (from {@code INFO cpu}) of: the tray write ({@code ZADD}, 1,000 per batch, into a key
+     * space of 600,000 trays), the registry probe as the fan-out sends it ({@code SMISMEMBER} of a shard's set, 16 per
+     * chunk of 1,000) against sets of 100 and of 10,000 connected subscribers, and, for comparison, an {@code MGET} of
+     * every member's own registry key (the first design). Three rounds of 300 chunks each.
+     */
+    private static void registryProbeCost() throws Exception {
+        Path dir = Files.createTempDirectory("storycast-registry-probe");
+        Vertx vertx = Vertx.vertx();
+        try (EmbeddedRedis server = EmbeddedRedis.start(dir, "everysec")) {
+            Redis redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(server.url())
+                    .setMaxWaitingHandlers(100_000));
+            for (int from = 0; from < 600_000; from += 10_000) {
+                List<Request> trays = new ArrayList<>();
+                for (int i = from; i < from + 10_000; i++) {
+                    trays.add(Request.cmd(Command.ZADD).arg(String.format("{storycast:tray:instagram:u%07d}", i)).arg(1).arg("instagram:s"));
+                }
+                redis.batch(trays).await(60, TimeUnit.SECONDS);
+            }
+            for (int shard = 0; shard < 16; shard++) {
+                for (int size : new int[] {100, 10_000}) {
+                    for (int from = 0; from < size; from += 1000) {
+                        Request add = Request.cmd(Command.SADD).arg("{storycast:live:" + shard + "}:instagram-" + size);
+                        for (int i = from; i < Math.min(size, from + 1000); i++) {
+                            add.arg("c" + shard + "-" + i);
+                        }
+                        redis.send(add).await(30, TimeUnit.SECONDS);
+                    }
+                }
+            }
+            java.util.Random random = new java.util.Random(1);
+            for (int round = 1; round <= 3; round++) {
+                for (String mode : List.of("ZADD (tray write)", "SMISMEMBER, sets of 100", "SMISMEMBER, sets of 10,000",
+                        "MGET of each member's key")) {
+                    double before = redisCpuSeconds(redis);
+                    for (int chunk = 0; chunk < 300; chunk++) {
+                        List<Request> batch = new ArrayList<>();
+                        if (mode.startsWith("ZADD")) {
+                            for (int i = 0; i < 1000; i++) {
+                                batch.add(Request.cmd(Command.ZADD).arg(String.format("{storycast:tray:instagram:u%07d}",
+                                        random.nextInt(600_000))).arg(2).arg("instagram:s" + chunk));
+                            }
+                        } else {
+                            for (int shard = 0; shard < 16; shard++) {
+                                Request probe = mode.startsWith("MGET") ? Request.cmd(Command.MGET)
+                                        : Request.cmd(Command.SMISMEMBER).arg("{storycast:live:" + shard + "}:instagram-"
+                                        + (mode.contains("10,000") ? 10_000 : 100));
+                                for (int i = 0; i < 1000 / 16; i++) {
+                                    String member = String.format("u%07d", random.nextInt(600_000));
+                                    probe.arg(mode.startsWith("MGET") ? "{storycast:live:" + shard + "}:instagram:" + member : member);
+                                }
+                                batch.add(probe);
+                            }
+                        }
+                        redis.batch(batch).await(60, TimeUnit.SECONDS);
+                    }
+                    double perMember = (redisCpuSeconds(redis) - before) * 1e6 / (300.0 * (mode.startsWith("ZADD") ? 1000 : 992));
+                    System.out.printf("round %d: %-28s %.2f µs of Redis CPU per chunk member%n", round, mode, perMember);
+                }
+            }
+        } finally {
+            vertx.close().await();
+            try (var paths = Files.walk(dir)) {
+                paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            }
+        }
+    }
+
+    private static double redisCpuSeconds(Redis redis) throws Exception {
+        double seconds = 0;
+        for (String line : redis.send(Request.cmd(Command.INFO).arg("cpu")).await(30, TimeUnit.SECONDS).toString().split("\r\n")) {
+            if (line.startsWith("used_cpu_user:") || line.startsWith("used_cpu_sys:")) {
+                seconds += Double.parseDouble(line.substring(line.indexOf(':') + 1));
+            }
+        }
+        return seconds;
     }
 
     /** Seeds {@value #AUTHORS} authors whose followers are subscribers {@code s-0 .. s-(connections - 1)}, spread evenly. */

@@ -27,8 +27,8 @@ import java.nio.charset.StandardCharsets;
  *                         (Vert.x's write queue), 1024 to 16777216; default 65536
  * @param leaseSeconds     how long a connection's registration in Redis lives unless its process renews it (every
  *                         third of it), 3 to 3600; a killed process's registrations are gone within it; default 30
- * @param registryShards   the registry's shards, 1 to 1024: the fan-out looks a chunk's subscribers up with one
- *                         {@code MGET} per shard among them (one shard's keys share a Redis Cluster slot); default 16
+ * @param registryShards   the registry's shards, 1 to 1024: the fan-out probes a chunk's subscribers with one
+ *                         command per shard among them (one shard's keys share a Redis Cluster slot); default 16
  * @param maxResumeStories most stories a resumed connection is sent from the tray ({@code Last-Event-ID}),
  *                         1 to 100000; past it the connection gets the newest ones and a {@code resync} event;
  *                         default 1000

@@ -20,10 +20,10 @@ import java.util.function.LongSupplier;
 
 /**
  * Publishes what the fan-out wrote, for the live connections of every gateway process. Per written chunk: one
- * pipelined lookup in the live registry ({@link LiveRegistry#lookup}: an {@code MGET} per registry shard among the
- * chunk's subscribers), then one {@code PUBLISH} per process that holds connections of some of them, on that
- * process's channel, naming those subscribers. A chunk with no subscriber connected anywhere costs the lookup and
- * nothing else; offline subscribers cost nothing beyond it.
+ * lookup in the live registry ({@link LiveRegistry#lookup}: a probe of the registered subscribers per registry shard
+ * among the chunk's, then a read of who holds those found), then one {@code PUBLISH} per process that holds
+ * connections of some of them, on that process's channel, naming those subscribers. A chunk with no subscriber
+ * connected anywhere costs the probe and nothing else; offline subscribers cost nothing beyond it.
  *
  * <p>The lookup runs after the chunk's tray writes are confirmed, on this publisher's own connection. So a
  * connection that registers while the chunk is being written is either found by the lookup or, having registered

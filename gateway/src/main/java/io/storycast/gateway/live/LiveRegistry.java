@@ -25,9 +25,9 @@ import java.util.function.LongSupplier;
  * platform and {@value #MAX_KEYS_PER_CALL} keys.
  *
  * <p>A chunk's lookup ({@link #lookup}) first probes the sets, one {@code SMISMEMBER} per shard among the chunk's
- * subscribers: a set holds connected subscribers only, so it is small and its probe cheap (about a sixth of a
- * {@code MGET} of the subscribers' own keys in a large key space, and a twentieth of the tray write it follows:
- * docs/PERFORMANCE.md). Only for the subscribers it finds does a second round trip read who holds them, one
+ * subscribers: a set holds connected subscribers only, so it is small and its probe cheap (from about a twentieth of
+ * the tray write it follows, sets of 100, to a sixth, sets of 10,000; a {@code MGET} of every member's own key in the
+ * large key space costs a fifth: docs/PERFORMANCE.md). Only for the subscribers it finds does a second round trip read who holds them, one
  * {@code MGET} per shard among them. A subscriber nobody holds costs that probe and nothing else. A set may name a
  * subscriber whose key expired with its dead process's lease; the lookup finds the key gone and takes it out
  * ({@code live-prune.lua}), as does the sweep ({@link #sweep}) for those no chunk meets.

@@ -93,6 +93,21 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void refusesALiveTokenSecretShorterThanItsHashAndAHeartbeatPastTheIdleTimeout() {
+        assertThatThrownBy(() -> loader.load(null, Map.of("STORYCAST_LIVE_TOKEN_SECRET", "only-31-bytes-of-secret-0123456")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("'live.tokenSecret'").hasMessageContaining("32 bytes")
+                .hasMessageNotContaining("only-31-bytes");
+        assertThat(loader.load(null, Map.of("STORYCAST_LIVE_TOKEN_SECRET", "exactly-32-bytes-of-secret-01234")).live().serves())
+                .isTrue();
+        assertThat(loader.load(null, Map.of()).live().serves()).as("no secret, no live connections").isFalse();
+        assertThatThrownBy(() -> loader.load(null, Map.of("STORYCAST_HTTP_IDLE_TIMEOUT_SECONDS", "10",
+                "STORYCAST_LIVE_HEARTBEAT_SECONDS", "10")))
+                .hasMessageContaining("'live.heartbeatSeconds'").hasMessageContaining("http.idleTimeoutSeconds");
+        assertThat(loader.load(null, Map.of("STORYCAST_LIVE_TOKEN_SECRET", "exactly-32-bytes-of-secret-01234")).live()
+                .toString()).doesNotContain("exactly-32");
+    }
+
+    @Test
     void rejectsAValueOutOfRangeNamingTheKeyAndTheRange() {
         assertThatThrownBy(() -> loader.load(null, Map.of("STORYCAST_INGEST_STREAM_PARTITIONS", "0")))
                 .hasMessageContaining("'ingest.streamPartitions'").hasMessageContaining("between 1 and 1024");

@@ -156,6 +156,28 @@ class LiveDeliveryTest {
     }
 
     @Test
+    void resumingAlsoDeliversAMissedStoryOfALargeAudiencesOutbox() {
+        String author = unique("celebrity");
+        String member = unique("member");
+        List<String> audience = List.of(member, unique("m"), unique("m"), unique("m"), unique("m"));
+        live.audience("instagram", author, audience);
+        String seen = unique("seen");
+        String lastEventId;
+        try (SseClient stream = live.sse("instagram", member, null)) {
+            live.post(story(seen, author, 50));
+            lastEventId = stream.awaitStory(seen, DEADLINE).id();
+        }
+        // Not in the member's tray: in the author's outbox, which the tray read merges.
+        String missed = unique("missed");
+        live.post(story(missed, author, 40));
+        live.awaitInTray("instagram", member, missed);
+        try (SseClient resumed = live.sse("instagram", member, lastEventId)) {
+            resumed.awaitStory(missed, DEADLINE);
+            assertThat(resumed.stories()).extracting(story -> story.getString("storyId")).containsExactly(missed);
+        }
+    }
+
+    @Test
     void webSocketResumesFromItsLastEventId() {
         String author = unique("author");
         String follower = unique("follower");
