@@ -63,10 +63,6 @@ public final class LiveHub extends VerticleBase {
     private OutboxMembers outboxMembers;
     private long renewTimer = -1;
     private long sweepTimer = -1;
-    /** The sweep's place: the set being walked (platform × shard, in turn) and the cursor within it. */
-    private int sweepSet;
-    private String sweepCursor = "0";
-    private boolean sweeping;
 
     /** This process's connections of one subscriber, and the registration that makes them reachable. */
     private static final class Holders {
@@ -96,7 +92,8 @@ public final class LiveHub extends VerticleBase {
         registry = new LiveRegistry(keys, instance, leaseMillis, System::currentTimeMillis);
         outboxMembers = new OutboxMembers(redis, keys, counters, live.maxPendingLookups());
         renewTimer = vertx.setPeriodic(leaseMillis / 3, tick -> renew());
-        sweepTimer = vertx.setPeriodic(SWEEP_INTERVAL_MILLIS, tick -> sweep());
+        RegistrySweep sweep = new RegistrySweep(registry, redis, live.registryShards());
+        sweepTimer = vertx.setPeriodic(SWEEP_INTERVAL_MILLIS, tick -> sweep.step());
         subscription = new LiveSubscription(vertx, config.redis(), redisUrl,
                 List.of(keys.liveInstanceChannel(instance), keys.liveBroadcastChannel()), this::received, lost -> {
             loops.forEach(loop -> loop.cutOffAll("subscription-lost"));
@@ -190,27 +187,6 @@ public final class LiveHub extends VerticleBase {
             registry.renew(redis, all).onFailure(failure ->
                     LOG.warn("live: could not renew {} registrations: {}", all.size(), failure.toString()));
         }
-    }
-
-    /**
-     * One step of the registry's sweep ({@link LiveRegistry#sweep}), one set after the other: every process sweeps
-     * (the steps are idempotent), so a set is walked as long as any process lives.
-     */
-    private void sweep() {
-        if (sweeping) {
-            return;
-        }
-        sweeping = true;
-        int sets = Platform.values().length * live.registryShards();
-        Platform platform = Platform.values()[sweepSet % Platform.values().length];
-        int shard = (sweepSet / Platform.values().length) % live.registryShards();
-        registry.sweep(redis, platform, shard, sweepCursor).onComplete(next -> {
-            sweeping = false;
-            sweepCursor = next.succeeded() ? next.result() : "0";
-            if ("0".equals(sweepCursor)) {
-                sweepSet = (sweepSet + 1) % sets;
-            }
-        });
     }
 
     private void received(Buffer payload) {

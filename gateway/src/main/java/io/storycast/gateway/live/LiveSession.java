@@ -4,18 +4,16 @@ import io.storycast.gateway.story.Platform;
 import io.storycast.gateway.trays.StoryRecord;
 import io.storycast.gateway.trays.TrayCursor;
 import io.storycast.gateway.trays.TrayEntries;
-import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * One subscriber's live connection, on its HTTP event loop: what it was sent, what waits for its socket, and its
- * event id.
+ * One subscriber's live connection, on its HTTP event loop: what it was sent, and how it sets up.
  *
  * <p><b>Setting up.</b> The session is attached to the hub (registered in Redis) before it opens, so every story
  * published after it opened reaches it. Pushes arriving meanwhile are held; a resuming session then reads what it
@@ -28,10 +26,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * came late, a producer's clock behind) is in the tray but not sent on resume; a client that cannot miss any reads
  * its tray after a reconnect.
  *
- * <p><b>Backpressure.</b> Events go straight to the socket while its write queue ({@code live.writeQueueBytes}) has
- * room, then wait in a queue of at most {@code live.maxQueuedEvents}; when that is full the client is too slow and
- * the connection is cut off with a resume hint. Nothing here waits or grows without bound, and the fan-out is never
- * held back.
+ * <p><b>Backpressure</b> is {@link LiveOutbound}'s: past its bounds the client is too slow and the connection is cut
+ * off with a resume hint. A resume's backlog is sent as the socket takes it, so a long one does not pass for a slow
+ * client. Nothing here waits or grows without bound, and the fan-out is never held back.
  *
  * <p>Not thread-safe: every method runs on the connection's event loop.
  */
@@ -41,27 +38,16 @@ final class LiveSession {
     private final LiveLoop loop;
     private final LiveRegistry.Subscriber subscriber;
     private final LiveTransport transport;
+    private final LiveOutbound outbound;
     private final RecentStories recent;
-    private final ArrayDeque<Object> queue = new ArrayDeque<>(4);
     private List<LivePush> held = new ArrayList<>(1);
     private State state = State.SETTING_UP;
-    private TrayCursor newestSent;
-    private String eventId;
-    private long lastWriteNanos = System.nanoTime();
-    /** Bytes handed to the connection and not yet to its socket: the write futures not yet completed. */
-    private long unsentBytes;
-
-    /** About what a retraction event takes on the wire, bytes. */
-    private static final int RETRACTION_BYTES = 100;
-
-    /** A retraction waiting in the queue. */
-    private record Retraction(JsonObject story) {
-    }
 
     LiveSession(LiveLoop loop, Platform platform, String subscriberId, LiveTransport transport) {
         this.loop = Objects.requireNonNull(loop, "loop");
         this.subscriber = new LiveRegistry.Subscriber(platform, subscriberId);
         this.transport = Objects.requireNonNull(transport, "transport");
+        this.outbound = new LiveOutbound(loop, transport);
         this.recent = new RecentStories(loop.config().recentStoriesPerConnection());
     }
 
@@ -89,52 +75,71 @@ final class LiveSession {
      */
     void start(TrayCursor resumeFrom) {
         loop.add(this);
-        newestSent = resumeFrom;
-        eventId = resumeFrom == null ? null : resumeFrom.encode();
-        transport.drainHandler(drained -> flush());
+        outbound.startAt(resumeFrom);
         loop.hub().attach(this).onComplete(attached -> {
             if (state == State.CLOSED) {
                 return;
             }
             if (attached.failed()) {
-                transport.refuse(new LiveRefusal(503, "store-unavailable", "Store unavailable", "could not register the "
-                        + "live connection in Redis; the request is safe to retry", null, "unavailable"), retryAfterSeconds());
+                transport.refuse(LiveRefusal.unavailable("store-unavailable", "Store unavailable", "could not register "
+                        + "the live connection in Redis; the request is safe to retry", null, "unavailable"),
+                        Math.max(1, loop.config().retryMillis() / 1000));
                 loop.counters().refused("unavailable");
                 closed();
                 return;
             }
             transport.open(loop.config().retryMillis());
-            lastWriteNanos = System.nanoTime();
+            outbound.touched();
             if (resumeFrom == null) {
                 goLive();
-                return;
+            } else {
+                state = State.RESUMING;
+                resume(resumeFrom);
             }
-            state = State.RESUMING;
-            LiveBacklog.read(loop.trays(), platform(), subscriberId(), resumeFrom, loop.config().maxResumeStories(),
-                    loop.pageSize()).onComplete(missed -> {
-                if (state == State.CLOSED) {
-                    return;
-                }
-                if (missed.failed()) {
-                    cutOff("overloaded"); // Redis failed the read: the client comes back with the same id
-                    return;
-                }
-                if (missed.result().truncated()) {
-                    transport.writeResync(new JsonObject().put("reason", "more than " + loop.config().maxResumeStories()
-                            + " stories were missed: the newest are sent, read the tray for the others"));
-                }
-                for (StoryRecord story : missed.result().stories()) {
-                    JsonObject entry = TrayEntries.toJson(story, platform());
-                    // Not a push: no publish time, so not in the push latencies.
-                    accept(new LivePush("story", platform(), LiveBacklog.cursorOf(story), entry, entry.toBuffer().getBytes(),
-                            story.expiresAtMillis(), 0, 0));
-                }
-                goLive();
-            });
         });
     }
 
+    private void resume(TrayCursor resumeFrom) {
+        LiveBacklog.read(loop.trays(), platform(), subscriberId(), resumeFrom, loop.config().maxResumeStories(),
+                loop.pageSize()).onComplete(missed -> {
+            if (state == State.CLOSED) {
+                return;
+            }
+            if (missed.failed()) {
+                cutOff("overloaded"); // Redis failed the read: the client comes back with the same id
+                return;
+            }
+            if (missed.result().truncated()) {
+                transport.writeResync(new JsonObject().put("reason", "more than " + loop.config().maxResumeStories()
+                        + " stories were missed: the newest are sent, read the tray for the others"));
+            }
+            sendMissed(missed.result().stories().iterator());
+        });
+    }
+
+    /**
+     * Sends the missed stories as the socket takes them (a backlog may be far longer than the connection's bounds,
+     * which are there for a client that does not read), then goes live.
+     */
+    private void sendMissed(Iterator<StoryRecord> missed) {
+        while (state == State.RESUMING && missed.hasNext()) {
+            if (!outbound.hasRoom()) {
+                outbound.whenRoom(() -> sendMissed(missed));
+                return;
+            }
+            StoryRecord story = missed.next();
+            JsonObject entry = TrayEntries.toJson(story, platform());
+            // Not a push: no publish time, so not in the push latencies.
+            accept(new LivePush("story", platform(), LiveBacklog.cursorOf(story), entry, entry.toBuffer().getBytes(),
+                    story.expiresAtMillis(), 0, 0));
+        }
+        goLive();
+    }
+
     private void goLive() {
+        if (state == State.CLOSED) {
+            return;
+        }
         state = State.LIVE;
         List<LivePush> waiting = held;
         held = null;
@@ -158,8 +163,13 @@ final class LiveSession {
     }
 
     private void accept(LivePush push) {
+        if (state == State.CLOSED) {
+            return;
+        }
         recent.add(push.member());
-        enqueue(push);
+        if (!outbound.story(push)) {
+            cutOff("slow-client");
+        }
     }
 
     /** A story was retracted: the client is told if it was sent the story. */
@@ -167,76 +177,15 @@ final class LiveSession {
         if (state == State.CLOSED || state == State.SETTING_UP || !recent.contains(member)) {
             return;
         }
-        int colon = member.indexOf(':');
-        enqueue(new Retraction(new JsonObject().put("storyId", member.substring(colon + 1))
-                .put("sourcePlatform", member.substring(0, colon))));
-    }
-
-    /**
-     * @return whether the connection holds {@code live.writeQueueBytes} not yet sent. Counted here from the write
-     *         futures as well as asked of the connection, whose own flag changes only after the event loop's current
-     *         task: a burst of pushes handed over in one task would otherwise all be written past the bound.
-     */
-    private boolean writeQueueFull() {
-        return unsentBytes >= loop.config().writeQueueBytes() || transport.writeQueueFull();
-    }
-
-    private void enqueue(Object event) {
-        if (queue.isEmpty() && !writeQueueFull()) {
-            write(event);
-        } else if (queue.size() >= loop.config().maxQueuedEvents()) {
+        if (!outbound.retraction(member)) {
             cutOff("slow-client");
-        } else {
-            queue.add(event);
         }
-    }
-
-    private void flush() {
-        while (state != State.CLOSED && !queue.isEmpty() && !writeQueueFull()) {
-            write(queue.poll());
-        }
-    }
-
-    private void write(Object event) {
-        lastWriteNanos = System.nanoTime();
-        if (event instanceof Retraction retraction) {
-            track(transport.writeRetract(retraction.story()), RETRACTION_BYTES);
-            loop.counters().pushed("retract");
-            return;
-        }
-        LivePush push = (LivePush) event;
-        if (newestSent == null || push.cursor().isAfter(newestSent)) {
-            newestSent = push.cursor();
-            eventId = newestSent.encode();
-        }
-        Future<Void> written = transport.writeStory(eventId, push);
-        track(written, push.entryJson().length + eventId.length());
-        loop.counters().pushed(push.kind());
-        if (push.publishedAtMicros() > 0) {
-            written.onSuccess(done -> {
-                loop.stages().livePush().recordSinceEpochMicros(push.publishedAtMicros());
-                loop.stages().endToEndPush().recordSinceEpochMillis(push.acceptedAtMillis());
-            });
-        }
-    }
-
-    /** Counts {@code bytes} as unsent until the write reaches the socket, then sends what waits. */
-    private void track(Future<Void> written, long bytes) {
-        unsentBytes += bytes;
-        written.onComplete(done -> {
-            unsentBytes -= bytes;
-            if (!queue.isEmpty()) {
-                flush();
-            }
-        });
     }
 
     /** Sends a heartbeat when nothing was written for {@code idleNanos} (and the socket has room). */
     void heartbeatIfIdle(long nowNanos, long idleNanos) {
-        if ((state == State.LIVE || state == State.RESUMING) && nowNanos - lastWriteNanos >= idleNanos
-                && !writeQueueFull()) {
-            lastWriteNanos = nowNanos;
-            transport.heartbeat();
+        if (state == State.LIVE || state == State.RESUMING) {
+            outbound.heartbeatIfIdle(nowNanos, idleNanos);
         }
     }
 
@@ -252,9 +201,9 @@ final class LiveSession {
         }
         loop.counters().cutOff(reason);
         int retryMillis = 100 + ThreadLocalRandom.current().nextInt(Math.max(1, loop.config().retryMillis() - 100));
-        transport.cutOff(new JsonObject().put("reason", reason).put("lastEventId", eventId).put("retryMillis", retryMillis)
-                .put("detail", "the gateway closed this connection (" + reason + "): reconnect with the last event id "
-                        + "and nothing is lost"), retryMillis);
+        transport.cutOff(new JsonObject().put("reason", reason).put("lastEventId", outbound.eventId())
+                .put("retryMillis", retryMillis).put("detail", "the gateway closed this connection (" + reason
+                        + "): reconnect with the last event id and nothing is lost"), retryMillis);
         closed();
     }
 
@@ -264,14 +213,10 @@ final class LiveSession {
             return;
         }
         state = State.CLOSED;
-        queue.clear();
+        outbound.close();
         held = null;
         loop.remove(this);
         loop.hub().detach(this);
         loop.release(transport.name());
-    }
-
-    private int retryAfterSeconds() {
-        return Math.max(1, loop.config().retryMillis() / 1000);
     }
 }

@@ -125,6 +125,57 @@ class LiveLimitsTest {
     }
 
     @Test
+    void aResumeOfMoreStoriesThanTheConnectionsBoundsIsPacedNotCutOff() {
+        String author = "author-" + StoryEvents.newStoryId();
+        String subscriber = "resumer-" + StoryEvents.newStoryId();
+        audience(author, List.of(subscriber));
+        String first = "first-" + StoryEvents.newStoryId();
+        String lastEventId;
+        try (SseClient stream = sse(gateway, subscriber)) {
+            postStories(author, List.of(first), 600);
+            lastEventId = stream.awaitStory(first, DEADLINE).id();
+        }
+        // Missed while away: 20 stories of ~1.2 MB, far past what this gateway lets a connection hold (a few MB of
+        // socket buffers, 4 KiB of write queue, 8 events): sent all at once, they would cut the client off.
+        List<String> missed = IntStream.range(0, 20).mapToObj(i -> "missed-" + StoryEvents.newStoryId()).toList();
+        for (int i = 0; i < missed.size(); i++) {
+            postLargeStories(author, missed.subList(i, i + 1), i);
+        }
+        await().atMost(DEADLINE).untilAsserted(() -> assertThat(trayIds(subscriber)).containsAll(missed));
+        double cutOffsBefore = cutOffs();
+        try (SseClient resumed = SseClient.connect(VERTX, gateway.port(), "/v1/live/instagram/" + subscriber,
+                Map.of("Authorization", "Bearer " + LiveTokensForTests.valid("instagram", subscriber), "Last-Event-ID", lastEventId))) {
+            await().atMost(DEADLINE).until(() -> resumed.stories().size() == missed.size());
+            assertThat(resumed.stories()).extracting(story -> story.getString("storyId")).containsExactlyElementsOf(missed);
+            assertThat(resumed.ended()).isFalse();
+        }
+        assertThat(cutOffs()).isEqualTo(cutOffsBefore);
+    }
+
+    /** Posts small stories, created one second apart from {@code secondsAgo} seconds ago, as one NDJSON request. */
+    private static void postStories(String author, List<String> storyIds, int secondsAgo) {
+        StringBuilder body = new StringBuilder();
+        for (int i = 0; i < storyIds.size(); i++) {
+            body.append(new JsonObject().put("platform", "instagram").put("storyId", storyIds.get(i)).put("authorId", author)
+                    .put("createdAt", Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(secondsAgo - i).toString())
+                    .put("audience", "default").put("media", new JsonObject().put("id", "m-" + i).put("kind", "image"))
+                    .encode()).append('\n');
+        }
+        HttpResponse<String> response = gateway.send(HttpRequest.newBuilder(gateway.uri("/v1/stories"))
+                .header("Authorization", "Bearer " + TestGateway.ALL_PLATFORMS_PRODUCER_KEY)
+                .header("Content-Type", "application/x-ndjson")
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString())));
+        assertThat(new JsonObject(response.body()).getInteger("accepted")).as(response.body()).isEqualTo(storyIds.size());
+    }
+
+    private static List<String> trayIds(String subscriber) {
+        HttpResponse<String> response = gateway.getTray("instagram", subscriber, "limit=100");
+        List<String> ids = new java.util.ArrayList<>();
+        new JsonObject(response.body()).getJsonArray("stories").forEach(story -> ids.add(((JsonObject) story).getString("storyId")));
+        return ids;
+    }
+
+    @Test
     void pastTheConnectionLimitAConnectionIsRefused503WithRetryAfter() throws Exception {
         SseClient first = sse(limited, "limit-1");
         try (SseClient second = sse(limited, "limit-2")) {

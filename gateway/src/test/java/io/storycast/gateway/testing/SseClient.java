@@ -2,6 +2,7 @@ package io.storycast.gateway.testing;
 
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -71,11 +72,17 @@ public final class SseClient implements AutoCloseable {
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setHost("127.0.0.1").setPort(port)
                 .setURI(path).putHeader("Accept", "text/event-stream");
         headers.forEach(options::putHeader);
-        Future<SseClient> connected = client.request(options).compose(request -> request.send()).compose(response ->
-                response.statusCode() == 200 ? Future.succeededFuture(new SseClient(client, response, null))
-                        : response.body().map(body -> new SseClient(client, response, body.toString(StandardCharsets.UTF_8))));
+        // All on one Vert.x context, so the response's handlers are set as it arrives: from this thread, each call would
+        // get a context of its own, the response's callbacks would run on another event loop than its connection, and
+        // a short body (a refusal) could end before its handler was set.
+        Promise<SseClient> connected = Promise.promise();
+        vertx.getOrCreateContext().runOnContext(v -> client.request(options).compose(request -> request.send())
+                .compose(response -> response.statusCode() == 200
+                        ? Future.succeededFuture(new SseClient(client, response, null))
+                        : response.body().map(body -> new SseClient(client, response, body.toString(StandardCharsets.UTF_8))))
+                .onComplete(connected));
         try {
-            return connected.await(15, TimeUnit.SECONDS);
+            return connected.future().await(15, TimeUnit.SECONDS);
         } catch (Exception e) {
             client.close();
             throw new AssertionError("could not open " + path + ": " + e, e);
