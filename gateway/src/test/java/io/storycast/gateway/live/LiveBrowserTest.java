@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.logging.Level;
 
 import static io.storycast.gateway.testing.FanoutFixture.story;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -82,12 +81,6 @@ class LiveBrowserTest {
         assertThat((String) shown.get("lastEventId")).isNotBlank();
 
         chromium.screenshot(Path.of("target", "live-browser-test.png"));
-        List<String> errors = chromium.console().stream()
-                .filter(entry -> entry.getLevel().intValue() >= Level.WARNING.intValue())
-                .map(entry -> entry.getLevel() + " " + entry.getMessage()).toList();
-        assertThat(errors).as("console warnings and errors").isEmpty();
-        List<String> resources = (List<String>) chromium.script(
-                "return performance.getEntriesByType('resource').map((entry) => entry.name);");
-        assertThat(resources).isNotEmpty().allSatisfy(url -> assertThat(url).startsWith(origin + "/"));
+        chromium.assertQuietAndSelfContained(origin);
     }
 }

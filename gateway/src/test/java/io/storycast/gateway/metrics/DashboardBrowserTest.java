@@ -16,7 +16,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.logging.Level;
 
 import static io.storycast.gateway.testing.FanoutFixture.story;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -144,13 +143,7 @@ class DashboardBrowserTest {
         // The console holds no error nor warning (a script error, a failed load or a refused one are errors),
         // and nothing was fetched from anywhere but the gateway.
         chromium.screenshot(Path.of("target", "dashboard-browser-test.png"));
-        List<String> errors = chromium.console().stream()
-                .filter(entry -> entry.getLevel().intValue() >= Level.WARNING.intValue())
-                .map(entry -> entry.getLevel() + " " + entry.getMessage()).toList();
-        assertThat(errors).as("console warnings and errors").isEmpty();
-        List<String> resources = (List<String>) chromium.script(
-                "return performance.getEntriesByType('resource').map((entry) => entry.name);");
-        assertThat(resources).isNotEmpty().allSatisfy(url -> assertThat(url).startsWith(origin + "/"));
+        chromium.assertQuietAndSelfContained(origin);
     }
 
     @SuppressWarnings("unchecked")

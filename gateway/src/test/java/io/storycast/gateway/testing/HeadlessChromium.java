@@ -97,6 +97,24 @@ public final class HeadlessChromium implements AutoCloseable {
         return List.copyOf(console);
     }
 
+    /**
+     * Asserts what every page the gateway serves must keep: no console warning or error (a script error, a failed
+     * or refused load are errors), and every resource the page fetched came from {@code origin} (nothing from a CDN).
+     *
+     * @param origin the gateway's origin, e.g. {@code http://127.0.0.1:8080}
+     */
+    @SuppressWarnings("unchecked")
+    public void assertQuietAndSelfContained(String origin) {
+        List<String> errors = console().stream()
+                .filter(entry -> entry.getLevel().intValue() >= Level.WARNING.intValue())
+                .map(entry -> entry.getLevel() + " " + entry.getMessage()).toList();
+        assertThat(errors).as("console warnings and errors").isEmpty();
+        List<String> resources = (List<String>) script(
+                "return performance.getEntriesByType('resource').map((entry) => entry.name);");
+        assertThat(resources).as("resources the page fetched").isNotEmpty()
+                .allSatisfy(url -> assertThat(url).startsWith(origin + "/"));
+    }
+
     /** Writes a PNG of the window to {@code file}, for a person to look at after the run. */
     public void screenshot(Path file) {
         try {
