@@ -1,5 +1,6 @@
 package io.storycast.bench;
 
+import io.storycast.gateway.redis.RedisKeys;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientResponse;
@@ -11,6 +12,9 @@ import java.util.List;
 
 /** A realistic story event (about 300 bytes of JSON), created a second ago, and how the benchmarks post one. */
 final class BenchEvents {
+    /** The gateway's key layout as the gateway under test runs it (default prefix and partitions). */
+    static final RedisKeys KEYS = new RedisKeys("storycast", 16);
+
     /** The key of the default configuration's development producer, which every benchmark gateway runs with. */
     static final String PRODUCER_KEY = "storycast-dev-key";
 

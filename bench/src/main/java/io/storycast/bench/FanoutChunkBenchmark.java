@@ -1,5 +1,6 @@
 package io.storycast.bench;
 
+import io.storycast.gateway.fanout.TargetProgress;
 import io.storycast.gateway.fanout.AudienceChunks;
 import io.storycast.gateway.metrics.StageLatencies;
 import io.storycast.gateway.redis.EmbeddedRedis;
@@ -154,8 +155,8 @@ public class FanoutChunkBenchmark {
                     RedisKeys.trayMember(Platform.INSTAGRAM, "bench-story-" + story), System.currentTimeMillis(),
                     story + chunkNumber++);
             // The progress of the chunk before, as the chunk loop stores it (TargetProgress's fields).
-            batch.add(Request.cmd(Command.HSET).arg(storyKey).arg("state:instagram").arg("in_progress")
-                    .arg("route:instagram").arg("push").arg("written:instagram").arg(chunkNumber * (long) chunkSize)
+            batch.add(Request.cmd(Command.HSET).arg(storyKey).arg(TargetProgress.stateField(Platform.INSTAGRAM)).arg("in_progress")
+                    .arg(TargetProgress.routeField(Platform.INSTAGRAM)).arg("push").arg(TargetProgress.writtenField(Platform.INSTAGRAM)).arg(chunkNumber * (long) chunkSize)
                     .arg("cursor:instagram").arg(cursor == null ? "" : cursor));
             batch.add(Request.cmd(Command.PEXPIREAT).arg(storyKey).arg(System.currentTimeMillis() + 86_400_000L));
             batch.add(Request.cmd(Command.HEXISTS).arg(storyKey).arg(StoryRecord.RETRACTED));

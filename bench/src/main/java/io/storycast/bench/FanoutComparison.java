@@ -1,5 +1,7 @@
 package io.storycast.bench;
 
+import io.storycast.gateway.story.Audience;
+import io.storycast.gateway.story.Platform;
 import io.storycast.gateway.redis.EmbeddedRedis;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -164,7 +166,7 @@ public final class FanoutComparison {
 
     /** Seeds an author's instagram followers {@code <prefix>0000000...} straight into Redis. */
     static void seedAudience(Redis redis, String author, String memberPrefix, int followers) throws Exception {
-        String audience = "{storycast:aud:instagram:" + author + "}:default";
+        String audience = BenchEvents.KEYS.audience(Platform.INSTAGRAM, author, Audience.DEFAULT);
         for (int from = 0; from < followers; from += 10_000) {
             Request zadd = Request.cmd(Command.ZADD).arg(audience);
             for (int i = from; i < Math.min(followers, from + 10_000); i++) {

@@ -1,5 +1,7 @@
 package io.storycast.bench;
 
+import io.storycast.gateway.story.Platform;
+import io.storycast.gateway.fanout.TargetProgress;
 import io.storycast.gateway.redis.EmbeddedRedis;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
@@ -185,7 +187,7 @@ public final class FanoutLatency {
                 for (int attempt = 0; ; attempt++) {
                     List<Request> reads = new ArrayList<>(slice.size());
                     slice.forEach(story -> reads.add(Request.cmd(Command.HGET)
-                            .arg("{storycast:story:instagram:" + story.storyId() + "}").arg("finishedAt:instagram")));
+                            .arg(BenchEvents.KEYS.story(Platform.INSTAGRAM, story.storyId())).arg(TargetProgress.finishedAtField(Platform.INSTAGRAM))));
                     List<Response> finished = redis.batch(reads).await();
                     if (finished.stream().allMatch(Objects::nonNull)) {
                         for (int i = 0; i < slice.size(); i++) {

@@ -1,5 +1,7 @@
 package io.storycast.bench;
 
+import io.storycast.gateway.story.Platform;
+import io.storycast.gateway.fanout.TargetProgress;
 import io.vertx.core.http.HttpClient;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
@@ -26,7 +28,7 @@ final class LargeFanout {
 
     private LargeFanout(Redis redis, String storyId, long postedAtMillis) {
         this.redis = redis;
-        this.storyKey = "{storycast:story:instagram:" + storyId + "}";
+        this.storyKey = BenchEvents.KEYS.story(Platform.INSTAGRAM, storyId);
         this.postedAtMillis = postedAtMillis;
         this.watcher = new Thread(this::watch, "large-fanout-watcher");
         this.watcher.setDaemon(true);
@@ -51,8 +53,8 @@ final class LargeFanout {
 
     Result awaitDone(long expectedWrites) throws Exception {
         watcher.join(TimeUnit.MINUTES.toMillis(5));
-        Response state = redis.send(Request.cmd(Command.HMGET).arg(storyKey).arg("finishedAt:instagram")
-                .arg("written:instagram")).await(10, TimeUnit.SECONDS);
+        Response state = redis.send(Request.cmd(Command.HMGET).arg(storyKey).arg(TargetProgress.finishedAtField(Platform.INSTAGRAM))
+                .arg(TargetProgress.writtenField(Platform.INSTAGRAM))).await(10, TimeUnit.SECONDS);
         if (state.get(0) == null || state.get(1).toLong() != expectedWrites) {
             throw new IllegalStateException("the large fan-out did not finish with " + expectedWrites + " writes");
         }
@@ -63,7 +65,7 @@ final class LargeFanout {
     private void watch() {
         try {
             while (true) {
-                Response state = redis.send(Request.cmd(Command.HGET).arg(storyKey).arg("state:instagram"))
+                Response state = redis.send(Request.cmd(Command.HGET).arg(storyKey).arg(TargetProgress.stateField(Platform.INSTAGRAM)))
                         .await(10, TimeUnit.SECONDS);
                 if (state != null && "done".equals(state.toString())) {
                     return;

@@ -1,7 +1,10 @@
 package io.storycast.bench;
 
+import io.storycast.gateway.fanout.TargetProgress;
 import io.storycast.gateway.metrics.StageRecorder;
 import io.storycast.gateway.redis.EmbeddedRedis;
+import io.storycast.gateway.story.Audience;
+import io.storycast.gateway.story.Platform;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -275,7 +278,7 @@ public final class LiveLatency {
         List<String> authors = new ArrayList<>();
         for (int a = 0; a < AUTHORS; a++) {
             String author = name + "-author-" + a;
-            Request zadd = Request.cmd(Command.ZADD).arg("{storycast:aud:instagram:" + author + "}:default");
+            Request zadd = Request.cmd(Command.ZADD).arg(BenchEvents.KEYS.audience(Platform.INSTAGRAM, author, Audience.DEFAULT));
             for (int f = 0; f < followers; f++) {
                 zadd.arg(0).arg("s-" + ((a * followers + f) % connections));
             }
@@ -301,18 +304,32 @@ public final class LiveLatency {
         while (measured(receipts, prefix) < expected && System.nanoTime() < deadline) {
             Thread.sleep(100); // waiting for the last pushes to land; every latency comes from its own time stamps
         }
-        long[] finishedAt = finishedAt(redis, stories);
+        Map<String, Long> finishedAt = finishedAt(redis, stories);
+        Map<String, OpenStoryLoad.SentStory> byId = new HashMap<>();
+        stories.forEach(sent -> byId.put(sent.storyId(), sent));
         Histogram trayToClient = new Histogram(3_600_000_000L, 3);
         Histogram postToClient = new Histogram(3_600_000_000L, 3);
         long received = 0;
+        long unmatched = 0;
         for (long[] receipt : receipts) {
             if (receipt[0] != number) {
                 continue;
             }
-            int story = (int) receipt[1];
+            // Matched by story id: the accepted stories come in the order their answers came, not the order sent.
+            String storyId = prefix + "-" + receipt[1];
+            OpenStoryLoad.SentStory sent = byId.get(storyId);
+            Long finished = finishedAt.get(storyId);
+            if (sent == null || finished == null) {
+                unmatched++; // a push of a story refused, or not finished: no time to measure it from
+                continue;
+            }
             received++;
-            trayToClient.recordValue(Math.max(0, receipt[2] - finishedAt[story] * 1000));
-            postToClient.recordValue(Math.max(0, receipt[2] - Math.round(stories.get(story).intendedEpochMillis() * 1000)));
+            trayToClient.recordValue(Math.max(0, receipt[2] - finished * 1000));
+            postToClient.recordValue(Math.max(0, receipt[2] - Math.round(sent.intendedEpochMillis() * 1000)));
+        }
+        if (unmatched > 0) {
+            System.out.printf("window %d: %,d pushes of stories with no accepted post or no finishedAt, not timed%n",
+                    number, unmatched);
         }
         System.out.printf("window %d, %,d connections: %,d of %,d pushes%n", number, connections, received, expected);
         return new Window(number, connections, trayToClient, postToClient, expected, received, cores);
@@ -375,17 +392,21 @@ public final class LiveLatency {
         }
     }
 
-    private static long[] finishedAt(Redis redis, List<OpenStoryLoad.SentStory> stories) throws Exception {
-        long[] finished = new long[stories.size()];
+    /** @return each story's {@code finishedAt} (epoch ms) by story id; a story not finished is absent */
+    private static Map<String, Long> finishedAt(Redis redis, List<OpenStoryLoad.SentStory> stories) throws Exception {
+        Map<String, Long> finished = new HashMap<>();
         for (int from = 0; from < stories.size(); from += 500) {
+            List<OpenStoryLoad.SentStory> slice = stories.subList(from, Math.min(stories.size(), from + 500));
             List<Request> reads = new ArrayList<>();
-            for (int i = from; i < Math.min(stories.size(), from + 500); i++) {
-                reads.add(Request.cmd(Command.HGET).arg("{storycast:story:instagram:" + stories.get(i).storyId() + "}")
-                        .arg("finishedAt:instagram"));
+            for (OpenStoryLoad.SentStory sent : slice) {
+                reads.add(Request.cmd(Command.HGET).arg(BenchEvents.KEYS.story(Platform.INSTAGRAM, sent.storyId()))
+                        .arg(TargetProgress.finishedAtField(Platform.INSTAGRAM)));
             }
             List<Response> answers = redis.batch(reads).await(30, TimeUnit.SECONDS);
             for (int i = 0; i < answers.size(); i++) {
-                finished[from + i] = answers.get(i) == null ? Long.MAX_VALUE / 2000 : answers.get(i).toLong();
+                if (answers.get(i) != null) {
+                    finished.put(slice.get(i).storyId(), answers.get(i).toLong());
+                }
             }
         }
         return finished;

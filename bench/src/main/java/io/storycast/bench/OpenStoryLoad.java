@@ -28,7 +28,7 @@ final class OpenStoryLoad {
     /**
      * What a run sent.
      *
-     * @param accepted the stories the gateway accepted, in the order sent
+     * @param accepted the stories the gateway accepted, in the order their answers came (not the order sent: match them by id)
      * @param refused  stories whose request failed or was refused (e.g. 503 when Redis did not answer in
      *                 time on an overloaded machine): they never reach a tray and have no latency
      */

@@ -1,5 +1,7 @@
 package io.storycast.bench;
 
+import io.storycast.gateway.story.Platform;
+import io.storycast.gateway.fanout.TargetProgress;
 import io.storycast.gateway.redis.EmbeddedRedisCluster;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
@@ -154,14 +156,14 @@ public final class ScaleOutComparison {
             if (status != 202) {
                 throw new IllegalStateException("story " + storyId + " was answered " + status);
             }
-            keys.add("{storycast:story:instagram:" + storyId + "}");
+            keys.add(BenchEvents.KEYS.story(Platform.INSTAGRAM, storyId));
         }
         long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
         long last = 0;
         for (String key : keys) {
             while (true) {
-                Response state = cluster.send(Request.cmd(Command.HMGET).arg(key).arg("state:instagram")
-                        .arg("finishedAt:instagram").arg("written:instagram")).await(10, TimeUnit.SECONDS);
+                Response state = cluster.send(Request.cmd(Command.HMGET).arg(key).arg(TargetProgress.stateField(Platform.INSTAGRAM))
+                        .arg(TargetProgress.finishedAtField(Platform.INSTAGRAM)).arg(TargetProgress.writtenField(Platform.INSTAGRAM))).await(10, TimeUnit.SECONDS);
                 if (state.get(0) != null && "done".equals(state.get(0).toString())) {
                     if (state.get(2).toLong() != followers) {
                         throw new IllegalStateException(key + " wrote " + state.get(2) + " trays, not " + followers);
