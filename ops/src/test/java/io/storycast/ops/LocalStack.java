@@ -63,6 +63,8 @@ final class LocalStack implements AutoCloseable {
                 .redirectOutput(output.toFile());
         builder.environment().keySet().removeIf(name -> name.startsWith("STORYCAST_") || name.startsWith("STACK_"));
         builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        // Each part gets less than the test's wait, so the script fails (and stops what it started) first.
+        builder.environment().put("STACK_READY_TIMEOUT", "40");
         builder.environment().putAll(environment);
         Process script = builder.start();
         Path stateFile = dir.resolve("stack.env");
@@ -73,7 +75,17 @@ final class LocalStack implements AutoCloseable {
                 throw new AssertionError("the stack did not start (exit " + script.exitValue() + "):\n" + Files.readString(output));
             }
         } catch (RuntimeException | Error e) {
-            script.destroyForcibly();
+            // SIGTERM, which the script traps to stop every part it started (each runs in its own session, so
+            // killing the script alone would leave them running); SIGKILL only if it does not end.
+            script.destroy();
+            try {
+                if (!script.waitFor(2, TimeUnit.MINUTES)) {
+                    script.destroyForcibly();
+                }
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+                script.destroyForcibly();
+            }
             throw e;
         }
         Map<String, String> state = new HashMap<>();

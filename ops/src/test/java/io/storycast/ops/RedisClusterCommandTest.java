@@ -56,8 +56,9 @@ class RedisClusterCommandTest {
             assertThat(command.waitFor(60, TimeUnit.SECONDS)).isTrue();
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(nodes).noneMatch(ProcessHandle::isAlive));
         } finally {
+            List<ProcessHandle> left = command.toHandle().descendants().toList(); // before the kill orphans them
             command.destroyForcibly();
-            command.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
+            left.forEach(ProcessHandle::destroyForcibly);
             vertx.close().await(10, TimeUnit.SECONDS);
         }
     }
@@ -70,6 +71,16 @@ class RedisClusterCommandTest {
         assertThat(command.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(command.exitValue()).isEqualTo(2);
         assertThat(output).contains("usage:").contains("--data-dir DIR");
+    }
+
+    @Test
+    void refusesMastersOutOfTheGatewaysRangeWithStatus2() throws Exception {
+        Process command = java("--data-dir", "x", "--masters", "0");
+        String output = new String(command.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+        assertThat(command.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(command.exitValue()).isEqualTo(2);
+        assertThat(output).contains("'--masters' must be between 1 and 16, was 0");
     }
 
     private static Process java(String... arguments) throws Exception {

@@ -93,7 +93,8 @@ public record RedisConfig(
      *                    serving an equal share of the 16384 hash slots (no replicas), 1 to 16; default 3
      */
     public record EmbeddedRedisConfig(String dataDir, String appendFsync, int clusterMasters) {
-        void validate() {
+        /** @throws ConfigException naming the key of the first value out of its range */
+        public void validate() {
             ConfigException.requireRange(clusterMasters, 1, 16, "redis.embedded.clusterMasters");
             ConfigException.require(dataDir != null && !dataDir.isBlank(), "redis.embedded.dataDir", "must be a folder");
             ConfigException.require("always".equals(appendFsync) || "everysec".equals(appendFsync) || "no".equals(appendFsync),

@@ -1,5 +1,8 @@
 package io.storycast.gateway.redis;
 
+import io.storycast.gateway.config.ConfigException;
+import io.storycast.gateway.config.RedisConfig;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -39,17 +42,19 @@ public final class RedisClusterCommand {
             return;
         }
         Path dataDir = Path.of(options.get("data-dir"));
+        String appendFsync = options.getOrDefault("append-fsync", "everysec");
         int masters;
         try {
             masters = Integer.parseInt(options.getOrDefault("masters", "3"));
+            // The gateway's own rules for an embedded cluster: masters 1 to 16, a known fsync policy.
+            new RedisConfig.EmbeddedRedisConfig(dataDir.toString(), appendFsync, masters).validate();
         } catch (NumberFormatException e) {
             System.err.println("storycast: --masters must be a number, was " + options.get("masters"));
             System.exit(2);
             return;
-        }
-        String appendFsync = options.getOrDefault("append-fsync", "everysec");
-        if (!Set.of("always", "everysec", "no").contains(appendFsync)) {
-            System.err.println("storycast: --append-fsync must be always, everysec or no, was " + appendFsync);
+        } catch (ConfigException e) {
+            System.err.println("storycast: " + e.getMessage().replace("redis.embedded.clusterMasters", "--masters")
+                    .replace("redis.embedded.appendFsync", "--append-fsync"));
             System.exit(2);
             return;
         }
