@@ -52,8 +52,8 @@ import static org.bytedeco.ffmpeg.global.avutil.av_frame_get_side_data;
  * {@code zscale} applies BT.709's transfer and matrix, limited range. Light above the peak and colours
  * outside BT.709 are clipped. {@code setparams} first states the source's colour (from the frame, else the
  * container) so that {@code zscale} never has to guess. The cost is per output pixel (the conversion runs
- * after the scale): about 27 ms of CPU per 1080x1920 frame and 14 ms per 720x1280 frame on this project's
- * 2-core machine, more than the H.264 encoding of that frame.
+ * after the scale), and it is heavy: a one-off timing (not a benchmark in {@code bench/} yet) put it above the
+ * H.264 encoding of the same frame.
  *
  * <p>A source that needs a conversion this FFmpeg build cannot make (no {@code zscale} or {@code tonemap}) is
  * refused: {@code UNSUPPORTED_TYPE}, naming what it is.
