@@ -42,8 +42,8 @@ import static io.gatling.javaapi.http.HttpDsl.status;
  * sized for every story) and read every 200 ms with {@code processUnmatchedMessages}, so none is missed
  * between two reads and each keeps its arrival time.
  *
- * <p>Needs the gateway's live delivery (the {@code live} package, still being built when this was written):
- * until a gateway serves {@code /v1/live}, the connects fail and the run fails.
+ * <p>Needs a gateway with a {@code live.tokenSecret}, passed here as {@code tokenSecret}. Checked against the gateway
+ * jar on 2026-11-21: 50 subscribers, 10 stories, every push received.
  *
  * <p>Parameters beside {@link Target}'s: {@code tokenSecret} (required: the gateway's {@code live.tokenSecret}),
  * {@code tokenIn} {@code header} (Authorization: Bearer) or {@code query} ({@code access_token}) (header),
