@@ -31,7 +31,7 @@ import java.util.concurrent.TimeUnit;
  * <p>Redis itself bounds what waits for this subscriber ({@code client-output-buffer-limit pubsub}, 32 MB by
  * default): a process that cannot keep up is disconnected, which is a lost subscription like any other.
  *
- * <p>Not thread-safe: runs on the hub's event loop.
+ * <p>Not thread-safe: runs on the hub's event loop, except {@link #subscribed()}, which any thread may call.
  */
 final class LiveSubscription {
     private static final Logger LOG = LoggerFactory.getLogger(LiveSubscription.class);
@@ -49,7 +49,10 @@ final class LiveSubscription {
     private RedisConnection connection;
     private int seed;
     private long pauseMillis = FIRST_PAUSE_MILLIS;
-    private boolean subscribed;
+    /** Counts attempts to subscribe, and ends one when it fails: a failure of an ended attempt is ignored. */
+    private int attempt;
+    /** Written on the hub's event loop, read by the HTTP event loops ({@link LiveHub#ready()}). */
+    private volatile boolean subscribed;
     private boolean closed;
 
     /**
@@ -68,7 +71,7 @@ final class LiveSubscription {
         this.onLost = Objects.requireNonNull(onLost, "onLost");
     }
 
-    /** @return whether messages are being received now */
+    /** @return whether messages are being received now; any thread */
     boolean subscribed() {
         return subscribed;
     }
@@ -84,20 +87,28 @@ final class LiveSubscription {
         if (closed) {
             return;
         }
+        int mine = ++attempt;
         String url = seeds.get(seed % seeds.size());
-        client = Redis.createClient(vertx, new RedisOptions().setConnectionString(url)
+        Redis opening = Redis.createClient(vertx, new RedisOptions().setConnectionString(url)
                 .setNetClientOptions(new NetClientOptions().setConnectTimeout((int) timeoutMillis).setTcpNoDelay(true)
                         .setTcpKeepAlive(true)));
-        Redis opening = client;
+        client = opening;
         opening.connect().compose(opened -> {
+            if (closed) {
+                opened.close();
+                return Future.failedFuture("no longer subscribing");
+            }
             connection = opened;
             opened.handler(this::received);
-            opened.exceptionHandler(failure -> lost(opened, failure.toString()));
-            opened.endHandler(ended -> lost(opened, "connection closed"));
+            opened.exceptionHandler(failure -> failed(mine, opening, failure.toString()));
+            opened.endHandler(ended -> failed(mine, opening, "connection closed"));
             Request subscribe = Request.cmd(Command.SUBSCRIBE);
             channels.forEach(subscribe::arg);
             return opened.send(subscribe).timeout(timeoutMillis, TimeUnit.MILLISECONDS);
         }).onSuccess(done -> {
+            if (mine != attempt || closed) {
+                return; // the connection broke before this answer was handled: that failure retries
+            }
             subscribed = true;
             pauseMillis = FIRST_PAUSE_MILLIS;
             LOG.info("live: subscribed to {} at {}", channels, url);
@@ -108,15 +119,34 @@ final class LiveSubscription {
             if (first != null) {
                 first.tryFail(failure);
             }
-            LOG.warn("live: cannot subscribe at {} ({}); trying again in {} ms", url, failure.toString(), pauseMillis);
-            if (connection != null) {
-                connection.close();
-                connection = null;
-            }
-            opening.close();
-            seed++;
-            retryLater();
+            failed(mine, opening, "cannot subscribe at " + url + ": " + failure);
         });
+    }
+
+    /**
+     * Attempt {@code mine} failed: closes its connection and tries again later. An attempt can fail twice (its
+     * connection ends while its {@code SUBSCRIBE} waits, which then fails too): only the first one counts, so exactly
+     * one attempt follows and no older connection stays subscribed beside the new one.
+     */
+    private void failed(int mine, Redis opening, String why) {
+        if (mine != attempt || closed) {
+            return;
+        }
+        attempt++;
+        boolean wasSubscribed = subscribed;
+        subscribed = false;
+        RedisConnection broken = connection;
+        connection = null;
+        if (broken != null) {
+            broken.close();
+        }
+        opening.close();
+        LOG.warn("live: the subscription failed ({}); subscribing again in {} ms", why, pauseMillis);
+        if (wasSubscribed) {
+            onLost.handle(null);
+        }
+        seed++;
+        retryLater();
     }
 
     private void received(Response message) {
@@ -125,23 +155,6 @@ final class LiveSubscription {
                 && "message".equals(message.get(0).toString())) {
             onMessage.handle(message.get(2).toBuffer());
         }
-    }
-
-    private void lost(RedisConnection broken, String why) {
-        if (broken != connection || closed) {
-            return;
-        }
-        connection = null;
-        boolean wasSubscribed = subscribed;
-        subscribed = false;
-        broken.close();
-        client.close();
-        LOG.warn("live: the subscription broke ({}); subscribing again", why);
-        if (wasSubscribed) {
-            onLost.handle(null);
-        }
-        seed++;
-        retryLater();
     }
 
     private void retryLater() {
