@@ -39,6 +39,11 @@ final class ClosedLoad {
         return result;
     }
 
+    /** Runs {@code concurrency} loops of {@code operation} for {@code seconds}, measuring nothing. */
+    static void warmUp(int seconds, int concurrency, Supplier<Future<Integer>> operation) throws InterruptedException {
+        run(seconds, concurrency, operation);
+    }
+
     private static long run(int seconds, int concurrency, Supplier<Future<Integer>> operation) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         AtomicLong done = new AtomicLong();

@@ -34,7 +34,7 @@ import java.util.Set;
  * ({@code bench/target/compare}), with each section's logs and raw outputs in a folder of its own.
  *
  * <pre>bench/compare.sh [--quick] [--sections ingest,fanout,latency,image,video] [--seconds N] [--warmup N]
- *      [--latency-seconds N] [--single-rate 2000] [--batch-rate 100] [--followers N] [--stories N]
+ *      [--server-warmup N] [--latency-seconds N] [--single-rate 2000] [--batch-rate 100] [--followers N] [--stories N]
  *      [--steady-rate N] [--lane-rate 200] [--authors N] [--small-followers 100] [--celebrity-followers N]
  *      [--image-runs N] [--video-runs N] [--video-clip-seconds N]
  *      [--gateway-jvm-args "..."] [--gateway-jar gateway/target/storycast-gateway.jar] [--out bench/target/compare]</pre>
@@ -46,7 +46,8 @@ public final class Comparison {
 
     /** The full run's settings; every one can be given on the command line. */
     private static final Map<String, String> FULL = Map.ofEntries(
-            Map.entry("seconds", "10"), Map.entry("warmup", "3"), Map.entry("latency-seconds", "10"),
+            Map.entry("seconds", "10"), Map.entry("warmup", "3"), Map.entry("server-warmup", "20"),
+            Map.entry("latency-seconds", "10"),
             Map.entry("single-rate", "2000"), Map.entry("batch-rate", "100"),
             Map.entry("redis-benchmark-requests", "2000000"),
             Map.entry("followers", "1000000"), Map.entry("stories", "3"),
@@ -57,7 +58,8 @@ public final class Comparison {
 
     /** {@code --quick}: the same phases, shorter and smaller. */
     private static final Map<String, String> QUICK = Map.ofEntries(
-            Map.entry("seconds", "4"), Map.entry("warmup", "2"), Map.entry("latency-seconds", "4"),
+            Map.entry("seconds", "4"), Map.entry("warmup", "2"), Map.entry("server-warmup", "5"),
+            Map.entry("latency-seconds", "4"),
             Map.entry("single-rate", "2000"), Map.entry("batch-rate", "100"),
             Map.entry("redis-benchmark-requests", "500000"),
             Map.entry("followers", "200000"), Map.entry("stories", "2"),

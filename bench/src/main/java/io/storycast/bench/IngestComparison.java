@@ -58,10 +58,12 @@ public final class IngestComparison {
      * @param latencySeconds         length of each open-model phase, seconds; 0 skips them
      * @param singleRate             single-event requests per second of the open-model phase
      * @param batchRate              NDJSON batches of {@value #BATCH_SIZE} per second of the open-model phase
+     * @param serverWarmup           seconds of unmeasured singles, then as many of batches, sent to each server
+     *                               before its first measured phase (the JIT's warm-up); 0 skips it
      */
     record Settings(int seconds, int warmup, int singleInFlight, int batchInFlight, String partitions, Path gatewayJar,
                     String gatewayJvmArgs, String redisConfig, int redisBenchmarkRequests, boolean bare,
-                    double latencySeconds, double singleRate, double batchRate) {
+                    double latencySeconds, double singleRate, double batchRate, int serverWarmup) {
         static Settings from(Map<String, String> options) {
             return new Settings(Integer.parseInt(options.getOrDefault("seconds", "10")),
                     Integer.parseInt(options.getOrDefault("warmup", "3")),
@@ -74,7 +76,8 @@ public final class IngestComparison {
                     Boolean.parseBoolean(options.getOrDefault("bare", "true")),
                     Double.parseDouble(options.getOrDefault("latency-seconds", "10")),
                     Double.parseDouble(options.getOrDefault("single-rate", "2000")),
-                    Double.parseDouble(options.getOrDefault("batch-rate", "100")));
+                    Double.parseDouble(options.getOrDefault("batch-rate", "100")),
+                    Integer.parseInt(options.getOrDefault("server-warmup", "20")));
         }
     }
 
@@ -140,6 +143,9 @@ public final class IngestComparison {
                 if (bare != null) {
                     targets.add(new Target("bare Vert.x 202 endpoint:", "bare", client(vertx, bare.port()), null));
                 }
+                for (Target target : targets) {
+                    target.warmUp(settings);
+                }
                 Result before = rawXadd.call();
                 for (Target target : targets) {
                     byKey.put(target.key() + "-single", target.closedSingles(settings));
@@ -201,6 +207,18 @@ public final class IngestComparison {
     private record Target(String label, String key, HttpClient http, RedisCounters cpu, AtomicLong ids) {
         Target(String label, String key, HttpClient http, RedisCounters cpu) {
             this(label, key, http, cpu, new AtomicLong());
+        }
+
+        /** Sends singles, then batches, for {@code serverWarmup} seconds each, and counts nothing. */
+        void warmUp(Settings settings) throws InterruptedException {
+            if (settings.serverWarmup() > 0) {
+                System.out.printf("warming up %s for %d s of singles and %d s of batches%n", key,
+                        settings.serverWarmup(), settings.serverWarmup());
+                ClosedLoad.warmUp(settings.serverWarmup(), settings.singleInFlight(),
+                        () -> post(http, "application/json", single(ids, key), 1));
+                ClosedLoad.warmUp(settings.serverWarmup(), settings.batchInFlight(),
+                        () -> post(http, "application/x-ndjson", batch(ids, key), BATCH_SIZE));
+            }
         }
 
         Result closedSingles(Settings settings) throws InterruptedException {

@@ -112,9 +112,35 @@ class KubernetesManifestsTest {
         long requested = bytes(at(resources, "requests.memory"));
         long limit = bytes(at(resources, "limits.memory"));
         assertThat(limit).isGreaterThanOrEqualTo(requested);
-        // Heap (40% of the limit, the image's JAVA_TOOL_OPTIONS) and direct memory (512 MiB) fit with room to spare.
-        assertThat(limit * 40 / 100 + 512L * 1024 * 1024).isLessThan(limit);
-        assertThat(config.media().maxBufferedBytes()).isLessThanOrEqualTo(512L * 1024 * 1024);
+        // The heap (a share of the limit) and direct memory, as the image's JAVA_TOOL_OPTIONS set them, fit with room
+        // to spare, and direct memory holds what media may buffer.
+        String javaToolOptions = imageJavaToolOptions();
+        long heapPercent = Long.parseLong(option(javaToolOptions, "-XX:MaxRAMPercentage="));
+        long directBytes = bytes(option(javaToolOptions, "-XX:MaxDirectMemorySize=").replace("m", "Mi").replace("g", "Gi"));
+        assertThat(limit * heapPercent / 100 + directBytes).isLessThan(limit);
+        assertThat(config.media().maxBufferedBytes()).isLessThanOrEqualTo(directBytes);
+    }
+
+    /** @return the value of {@code ENV JAVA_TOOL_OPTIONS="..."} in the image's Containerfile */
+    private static String imageJavaToolOptions() {
+        try {
+            return Files.readAllLines(RepositoryFiles.path("ops/container/Containerfile")).stream()
+                    .filter(line -> line.startsWith("ENV JAVA_TOOL_OPTIONS="))
+                    .map(line -> line.substring("ENV JAVA_TOOL_OPTIONS=".length()).replace("\"", ""))
+                    .findFirst().orElseThrow(() -> new AssertionError("the Containerfile sets no JAVA_TOOL_OPTIONS"));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** @return the value after {@code prefix} in a space-separated option list */
+    private static String option(String options, String prefix) {
+        for (String option : options.split("\\s+")) {
+            if (option.startsWith(prefix)) {
+                return option.substring(prefix.length());
+            }
+        }
+        throw new AssertionError("no " + prefix + " in " + options);
     }
 
     @Test

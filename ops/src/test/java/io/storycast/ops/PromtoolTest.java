@@ -41,11 +41,17 @@ class PromtoolTest {
         // The same two checks on copies that must fail: a typo in an expression, and a unit test expecting the
         // lag alert 10 minutes early. A promtool that accepted anything would fail here.
         String rules = RepositoryFiles.read(OpsQueries.ALERTS);
-        Path broken = Files.writeString(folder.resolve("broken.yml"),
-                rules.replace("max by (partition) (storycast_stream_lag) > 1000", "max by (partition (storycast_stream_lag) > 1000"));
+        String brokenRules = rules.replace("max by (partition) (storycast_stream_lag) > 1000",
+                "max by (partition (storycast_stream_lag) > 1000");
+        String unitTests = RepositoryFiles.read("ops/prometheus/storycast-alerts.test.yml");
+        String earlyUnitTests = unitTests.replace("- eval_time: 20m", "- eval_time: 10m");
+        // A replace that matched nothing would test the originals: promtool would then pass and this test fail on
+        // its status, for the wrong reason. Say so plainly instead.
+        assertThat(brokenRules).as("the lag expression to break is in the rules").isNotEqualTo(rules);
+        assertThat(earlyUnitTests).as("the 20 m evaluation to move is in the unit tests").isNotEqualTo(unitTests);
+        Path broken = Files.writeString(folder.resolve("broken.yml"), brokenRules);
         Files.writeString(folder.resolve("storycast-alerts.yml"), rules);
-        Path earlyTest = Files.writeString(folder.resolve("early.test.yml"), RepositoryFiles
-                .read("ops/prometheus/storycast-alerts.test.yml").replace("- eval_time: 20m", "- eval_time: 10m"));
+        Path earlyTest = Files.writeString(folder.resolve("early.test.yml"), earlyUnitTests);
 
         Result check = promtool("check", "rules", broken.toString());
         Result test = promtool("test", "rules", earlyTest.toString());

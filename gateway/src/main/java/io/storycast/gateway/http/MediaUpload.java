@@ -52,6 +52,9 @@ final class MediaUpload {
     private long reservedBytes;
     private MediaRecords.Claim claim; // null until the id is claimed
     private boolean done;
+    /** Why the upload ended before its id was claimed (recorded once the claim is decided), or {@code null}. */
+    private MediaProblem endedBeforeClaim;
+    private String endedBeforeClaimDetail;
     private UploadMemory.Waiter waiting;
     private long memoryTimer = -1;
     private long uploadTimer = -1;
@@ -94,7 +97,8 @@ final class MediaUpload {
         claim = claimed.succeeded() ? claimed.result() : null;
         if (done) { // the client left (or the time ran out) while the id was being claimed
             if (claim != null) {
-                records.failed(claim, MediaProblem.CORRUPT, "the upload was cut off before it began");
+                records.failed(claim, endedBeforeClaim == null ? MediaProblem.CORRUPT : endedBeforeClaim,
+                        endedBeforeClaimDetail == null ? "the upload was cut off before it began" : endedBeforeClaimDetail);
             }
             return;
         }
@@ -212,6 +216,10 @@ final class MediaUpload {
         finishUnclaimed();
         if (claim != null) {
             records.failed(claim, problem, detail); // the id may be uploaded again
+        } else if (endedBeforeClaim == null) {
+            // The claim may still be on its way: when it comes, it records this reason, not a generic one.
+            endedBeforeClaim = problem;
+            endedBeforeClaimDetail = detail;
         }
     }
 

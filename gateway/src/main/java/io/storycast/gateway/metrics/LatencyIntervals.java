@@ -49,8 +49,10 @@ public final class LatencyIntervals implements AutoCloseable {
     public synchronized void swap() {
         Map<String, StageSnapshot> next = new LinkedHashMap<>();
         for (StageRecorder stage : stages) {
-            // A new interval histogram each time: the published snapshot keeps it. Plain, not packed: a packed
-            // copy made the swap and the JSON a hundred times slower with full stages (docs/PERFORMANCE.md).
+            // A new interval histogram each time: the published snapshot keeps it. It is the shared Recorder's own
+            // (an AtomicHistogram: full-size counts, atomic reads) with the own recorders' intervals added in. Not
+            // packed: a packed copy made the swap and the JSON a hundred times slower with full stages
+            // (docs/PERFORMANCE.md).
             Histogram interval = stage.intervalHistogram();
             Histogram total = sinceStart.get(stage.name());
             total.add(interval);

@@ -49,8 +49,9 @@ public final class StageLatencies {
                     + "subscriber's live connection");
     private final Map<MediaKind, StageRecorder> mediaTranscode = new EnumMap<>(MediaKind.class);
     private final StageRecorder redisRoundTrip = new StageRecorder("redis.roundtrip",
-            "one command or pipelined batch on an ingest, API or fan-out connection, from send to answer "
-                    + "(blocking stream reads left out)");
+            "one command or pipelined batch on an ingest, API or fan-out connection, from send to answer; one cut "
+                    + "off by the command timeout counts as the timeout (error answers, dropped connections and "
+                    + "blocking stream reads left out)");
     private final Map<String, StageRecorder> byName = new LinkedHashMap<>();
 
     public StageLatencies() {

@@ -34,8 +34,12 @@ import java.util.regex.Pattern;
  * So a node's part of a batch that meets one fails: its other commands have run, the moved ones have not
  * (Redis refused them). This class then refreshes the client's slot map and sends that part once more, grouped
  * by the new map; a second {@code MOVED} (the slots still moving) fails the batch. Sending a part again
- * re-runs the commands of it that had run, so <b>every batch sent here must be idempotent</b>: the gateway's
- * are (ZADD, SADD/SREM, HSET of a value, PEXPIREAT, trims, reads).
+ * re-runs the commands of it that had run, and runs them after batches the caller sent later may have run, so
+ * <b>every batch sent here must be idempotent, and harmless when re-applied after a later batch of the same
+ * caller</b>. The gateway's are: ZADD of a story, PEXPIREAT and trims are the same whenever they run; a
+ * fan-out progress HSET that lands late moves a cursor back, and the fan-out then redoes chunks whose tray
+ * writes are idempotent; an outbox link SADD that lands after its SREM leaves a stale link, which the next
+ * tray read checks against the audience and removes ({@code outbox-page.lua}); reads are read again.
  *
  * <p>The refresh: the client offers no call for it; what it does offer is that a single keyed command
  * meeting {@code MOVED} makes it drop its map (and follow the redirect), and a new connection waits for the

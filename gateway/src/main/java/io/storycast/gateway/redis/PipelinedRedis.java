@@ -147,17 +147,18 @@ public final class PipelinedRedis implements Redis {
         Future<RedisConnection> sentOn = connection;
         outstandingRequests++;
         long sentNanos = roundTrips == null ? 0 : System.nanoTime();
-        answer.onComplete(done -> {
-            outstandingRequests--;
-            if (roundTrips != null && done.succeeded()) { // a failure or a dropped link is no round trip
-                roundTrips.recordSinceNanos(sentNanos);
-            }
-        });
+        answer.onComplete(done -> outstandingRequests--);
         return answer.timeout(commandTimeoutMillis, TimeUnit.MILLISECONDS)
-                .onFailure(failure -> {
-                    if (failure instanceof TimeoutException) {
+                .onComplete(done -> {
+                    if (done.succeeded()) {
+                        recordRoundTrip(sentNanos);
+                    } else if (done.cause() instanceof TimeoutException) {
+                        // The slowest round trips are the ones that matter: one cut off by the timeout counts as
+                        // the timeout (it took at least that), or the percentiles would look best when Redis stalls.
+                        recordTimedOutRoundTrip();
                         forget(sentOn);
                     }
+                    // A Redis error answer or a dropped connection is left out: neither is a round trip's speed.
                 });
     }
 
@@ -166,6 +167,18 @@ public final class PipelinedRedis implements Redis {
      * is closed: one that is not current was closed when it stopped being so, and a cluster connection
      * reports the end of each of its node sockets, so one break may be reported several times.
      */
+    private void recordRoundTrip(long sentNanos) {
+        if (roundTrips != null) {
+            roundTrips.recordSinceNanos(sentNanos);
+        }
+    }
+
+    private void recordTimedOutRoundTrip() {
+        if (roundTrips != null) {
+            roundTrips.recordMicros(TimeUnit.MILLISECONDS.toMicros(commandTimeoutMillis));
+        }
+    }
+
     private void forget(Future<RedisConnection> broken) {
         if (broken == null || connection != broken) {
             return;
