@@ -42,6 +42,9 @@ class AlertRulesTest {
         assertThat(alerts.get("alert StorycastFanoutP99High")).contains("stage=\"e2e.tray\"").contains("quantile=\"0.99\"");
         assertThat(alerts.get("alert StorycastHttp5xxRate")).contains("vertx_http_server_requests_total").contains("code=~\"5..\"");
         assertThat(alerts.get("alert StorycastMediaFailures")).contains("storycast_media_jobs_total{outcome=\"failed\"}");
+        assertThat(alerts.get("alert StorycastLiveCutoffs")).contains("storycast_live_cutoffs_total").contains("storycast_live_connections");
+        assertThat(alerts.get("alert StorycastLivePushesNotPublished")).contains("storycast_live_publish_failures_total");
+        assertThat(alerts.get("alert StorycastLivePushP99High")).contains("stage=\"e2e.push\"").contains("quantile=\"0.99\"");
     }
 
     @Test
@@ -68,7 +71,7 @@ class AlertRulesTest {
         List<String> runbooks = runbooks().stream().map(path -> "ops/runbooks/" + path.getFileName()).toList();
         assertThat(runbooks).containsExactlyInAnyOrder("ops/runbooks/lag-rising.md", "ops/runbooks/redis-failover.md",
                 "ops/runbooks/dead-letters.md", "ops/runbooks/celebrity-fanout.md", "ops/runbooks/scaling.md",
-                "ops/runbooks/rotate-producer-keys.md");
+                "ops/runbooks/rotate-producer-keys.md", "ops/runbooks/live-delivery.md");
         assertThat(linked).containsExactlyInAnyOrderElementsOf(runbooks);
         for (Path runbook : runbooks()) {
             Matcher link = Pattern.compile("\\]\\(([a-z-]+\\.md)\\)").matcher(Files.readString(runbook));
@@ -92,7 +95,7 @@ class AlertRulesTest {
 
     @Test
     void alertAnnotationsNameOnlyConfigurationKeysThatExist() {
-        String rules = RepositoryFiles.read(OpsQueries.ALERTS).replaceAll("(?<![`\\w\"/-])((?:fanout|redis|http|media|ingest)\\.[a-zA-Z.]+[a-zA-Z])", "`$1`");
+        String rules = RepositoryFiles.read(OpsQueries.ALERTS).replaceAll("(?<![`\\w\"/-])((?:fanout|redis|http|media|ingest|live)\\.[a-zA-Z.]+[a-zA-Z])", "`$1`");
 
         assertThat(unknownKeys(rules)).isEmpty();
         // The check itself: a misspelt key is found.
