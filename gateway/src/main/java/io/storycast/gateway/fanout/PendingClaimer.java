@@ -1,6 +1,7 @@
 package io.storycast.gateway.fanout;
 
 import io.storycast.gateway.config.FanoutConfig;
+import io.storycast.gateway.redis.LuaScript;
 import io.storycast.gateway.redis.RedisKeys;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
@@ -22,13 +23,16 @@ import java.util.Objects;
  * <ol>
  *   <li>tells Redis the worker still holds the entries it works on ({@code XCLAIM ... JUSTID}, which resets
  *       their idle time without counting a delivery), so a long fan-out is not taken over while alive;</li>
- *   <li>takes over entries idle for {@code fanout.claimIdleMillis} ({@code XAUTOCLAIM}): those of a
- *       consumer that died, and this worker's own failed ones, which are retried this way;</li>
+ *   <li>takes over entries idle for {@code fanout.claimIdleMillis} ({@code claim-idle.lua}: {@code XAUTOCLAIM}
+ *       and {@code XCLAIM}): those of a consumer that died, and this worker's own failed ones, which are retried
+ *       this way; an entry deleted from the stream while pending (by hand: the fan-out's trim never does it) is
+ *       acknowledged and logged, where Redis 6.2's plain {@code XAUTOCLAIM} would keep it pending for good;</li>
  *   <li>gives up on an entry delivered more than {@code fanout.maxDeliveries} times (the count comes from
  *       {@code XPENDING}): its unfinished stories go to the dead-letter stream;</li>
  *   <li>trims the stream of the entries every consumer is done with: those before both the oldest pending
  *       entry and the group's last delivered one ({@code XTRIM MINID}), so a stream holds only work in
- *       progress and work not yet read. Exact rather than approximate ({@code ~}) trimming, which would leave
+ *       progress and work not yet read. The look and the trim are one script ({@code trim-acknowledged.lua}):
+ *       sent apart, a read served between them delivered an entry that the trim then deleted while pending. Exact rather than approximate ({@code ~}) trimming, which would leave
  *       up to a whole stream node (100 entries) behind; it runs once per interval, so its cost is small;</li>
  *   <li>removes the group's consumers that are gone ({@link DeadConsumers}: nothing pending, idle for
  *       {@code fanout.deadConsumerIdleMillis}), unless that is 0.</li>
@@ -39,6 +43,8 @@ import java.util.Objects;
 final class PendingClaimer {
     private static final Logger LOG = LoggerFactory.getLogger(PendingClaimer.class);
     private static final String START = "0-0";
+    private static final LuaScript CLAIM_IDLE = LuaScript.load(PendingClaimer.class, "claim-idle.lua");
+    private static final LuaScript TRIM_ACKNOWLEDGED = LuaScript.load(PendingClaimer.class, "trim-acknowledged.lua");
 
     private final Redis redis;
     private final RedisKeys keys;
@@ -102,8 +108,8 @@ final class PendingClaimer {
         }
         int partition = partitions[at];
         String stream = keys.storyStream(partition);
-        return redis.send(Request.cmd(Command.XAUTOCLAIM).arg(stream).arg(RedisKeys.FANOUT_GROUP).arg(consumer)
-                        .arg(config.claimIdleMillis()).arg(cursors[at]).arg("COUNT").arg(config.readCount()))
+        return CLAIM_IDLE.call(redis, request -> request.arg(1).arg(stream).arg(RedisKeys.FANOUT_GROUP).arg(consumer)
+                        .arg(config.claimIdleMillis()).arg(cursors[at]).arg(config.readCount()))
                 .compose(reply -> {
                     cursors[at] = reply.get(0).toString();
                     List<String> deleted = new ArrayList<>();
@@ -114,6 +120,8 @@ final class PendingClaimer {
                         }
                     }
                     deleted.forEach(id -> worker.acknowledge(partition, id));
+                    reply.get(2).forEach(id -> LOG.error("entry {} of partition {} was deleted from its stream while "
+                            + "pending: its stories cannot be fanned out; acknowledged", id, partition));
                     return entries.isEmpty() ? Future.succeededFuture() : deliveries(stream, entries)
                             .map(counts -> {
                                 for (StreamEntry entry : entries) {
@@ -131,19 +139,8 @@ final class PendingClaimer {
     }
 
     private Future<Void> trim(int partition) {
-        String stream = keys.storyStream(partition);
-        Future<Response> pending = redis.send(Request.cmd(Command.XPENDING).arg(stream).arg(RedisKeys.FANOUT_GROUP));
-        Future<Response> groups = redis.send(Request.cmd(Command.XINFO).arg("GROUPS").arg(stream));
-        return Future.all(pending, groups).compose(both -> {
-            String lastDelivered = lastDeliveredId(groups.result());
-            if (lastDelivered == null) {
-                return Future.succeededFuture();
-            }
-            Response oldestPending = pending.result().get(1);
-            // Entries before the oldest pending one are acknowledged; entries after the last delivered one unread.
-            String keepFrom = oldestPending == null ? successorOf(lastDelivered) : oldestPending.toString();
-            return redis.send(Request.cmd(Command.XTRIM).arg(stream).arg("MINID").arg(keepFrom)).mapEmpty();
-        });
+        return TRIM_ACKNOWLEDGED.call(redis, request -> request.arg(1).arg(keys.storyStream(partition))
+                .arg(RedisKeys.FANOUT_GROUP)).mapEmpty();
     }
 
     private Future<Void> removeDeadConsumers(int partition) {
@@ -157,23 +154,6 @@ final class PendingClaimer {
             }
             return null;
         });
-    }
-
-    private static String lastDeliveredId(Response groups) {
-        for (Response group : groups) {
-            Response name = group.get("name");
-            if (name != null && RedisKeys.FANOUT_GROUP.equals(name.toString())) {
-                Response lastDelivered = group.get("last-delivered-id");
-                return lastDelivered == null ? null : lastDelivered.toString();
-            }
-        }
-        return null;
-    }
-
-    /** @return the smallest stream id after {@code id} ({@code ms-seq}) */
-    static String successorOf(String id) {
-        int dash = id.indexOf('-');
-        return id.substring(0, dash) + "-" + (Long.parseLong(id.substring(dash + 1)) + 1);
     }
 
     /** @return how often each entry has been delivered, from the group's pending list */

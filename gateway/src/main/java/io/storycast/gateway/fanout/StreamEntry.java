@@ -42,9 +42,10 @@ record StreamEntry(int partition, String id, byte[] events) {
 
     /**
      * @param entries the entries of a read: each {@code [id, [field, value, ...]]}. An entry deleted from the
-     *                stream while pending comes with no fields, or as {@code null} from Redis 6.2's XAUTOCLAIM,
-     *                which gives no id (so it stays pending there). The fan-out's own trimming never removes a
-     *                pending entry; only a manual XDEL makes these.
+     *                stream while pending comes with no fields (or as {@code null} from Redis 6.2's plain
+     *                XAUTOCLAIM, which names no id; the fan-out's take-over, {@code claim-idle.lua}, acknowledges
+     *                those itself). The fan-out's own trimming never removes a pending entry (it looks and trims
+     *                in one script); only a manual XDEL or XTRIM makes these.
      * @param deleted receives the ids of entries without fields, which have nothing to fan out
      */
     static List<StreamEntry> parse(int partition, Response entries, List<String> deleted) {
