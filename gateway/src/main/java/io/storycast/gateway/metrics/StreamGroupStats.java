@@ -2,15 +2,12 @@ package io.storycast.gateway.metrics;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.storycast.gateway.redis.LuaScript;
 import io.storycast.gateway.redis.RedisKeys;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.Request;
-import io.vertx.redis.client.Response;
-import io.vertx.redis.client.ResponseType;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,19 +16,22 @@ import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
- * The fan-out consumer group of every story stream, from {@code XINFO GROUPS} (and {@code XLEN}), as gauges:
+ * The fan-out consumer group of every story stream, from {@code XINFO GROUPS} and {@code XLEN} (one script per
+ * stream, {@code stream-group-stats.lua}, so a cluster routes it by the stream's key), as gauges:
  * <ul>
  *   <li>{@code storycast_stream_pending{partition, group}}: entries delivered to a consumer and not yet
  *       acknowledged (stories being fanned out, or failed ones waiting for a retry);</li>
  *   <li>{@code storycast_stream_lag{partition, group}}: entries not yet delivered to any consumer. Redis 7
  *       reports it ({@code lag}); on Redis 6.2, which does not, it is estimated as {@code XLEN - pending},
  *       an upper bound that also counts acknowledged entries not trimmed yet (the claimer trims every
- *       {@code fanout.claimIntervalMillis}).</li>
+ *       {@code fanout.claimIntervalMillis}, below the oldest pending entry: an entry pending for long keeps
+ *       every later one, so a lag that stays with pending above 0 is that entry, not unread stories).</li>
  * </ul>
  * A value is -1 until its first poll answers, and keeps its last value while Redis does not answer.
  * Polled on one event loop ({@link #poll()}), read by scrapes and {@link #json()} from any thread.
  */
 final class StreamGroupStats {
+    private static final LuaScript GROUP_STATS = LuaScript.load(StreamGroupStats.class, "stream-group-stats.lua");
     private final Redis redis;
     private final RedisKeys keys;
     private final AtomicLongArray lag;
@@ -104,23 +104,16 @@ final class StreamGroupStats {
     }
 
     private Future<Void> poll(int partition) {
-        String stream = keys.storyStream(partition);
-        Future<Response> groups = redis.send(Request.cmd(Command.XINFO).arg("GROUPS").arg(stream));
-        Future<Response> length = redis.send(Request.cmd(Command.XLEN).arg(stream));
-        return Future.all(groups, length).map(both -> {
-            for (Response group : groups.result()) {
-                Response name = group.get("name");
-                if (name != null && RedisKeys.FANOUT_GROUP.equals(name.toString())) {
-                    long pendingEntries = group.get("pending").toLong();
-                    Response reportedLag = group.get("lag");
-                    pending.set(partition, pendingEntries);
-                    // Redis 7 answers nil when it cannot tell (after an XDEL or a trim past unread entries).
-                    boolean reported = reportedLag != null && reportedLag.type() == ResponseType.NUMBER;
-                    lag.set(partition, reported ? reportedLag.toLong()
-                            : Math.max(0, length.result().toLong() - pendingEntries));
-                }
-            }
-            return null;
-        });
+        return GROUP_STATS.call(redis, request -> request.arg(1).arg(keys.storyStream(partition)).arg(RedisKeys.FANOUT_GROUP))
+                .map(reply -> {
+                    if (reply.size() == 3) {
+                        long pendingEntries = reply.get(0).toLong();
+                        long reportedLag = reply.get(1).toLong();
+                        pending.set(partition, pendingEntries);
+                        lag.set(partition, reportedLag >= 0 ? reportedLag
+                                : Math.max(0, reply.get(2).toLong() - pendingEntries));
+                    }
+                    return null;
+                });
     }
 }
