@@ -95,9 +95,11 @@ final class OpenStoryLoad {
         long[] windowEndNanos = {baseNanos + TimeUnit.MILLISECONDS.toNanos(batchMillis)};
         long timer = vertx.setPeriodic(1, tick -> {
             long now = System.nanoTime();
-            long elapsedNanos = now - baseNanos;
-            boolean stop = elapsedNanos / 1e9 >= maxSeconds || !keepGoing.getAsBoolean();
-            long due = stop ? sent.size() : (long) (elapsedNanos / 1e9 * rate) + 1;
+            double elapsedSeconds = (now - baseNanos) / 1e9;
+            boolean timeUp = elapsedSeconds >= maxSeconds;
+            boolean stop = timeUp || !keepGoing.getAsBoolean();
+            // Every story due before the end counts, also those a late tick (a busy event loop) finds overdue.
+            long due = timeUp ? (long) Math.ceil(maxSeconds * rate) : (long) (elapsedSeconds * rate) + 1;
             while (sent.size() < due) {
                 double intendedNanos = sent.size() / rate * 1e9;
                 SentStory story = new SentStory(storyPrefix + "-" + sent.size(),
