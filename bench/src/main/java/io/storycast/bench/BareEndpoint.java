@@ -9,7 +9,6 @@ import io.vertx.core.http.HttpServerOptions;
 
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.util.Map;
 
 /**
  * The floor under HTTP ingest: a Vert.x server that reads each request's body and answers {@code 202}
@@ -30,10 +29,10 @@ public final class BareEndpoint extends VerticleBase {
     }
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> options = Arguments.parse(args);
-        int instances = Integer.parseInt(options.getOrDefault("instances",
-                Integer.toString(Runtime.getRuntime().availableProcessors())));
-        int requested = Integer.parseInt(options.getOrDefault("port", "0"));
+        Arguments options = Arguments.parse(args);
+        int instances = options.integer("instances", Runtime.getRuntime().availableProcessors());
+        int requested = options.integer("port", 0);
+        options.requireKnown();
         // One port for every instance, chosen first: Vert.x would give each instance its own random port.
         int port = requested != 0 ? requested : freePort();
         Vertx vertx = Vertx.vertx();

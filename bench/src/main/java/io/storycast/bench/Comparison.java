@@ -34,17 +34,25 @@ import java.util.Set;
  * ({@code bench/target/compare}), with each section's logs and raw outputs in a folder of its own.
  *
  * <pre>bench/compare.sh [--quick] [--sections ingest,fanout,latency,image,video] [--seconds N] [--warmup N]
- *      [--server-warmup N] [--latency-seconds N] [--single-rate 2000] [--batch-rate 100] [--followers N] [--stories N]
- *      [--steady-rate N] [--lane-rate 200] [--authors N] [--small-followers 100] [--celebrity-followers N]
- *      [--image-runs N] [--video-runs N] [--video-clip-seconds N]
+ *      [--server-warmup N] [--latency-seconds N] [--single-rate 2000] [--batch-rate 100]
+ *      [--redis-benchmark-requests N] [--followers N] [--stories N] [--steady-rate N] [--lane-rate 200]
+ *      [--latency-warmup N] [--authors N] [--small-followers 100] [--celebrity-followers N] [--image-runs N]
+ *      [--image-warmups N] [--video-runs N] [--video-warmups 1] [--video-clip-seconds N]
  *      [--gateway-jvm-args "..."] [--gateway-jar gateway/target/storycast-gateway.jar] [--out bench/target/compare]</pre>
+ * (N: the {@link #FULL} or {@link #QUICK} default), and passed to one section with that section's default:
+ * {@code --single-in-flight}, {@code --batch-in-flight}, {@code --partitions}, {@code --redis-config} (ingest),
+ * {@code --chunk-size} (fanout), {@code --batch-millis}, {@code --gateway-env} (latency). An option no section
+ * knows stops the run before it starts.
  * {@code --quick} takes about 3 minutes and only checks that every section runs (its phases are too short
  * for figures worth keeping); the full run takes 8 to 9 minutes on 2 cores.
  */
 public final class Comparison {
     private static final List<String> SECTIONS = List.of("ingest", "fanout", "latency", "image", "video");
 
-    /** The full run's settings; every one can be given on the command line. */
+    /**
+     * The full run's settings; every one can be given on the command line. Each section's other options (e.g.
+     * {@code --partitions}, {@code --chunk-size}, {@code --gateway-env}) pass through with that section's default.
+     */
     private static final Map<String, String> FULL = Map.ofEntries(
             Map.entry("seconds", "10"), Map.entry("warmup", "3"), Map.entry("server-warmup", "20"),
             Map.entry("latency-seconds", "10"),
@@ -56,17 +64,39 @@ public final class Comparison {
             Map.entry("image-runs", "15"), Map.entry("image-warmups", "3"),
             Map.entry("video-runs", "3"), Map.entry("video-warmups", "1"), Map.entry("video-clip-seconds", "10"));
 
-    /** {@code --quick}: the same phases, shorter and smaller. */
+    /**
+     * {@code --quick}: what differs from {@link #FULL}, the same phases shorter and smaller (single and batch rates,
+     * the lane rate, the small audiences and the video warm-ups stay as in the full run).
+     */
     private static final Map<String, String> QUICK = Map.ofEntries(
             Map.entry("seconds", "4"), Map.entry("warmup", "2"), Map.entry("server-warmup", "5"),
-            Map.entry("latency-seconds", "4"),
-            Map.entry("single-rate", "2000"), Map.entry("batch-rate", "100"),
-            Map.entry("redis-benchmark-requests", "500000"),
+            Map.entry("latency-seconds", "4"), Map.entry("redis-benchmark-requests", "500000"),
             Map.entry("followers", "200000"), Map.entry("stories", "2"),
-            Map.entry("steady-rate", "0"), Map.entry("lane-rate", "200"), Map.entry("latency-warmup", "4"),
-            Map.entry("authors", "200"), Map.entry("small-followers", "100"), Map.entry("celebrity-followers", "200000"),
+            Map.entry("steady-rate", "0"), Map.entry("latency-warmup", "4"),
+            Map.entry("authors", "200"), Map.entry("celebrity-followers", "200000"),
             Map.entry("image-runs", "5"), Map.entry("image-warmups", "1"),
-            Map.entry("video-runs", "1"), Map.entry("video-warmups", "1"), Map.entry("video-clip-seconds", "4"));
+            Map.entry("video-runs", "1"), Map.entry("video-clip-seconds", "4"));
+
+    /** Every section's settings, read before anything runs: a bad or unknown option stops the run at once. */
+    private record Plan(IngestComparison.Settings ingest, FanoutComparison.Settings fanout, FanoutLatency.Settings latency,
+                        int imageRuns, int imageWarmups, int videoRuns, int videoWarmups, int videoClipSeconds) {
+        static Plan from(Arguments options) {
+            // The ingest section always measures the bare endpoint; the fan-out section skips the ZADD + PEXPIRE line
+            // and gives redis-benchmark half as many requests again (ZADD is quicker than XADD: a phase of like length).
+            IngestComparison.Settings ingest = IngestComparison.Settings.from(options.with("bare", "true"));
+            FanoutComparison.Settings fanout = FanoutComparison.Settings.from(options.with("with-expiry", "false")
+                    .with("redis-benchmark-requests", Integer.toString(3 * options.integer("redis-benchmark-requests", 0) / 2)));
+            // "followers" is the fan-out section's audience; the latency section has options of its own.
+            FanoutLatency.Settings latency = FanoutLatency.Settings.from(options
+                    .with("followers", options.string("small-followers", null))
+                    .with("rate", options.string("steady-rate", null))
+                    .with("seconds", options.string("latency-seconds", null))
+                    .with("warmup", options.string("latency-warmup", null)));
+            return new Plan(ingest, fanout, latency, options.integer("image-runs", 0), options.integer("image-warmups", 0),
+                    options.integer("video-runs", 0), options.integer("video-warmups", 0),
+                    options.integer("video-clip-seconds", 0));
+        }
+    }
 
     private Comparison() {
     }
@@ -76,12 +106,21 @@ public final class Comparison {
         long startNanos = System.nanoTime();
         String date = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
         Machine machine = Machine.now();
-        Map<String, String> given = Arguments.parse(args);
-        boolean quick = Boolean.parseBoolean(given.getOrDefault("quick", "false"));
-        Map<String, String> options = new HashMap<>(quick ? QUICK : FULL);
-        options.putAll(given);
-        Set<String> sections = new LinkedHashSet<>(List.of(options.getOrDefault("sections", String.join(",", SECTIONS)).split(",")));
-        Path out = Files.createDirectories(Path.of(options.getOrDefault("out", "bench/target/compare")));
+        Arguments given = Arguments.parse(args);
+        boolean quick = given.bool("quick", false);
+        Map<String, String> defaults = new HashMap<>(FULL);
+        if (quick) {
+            defaults.putAll(QUICK);
+        }
+        Arguments options = given.withDefaults(defaults);
+        Set<String> sections = new LinkedHashSet<>(List.of(options.string("sections", String.join(",", SECTIONS)).split(",")));
+        if (!SECTIONS.containsAll(sections)) {
+            throw new IllegalArgumentException("--sections " + sections + ": the sections are " + SECTIONS);
+        }
+        Path out = options.path("out", "bench/target/compare");
+        Plan plan = Plan.from(options);
+        options.requireKnown();
+        Files.createDirectories(out);
         String command = System.getenv().getOrDefault("STORYCAST_COMPARE_COMMAND",
                 "java -cp bench/target/benchmarks.jar " + Comparison.class.getName()) + (args.length == 0 ? "" : " " + String.join(" ", args));
         System.out.printf("comparison run (%s): sections %s, output %s%n", quick ? "quick" : "full", sections, out.toAbsolutePath());
@@ -93,11 +132,11 @@ public final class Comparison {
             try {
                 Path folder = Files.createDirectories(out.resolve(section));
                 switch (section) {
-                    case "ingest" -> ingest(options, folder, report);
-                    case "fanout" -> fanout(options, folder, report);
-                    case "latency" -> latency(options, folder, report);
-                    case "image" -> image(options, report);
-                    case "video" -> video(options, report);
+                    case "ingest" -> ingest(plan.ingest(), folder, report);
+                    case "fanout" -> fanout(plan.fanout(), folder, report);
+                    case "latency" -> latency(plan.latency(), folder, report);
+                    case "image" -> image(plan.imageRuns(), plan.imageWarmups(), report);
+                    case "video" -> video(plan.videoRuns(), plan.videoWarmups(), plan.videoClipSeconds(), report);
                     default -> throw new IllegalArgumentException("unknown section " + section + "; sections are " + SECTIONS);
                 }
             } catch (Exception failed) {
@@ -112,10 +151,8 @@ public final class Comparison {
         System.out.println("written to " + out.toAbsolutePath());
     }
 
-    private static void ingest(Map<String, String> options, Path folder, ComparisonReport report) throws Exception {
-        Map<String, String> settings = new HashMap<>(options);
-        settings.put("bare", "true");
-        IngestComparison.Outcome outcome = IngestComparison.run(IngestComparison.Settings.from(settings), folder);
+    private static void ingest(IngestComparison.Settings settings, Path folder, ComparisonReport report) throws Exception {
+        IngestComparison.Outcome outcome = IngestComparison.run(settings, folder);
         Map<String, IngestComparison.Result> by = outcome.byKey();
         report.rate("HTTP ingest, single events (closed loop)", by.get("http-single"), by.get("bare-single"), null);
         report.rate("HTTP ingest, NDJSON batches of 100 (closed loop)", by.get("http-batch"), by.get("bare-batch"), null);
@@ -123,18 +160,14 @@ public final class Comparison {
         if (by.containsKey("redis-benchmark-xadd")) {
             report.rate("batched ingest vs raw pipelined XADD (redis-benchmark)", by.get("http-batch"), by.get("redis-benchmark-xadd"), 50.0);
         } else {
-            report.skip("batched ingest vs raw pipelined XADD (redis-benchmark)", missing("redis-benchmark"));
+            report.skip("batched ingest vs raw pipelined XADD (redis-benchmark)", Tools.notInstalled("redis-benchmark"));
         }
         report.latencies(outcome.latencies());
         report.details("Ingest (closed loops: rates only)", Report.table(outcome.results(), "events/s",
                 "raw pipelined XADD (Vert.x client)"), "ingest", IngestComparison.Result.toJson(outcome.results()));
     }
 
-    private static void fanout(Map<String, String> options, Path folder, ComparisonReport report) throws Exception {
-        Map<String, String> settings = new HashMap<>(options);
-        settings.put("with-expiry", "false");
-        settings.put("redis-benchmark-requests", Integer.toString(3 * Integer.parseInt(options.get("redis-benchmark-requests")) / 2));
-        FanoutComparison.Settings fanout = FanoutComparison.Settings.from(settings);
+    private static void fanout(FanoutComparison.Settings fanout, Path folder, ComparisonReport report) throws Exception {
         FanoutComparison.Outcome outcome = FanoutComparison.run(fanout, folder);
         Map<String, IngestComparison.Result> by = outcome.byKey();
         // The earlier stories warm the gateway's JIT and create the trays: the last one is the figure.
@@ -145,19 +178,14 @@ public final class Comparison {
         if (by.containsKey("redis-benchmark-zadd")) {
             report.rate(name + " (redis-benchmark)", last, by.get("redis-benchmark-zadd"), 70.0);
         } else {
-            report.skip(name + " (redis-benchmark)", missing("redis-benchmark"));
+            report.skip(name + " (redis-benchmark)", Tools.notInstalled("redis-benchmark"));
         }
         report.details("Fan-out (tray writes/s)", Report.table(outcome.results(), "tray writes/s",
                 "raw pipelined ZADD (Vert.x client)"), "fanout", IngestComparison.Result.toJson(outcome.results()));
     }
 
-    private static void latency(Map<String, String> options, Path folder, ComparisonReport report) throws Exception {
-        Map<String, String> settings = new HashMap<>(options);
-        settings.put("followers", options.get("small-followers")); // "followers" is the fan-out section's audience
-        settings.put("rate", options.get("steady-rate"));
-        settings.put("seconds", options.get("latency-seconds"));
-        settings.put("warmup", options.get("latency-warmup"));
-        FanoutLatency.Outcome outcome = FanoutLatency.run(FanoutLatency.Settings.from(settings), folder);
+    private static void latency(FanoutLatency.Settings settings, Path folder, ComparisonReport report) throws Exception {
+        FanoutLatency.Outcome outcome = FanoutLatency.run(settings, folder);
         report.latencies(outcome.latencies());
         report.details("Ingest→tray latency beside a large fan-out", String.format("p99 beside the large fan-out over the lane "
                         + "baseline's p99: %.2f (goal: at most 2); the large fan-out took %.1f s, %,.0f tray writes/s.%n",
@@ -166,15 +194,14 @@ public final class Comparison {
                         .put("largeWritesPerSecond", Math.round(outcome.large().writesPerSecond())));
     }
 
-    private static void image(Map<String, String> options, ComparisonReport report) throws Exception {
-        ImageComparison.Outcome outcome = ImageComparison.run(Integer.parseInt(options.get("image-runs")),
-                Integer.parseInt(options.get("image-warmups")));
+    private static void image(int runs, int warmups, ComparisonReport report) throws Exception {
+        ImageComparison.Outcome outcome = ImageComparison.run(runs, warmups);
         String job = "12 MP JPEG into 3 image renditions";
         timeOrSkip(report, job + " vs the ffmpeg CLI", outcome.inProcessMillis(), "ffmpeg CLI, one command",
                 outcome.ffmpegMillis(), 0.5, "ffmpeg");
         timeOrSkip(report, job + " vs vipsthumbnail", outcome.inProcessMillis(), "vipsthumbnail, 3 commands",
                 outcome.vipsMillis(), null, "vipsthumbnail");
-        report.details("Image renditions (median of " + options.get("image-runs") + " runs)", String.format(
+        report.details("Image renditions (median of " + runs + " runs)", String.format(
                 "| way | median ms |%n|---|---:|%n| in process (ImageTranscoder) | %.1f |%n| ffmpeg CLI, one command, 3 outputs | %s |%n"
                         + "| vipsthumbnail, 3 commands | %s |%n", outcome.inProcessMillis(), ImageComparison.show(outcome.ffmpegMillis()),
                 ImageComparison.show(outcome.vipsMillis())), "image", new JsonObject()
@@ -182,15 +209,14 @@ public final class Comparison {
                 .put("vipsthumbnailMillis", orNull(outcome.vipsMillis())));
     }
 
-    private static void video(Map<String, String> options, ComparisonReport report) throws Exception {
-        VideoComparison.Outcome outcome = VideoComparison.run(Integer.parseInt(options.get("video-runs")),
-                Integer.parseInt(options.get("video-warmups")), Integer.parseInt(options.get("video-clip-seconds")));
+    private static void video(int runs, int warmups, int clipSeconds, ComparisonReport report) throws Exception {
+        VideoComparison.Outcome outcome = VideoComparison.run(runs, warmups, clipSeconds);
         String job = String.format("%d s 1080p30 video into the 720x1280 WhatsApp rendition", outcome.clipSeconds());
         timeOrSkip(report, job + " vs the ffmpeg CLI (libx264 medium)", outcome.inProcessMillis(),
                 "ffmpeg CLI, libx264 -preset medium", outcome.mediumMillis(), 0.9, "ffmpeg");
         timeOrSkip(report, job + " vs the ffmpeg CLI (libx264 veryfast)", outcome.inProcessMillis(),
                 "ffmpeg CLI, libx264 -preset veryfast", outcome.veryfastMillis(), null, "ffmpeg");
-        report.details("Video (median of " + options.get("video-runs") + " runs)", String.format(
+        report.details("Video (median of " + runs + " runs)", String.format(
                 "| way | median ms | real time |%n|---|---:|---:|%n| in process (VideoTranscoder, libopenh264) | %.0f | %s |%n"
                         + "| ffmpeg CLI, libx264 -preset medium | %s | %s |%n| ffmpeg CLI, libx264 -preset veryfast | %s | %s |%n",
                 outcome.inProcessMillis(), VideoComparison.realTime(outcome.inProcessMillis(), outcome.clipSeconds()),
@@ -205,7 +231,7 @@ public final class Comparison {
     private static void timeOrSkip(ComparisonReport report, String comparison, double storycastMillis, String reference,
                                    double referenceMillis, Double goal, String tool) {
         if (Double.isNaN(referenceMillis)) {
-            report.skip(comparison, missing(tool));
+            report.skip(comparison, Tools.notInstalled(tool));
         } else {
             report.time(comparison, storycastMillis, reference, referenceMillis, goal);
         }
@@ -213,10 +239,5 @@ public final class Comparison {
 
     private static Double orNull(double millis) {
         return Double.isNaN(millis) ? null : Math.round(millis * 10) / 10.0;
-    }
-
-    private static String missing(String tool) {
-        String debianPackage = Tools.DEBIAN_PACKAGES.get(tool);
-        return tool + " is not installed (Debian package " + debianPackage + ": apt-get install " + debianPackage + ")";
     }
 }

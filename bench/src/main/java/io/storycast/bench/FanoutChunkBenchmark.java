@@ -3,7 +3,6 @@ package io.storycast.bench;
 import io.storycast.gateway.fanout.TargetProgress;
 import io.storycast.gateway.fanout.AudienceChunks;
 import io.storycast.gateway.metrics.StageLatencies;
-import io.storycast.gateway.redis.EmbeddedRedis;
 import io.storycast.gateway.redis.PipelinedRedis;
 import io.storycast.gateway.redis.RedisKeys;
 import io.storycast.gateway.story.Audience;
@@ -31,8 +30,6 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -74,8 +71,7 @@ public class FanoutChunkBenchmark {
 
     private final RedisKeys keys = new RedisKeys("storycast", 16);
     private final TrayWriter trays = new TrayWriter(keys, 100);
-    private Path dataDir;
-    private EmbeddedRedis server;
+    private BenchRedis server;
     private Vertx vertx;
     private OnEventLoop eventLoop;
     private PipelinedRedis redis;
@@ -98,15 +94,13 @@ public class FanoutChunkBenchmark {
 
     @Setup(Level.Trial)
     public void start() throws Exception {
-        dataDir = Files.createTempDirectory("storycast-bench-chunks");
-        server = EmbeddedRedis.start(dataDir, "everysec");
+        server = BenchRedis.start("storycast-bench-chunks");
         vertx = Vertx.vertx();
         eventLoop = new OnEventLoop(vertx.getOrCreateContext());
         redis = eventLoop.await(() -> Future.succeededFuture(new PipelinedRedis(Redis.createClient(vertx,
                 new RedisOptions().setConnectionString(server.url()).setMaxWaitingHandlers(100_000)), 10_000, 100)));
         chunks = new AudienceChunks(redis, keys, new StageLatencies().audienceLookup());
         List<Request> seed = new ArrayList<>();
-        seed.add(Request.cmd(Command.CONFIG).arg("SET").arg("auto-aof-rewrite-percentage").arg("0"));
         String audience = keys.audience(Platform.INSTAGRAM, AUTHOR, Audience.DEFAULT);
         String muted = keys.mutedBy(Platform.INSTAGRAM, AUTHOR);
         for (int from = 0; from < AUDIENCE; from += 10_000) {
@@ -133,10 +127,7 @@ public class FanoutChunkBenchmark {
     public void stop() throws Exception {
         eventLoop.await(redis::close);
         vertx.close().await();
-        server.stop();
-        try (var paths = Files.walk(dataDir)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        }
+        server.close();
     }
 
     @Benchmark

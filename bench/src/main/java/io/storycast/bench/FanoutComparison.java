@@ -2,7 +2,6 @@ package io.storycast.bench;
 
 import io.storycast.gateway.story.Audience;
 import io.storycast.gateway.story.Platform;
-import io.storycast.gateway.redis.EmbeddedRedis;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
@@ -36,7 +35,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <pre>java -cp bench/target/benchmarks.jar io.storycast.bench.FanoutComparison [--followers 1000000]
  *      [--stories 2] [--seconds 10] [--warmup 3] [--chunk-size 1000] [--with-expiry true]
+ *      [--redis-benchmark-requests 3000000] [--gateway-jvm-args "..."]
  *      [--gateway-jar gateway/target/storycast-gateway.jar] [--out target/fanout-comparison]</pre>
+ * An option it does not know stops it before it starts.
  */
 public final class FanoutComparison {
     private static final int RAW_BATCH = 1000;
@@ -50,16 +51,14 @@ public final class FanoutComparison {
      */
     record Settings(int followers, int stories, int seconds, int warmup, String chunkSize, Path gatewayJar,
                     String gatewayJvmArgs, boolean withExpiry, int redisBenchmarkRequests) {
-        static Settings from(Map<String, String> options) {
-            return new Settings(Integer.parseInt(options.getOrDefault("followers", "1000000")),
-                    Integer.parseInt(options.getOrDefault("stories", "2")),
-                    Integer.parseInt(options.getOrDefault("seconds", "10")),
-                    Integer.parseInt(options.getOrDefault("warmup", "3")),
-                    options.getOrDefault("chunk-size", "1000"),
-                    Path.of(options.getOrDefault("gateway-jar", "gateway/target/storycast-gateway.jar")),
-                    options.getOrDefault("gateway-jvm-args", ""),
-                    Boolean.parseBoolean(options.getOrDefault("with-expiry", "true")),
-                    Integer.parseInt(options.getOrDefault("redis-benchmark-requests", "3000000")));
+        /** Reads every option of the run (the defaults are in the class's usage line). */
+        static Settings from(Arguments options) {
+            return new Settings(options.integer("followers", 1_000_000), options.integer("stories", 2),
+                    options.integer("seconds", 10), options.integer("warmup", 3),
+                    Integer.toString(options.integer("chunk-size", 1000)),
+                    options.path("gateway-jar", "gateway/target/storycast-gateway.jar"),
+                    options.string("gateway-jvm-args", ""), options.bool("with-expiry", true),
+                    options.integer("redis-benchmark-requests", 3_000_000));
         }
     }
 
@@ -74,22 +73,23 @@ public final class FanoutComparison {
     }
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> options = Arguments.parse(args);
-        Path out = Files.createDirectories(Path.of(options.getOrDefault("out", "target/fanout-comparison")));
-        Outcome outcome = run(Settings.from(options), out);
+        Arguments options = Arguments.parse(args);
+        Path out = options.path("out", "target/fanout-comparison");
+        Settings settings = Settings.from(options);
+        options.requireKnown();
+        Files.createDirectories(out);
+        Outcome outcome = run(settings, out);
         Report.write(outcome.results(), out, LocalDate.now().toString(), "fanout-comparison", "tray writes/s",
                 "raw pipelined ZADD (Vert.x client)");
     }
 
     static Outcome run(Settings settings, Path out) throws Exception {
-        Path redisDir = Files.createTempDirectory("storycast-fanout-redis");
         Map<String, IngestComparison.Result> byKey = new LinkedHashMap<>();
         Vertx vertx = Vertx.vertx();
-        try (EmbeddedRedis redis = EmbeddedRedis.start(redisDir, "everysec");
-             RedisCounters cpu = new RedisCounters(vertx, redis.url())) {
+        try (BenchRedis redis = BenchRedis.start("storycast-fanout-redis");
+             RedisCounters cpu = new RedisCounters(vertx, redis)) {
             Redis raw = Redis.createClient(vertx, new RedisOptions().setConnectionString(redis.url())
                     .setMaxPoolSize(8).setMaxPoolWaiting(1024).setMaxWaitingHandlers(65_536));
-            call(raw, Request.cmd(Command.CONFIG).arg("SET").arg("auto-aof-rewrite-percentage").arg("0"));
             int followers = settings.followers();
             Callable<IngestComparison.Result> rawZadd = () -> ClosedLoad.measure("raw pipelined ZADD (Vert.x client, batches of "
                     + RAW_BATCH + ", 4 pipelines)", "tray writes/s", cpu, settings.warmup(), settings.seconds(), 4,
@@ -129,7 +129,6 @@ public final class FanoutComparison {
                     after.perSecond(), after.redisMicrosPerEvent(), 0));
         } finally {
             vertx.close().await();
-            IngestComparison.deleteRecursively(redisDir);
         }
         return new Outcome(IngestComparison.referenceFirst(byKey, "raw-zadd"), byKey);
     }

@@ -2,7 +2,6 @@ package io.storycast.bench;
 
 import io.storycast.gateway.story.Platform;
 import io.storycast.gateway.fanout.TargetProgress;
-import io.storycast.gateway.redis.EmbeddedRedis;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
@@ -37,8 +36,8 @@ import java.util.stream.IntStream;
  *
  * <pre>java -cp bench/target/benchmarks.jar io.storycast.bench.FanoutLatency [--rate 2000] [--lane-rate 200]
  *      [--seconds 10] [--warmup 10] [--batch-millis 0] [--authors 500] [--followers 100] [--celebrity-followers 1000000]
- *      [--gateway-env STORYCAST_X=1,STORYCAST_Y=2] [--gateway-jar gateway/target/storycast-gateway.jar]
- *      [--out target/fanout-latency]</pre>
+ *      [--gateway-env STORYCAST_X=1,STORYCAST_Y=2] [--gateway-jvm-args "..."]
+ *      [--gateway-jar gateway/target/storycast-gateway.jar] [--out target/fanout-latency]</pre>
  * {@code --rate 0} skips the steady phase. {@code --batch-millis N} posts the stories due within each N ms
  * as one NDJSON request, as a batching producer does (default 0: one request per story).
  */
@@ -56,18 +55,14 @@ public final class FanoutLatency {
      */
     record Settings(double rate, double laneRate, double seconds, double warmupSeconds, long batchMillis, int authors,
                     int followers, int celebrityFollowers, String gatewayEnv, Path gatewayJar, String gatewayJvmArgs) {
-        static Settings from(Map<String, String> options) {
-            return new Settings(Double.parseDouble(options.getOrDefault("rate", "2000")),
-                    Double.parseDouble(options.getOrDefault("lane-rate", "200")),
-                    Double.parseDouble(options.getOrDefault("seconds", "10")),
-                    Double.parseDouble(options.getOrDefault("warmup", "10")),
-                    Long.parseLong(options.getOrDefault("batch-millis", "0")),
-                    Integer.parseInt(options.getOrDefault("authors", "500")),
-                    Integer.parseInt(options.getOrDefault("followers", "100")),
-                    Integer.parseInt(options.getOrDefault("celebrity-followers", "1000000")),
-                    options.getOrDefault("gateway-env", ""),
-                    Path.of(options.getOrDefault("gateway-jar", "gateway/target/storycast-gateway.jar")),
-                    options.getOrDefault("gateway-jvm-args", ""));
+        /** Reads every option of the run (the defaults are in the class's usage line). */
+        static Settings from(Arguments options) {
+            return new Settings(options.decimal("rate", 2000), options.decimal("lane-rate", 200),
+                    options.decimal("seconds", 10), options.decimal("warmup", 10), options.longValue("batch-millis", 0),
+                    options.integer("authors", 500), options.integer("followers", 100),
+                    options.integer("celebrity-followers", 1_000_000), options.string("gateway-env", ""),
+                    options.path("gateway-jar", "gateway/target/storycast-gateway.jar"),
+                    options.string("gateway-jvm-args", ""));
         }
     }
 
@@ -83,9 +78,11 @@ public final class FanoutLatency {
     }
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> options = Arguments.parse(args);
-        Path out = Files.createDirectories(Path.of(options.getOrDefault("out", "target/fanout-latency")));
+        Arguments options = Arguments.parse(args);
+        Path out = options.path("out", "target/fanout-latency");
         Settings settings = Settings.from(options);
+        options.requireKnown();
+        Files.createDirectories(out);
         Outcome outcome = run(settings, out);
         List<String> report = new ArrayList<>();
         report.add("# Ingest→tray latency of " + settings.followers() + "-follower stories (ms, from the intended send time)");
@@ -101,14 +98,12 @@ public final class FanoutLatency {
     }
 
     static Outcome run(Settings settings, Path out) throws Exception {
-        Path redisDir = Files.createTempDirectory("storycast-latency-redis");
         List<String> smallAuthors = IntStream.range(0, settings.authors()).mapToObj(i -> "author-" + i).toList();
         List<Latency> latencies = new ArrayList<>();
         Vertx vertx = Vertx.vertx();
-        try (EmbeddedRedis redisServer = EmbeddedRedis.start(redisDir, "everysec")) {
+        try (BenchRedis redisServer = BenchRedis.start("storycast-latency-redis")) {
             Redis redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(redisServer.url())
                     .setMaxPoolSize(4).setMaxPoolWaiting(1024).setMaxWaitingHandlers(65_536));
-            FanoutComparison.call(redis, Request.cmd(Command.CONFIG).arg("SET").arg("auto-aof-rewrite-percentage").arg("0"));
             for (int i = 0; i < settings.authors(); i++) {
                 FanoutComparison.seedAudience(redis, smallAuthors.get(i), "a" + i + "-f", settings.followers());
             }
@@ -126,7 +121,7 @@ public final class FanoutLatency {
                     environment, out.resolve("gateway.log"))) {
                 HttpClient http = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1")
                         .setDefaultPort(gateway.port()), new PoolOptions().setHttp1MaxSize(64));
-                OpenStoryLoad load = new OpenStoryLoad(vertx, http, settings.batchMillis());
+                OpenStoryLoad load = new OpenStoryLoad(vertx, http, settings.batchMillis(), OpenHttpLoad.MAX_OUTSTANDING);
                 FanoutFinish finish = new FanoutFinish(redis);
                 String perStory = settings.batchMillis() > 0
                         ? String.format(", in NDJSON batches every %d ms", settings.batchMillis()) : "";
@@ -162,7 +157,6 @@ public final class FanoutLatency {
             }
         } finally {
             vertx.close().await();
-            IngestComparison.deleteRecursively(redisDir);
         }
     }
 
@@ -174,9 +168,9 @@ public final class FanoutLatency {
             this.redis = redis;
         }
 
-        /** The latencies of the accepted stories of a phase, with its refused ones as failed. */
+        /** The latencies of the accepted stories of a phase, with its refused and unsent ones as failed. */
         Latency latency(String name, String key, OpenStoryLoad.Sent sent) throws Exception {
-            return new Latency(name, key, latencies(sent.accepted()), sent.refused());
+            return new Latency(name, key, latencies(sent.accepted()), sent.failed());
         }
 
         /** Waits for every story's fan-out to finish (polling its record), then histograms the latencies in µs. */

@@ -11,7 +11,6 @@ import io.storycast.media.profile.PlatformProfiles;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -49,9 +48,11 @@ public final class ImageComparison {
     }
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> options = Arguments.parse(args);
-        Outcome outcome = run(Integer.parseInt(options.getOrDefault("runs", "15")),
-                Integer.parseInt(options.getOrDefault("warmups", "3")));
+        Arguments options = Arguments.parse(args);
+        int runs = options.integer("runs", 15);
+        int warmups = options.integer("warmups", 3);
+        options.requireKnown();
+        Outcome outcome = run(runs, warmups);
         System.out.println();
         System.out.println("| way | median ms | in-process time / this |");
         System.out.println("|---|---|---|");
@@ -66,8 +67,8 @@ public final class ImageComparison {
 
     /** Times each way {@code runs} times after {@code warmups} untimed runs; answers the medians. */
     static Outcome run(int runs, int warmups) throws Exception {
-        Path work = Files.createTempDirectory("storycast-image-comparison");
-        try {
+        try (TempFolder folder = TempFolder.create("storycast-image-comparison")) {
+            Path work = folder.path();
             ByteBuf photo = TestImages.photoLikeJpeg(4000, 3000);
             Path input = work.resolve("photo.jpg");
             try (FileChannel file = FileChannel.open(input, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
@@ -103,8 +104,6 @@ public final class ImageComparison {
                 runCommand(vipsthumbnail(input, "270x480", work.resolve("v-preview.webp[Q=70,strip]")));
             }) : Double.NaN;
             return new Outcome(inProcess, ffmpeg, vips);
-        } finally {
-            IngestComparison.deleteRecursively(work);
         }
     }
 

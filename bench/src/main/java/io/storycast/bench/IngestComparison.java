@@ -1,6 +1,5 @@
 package io.storycast.bench;
 
-import io.storycast.gateway.redis.EmbeddedRedis;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
@@ -42,9 +41,11 @@ import java.util.concurrent.Callable;
  * </ul>
  *
  * <pre>java -cp bench/target/benchmarks.jar io.storycast.bench.IngestComparison [--seconds 10] [--warmup 3]
- *      [--single-in-flight 64] [--batch-in-flight 32] [--partitions 16] [--gateway-jvm-args "-XX:..."]
- *      [--redis-config "appendonly no"] [--bare true] [--latency-seconds 10] [--single-rate 2000]
- *      [--batch-rate 100] [--gateway-jar gateway/target/storycast-gateway.jar] [--out target/comparison]</pre>
+ *      [--server-warmup 20] [--single-in-flight 64] [--batch-in-flight 32] [--partitions 16]
+ *      [--gateway-jvm-args "-XX:..."] [--redis-config "appendonly no"] [--redis-benchmark-requests 2000000]
+ *      [--bare true] [--latency-seconds 10] [--single-rate 2000] [--batch-rate 100]
+ *      [--gateway-jar gateway/target/storycast-gateway.jar] [--out target/comparison]</pre>
+ * An option it does not know stops it before it starts.
  */
 public final class IngestComparison {
     private static final int PIPELINE_DEPTH = 64;
@@ -64,20 +65,16 @@ public final class IngestComparison {
     record Settings(int seconds, int warmup, int singleInFlight, int batchInFlight, String partitions, Path gatewayJar,
                     String gatewayJvmArgs, String redisConfig, int redisBenchmarkRequests, boolean bare,
                     double latencySeconds, double singleRate, double batchRate, int serverWarmup) {
-        static Settings from(Map<String, String> options) {
-            return new Settings(Integer.parseInt(options.getOrDefault("seconds", "10")),
-                    Integer.parseInt(options.getOrDefault("warmup", "3")),
-                    Integer.parseInt(options.getOrDefault("single-in-flight", "64")),
-                    Integer.parseInt(options.getOrDefault("batch-in-flight", "32")),
-                    options.getOrDefault("partitions", "16"),
-                    Path.of(options.getOrDefault("gateway-jar", "gateway/target/storycast-gateway.jar")),
-                    options.getOrDefault("gateway-jvm-args", ""), options.get("redis-config"),
-                    Integer.parseInt(options.getOrDefault("redis-benchmark-requests", "2000000")),
-                    Boolean.parseBoolean(options.getOrDefault("bare", "true")),
-                    Double.parseDouble(options.getOrDefault("latency-seconds", "10")),
-                    Double.parseDouble(options.getOrDefault("single-rate", "2000")),
-                    Double.parseDouble(options.getOrDefault("batch-rate", "100")),
-                    Integer.parseInt(options.getOrDefault("server-warmup", "20")));
+        /** Reads every option of the run (the defaults are in the class's usage line). */
+        static Settings from(Arguments options) {
+            return new Settings(options.integer("seconds", 10), options.integer("warmup", 3),
+                    options.integer("single-in-flight", 64), options.integer("batch-in-flight", 32),
+                    Integer.toString(options.integer("partitions", 16)),
+                    options.path("gateway-jar", "gateway/target/storycast-gateway.jar"),
+                    options.string("gateway-jvm-args", ""), options.string("redis-config", null),
+                    options.integer("redis-benchmark-requests", 2_000_000), options.bool("bare", true),
+                    options.decimal("latency-seconds", 10), options.decimal("single-rate", 2000),
+                    options.decimal("batch-rate", 100), options.integer("server-warmup", 20));
         }
     }
 
@@ -94,9 +91,12 @@ public final class IngestComparison {
     }
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> options = Arguments.parse(args);
-        Path out = Files.createDirectories(Path.of(options.getOrDefault("out", "target/comparison")));
-        Outcome outcome = run(Settings.from(options), out);
+        Arguments options = Arguments.parse(args);
+        Path out = options.path("out", "target/comparison");
+        Settings settings = Settings.from(options);
+        options.requireKnown();
+        Files.createDirectories(out);
+        Outcome outcome = run(settings, out);
         Report.write(outcome.results(), out, LocalDate.now().toString());
         if (!outcome.latencies().isEmpty()) {
             Latency.print(outcome.latencies());
@@ -105,26 +105,23 @@ public final class IngestComparison {
     }
 
     static Outcome run(Settings settings, Path out) throws Exception {
-        Path redisDir = Files.createTempDirectory("storycast-comparison-redis");
         Map<String, Result> byKey = new LinkedHashMap<>();
         List<Latency> latencies = new ArrayList<>();
         Vertx vertx = Vertx.vertx();
-        try (EmbeddedRedis redis = EmbeddedRedis.start(redisDir, "everysec");
-             RedisCounters cpu = new RedisCounters(vertx, redis.url())) {
-            String payload = BenchEvents.event("raw-xadd-story", "author-1");
-            Redis raw = Redis.createClient(vertx, new RedisOptions().setConnectionString(redis.url())
-                    .setMaxPoolSize(8).setMaxPoolWaiting(1024));
-            // An automatic AOF rewrite forks a child that takes a core away from whichever phase it lands
-            // in; the append-only file itself stays on (as the gateway runs by default).
-            raw.send(Request.cmd(Command.CONFIG).arg("SET").arg("auto-aof-rewrite-percentage").arg("0"))
-                    .await(10, TimeUnit.SECONDS);
+        try (BenchRedis redis = BenchRedis.start("storycast-comparison-redis");
+             RedisCounters cpu = new RedisCounters(vertx, redis)) {
             // --redis-config "name value": one more server setting for the run, e.g. to see what the
             // append-only file costs ("appendonly no"); the default run keeps the gateway's defaults.
             if (settings.redisConfig() != null) {
                 String[] nameAndValue = settings.redisConfig().trim().split("\\s+", 2);
-                raw.send(Request.cmd(Command.CONFIG).arg("SET").arg(nameAndValue[0]).arg(nameAndValue[1]))
-                        .await(10, TimeUnit.SECONDS);
+                if (nameAndValue.length != 2) {
+                    throw new IllegalArgumentException("--redis-config takes \"name value\", was '" + settings.redisConfig() + "'");
+                }
+                redis.configSet(nameAndValue[0], nameAndValue[1]);
             }
+            String payload = BenchEvents.event("raw-xadd-story", "author-1");
+            Redis raw = Redis.createClient(vertx, new RedisOptions().setConnectionString(redis.url())
+                    .setMaxPoolSize(8).setMaxPoolWaiting(1024));
             Callable<Result> rawXadd = () -> ClosedLoad.measure("raw pipelined XADD (Vert.x client, depth " + PIPELINE_DEPTH
                     + ", 4 pipelines)", "events/s", cpu, settings.warmup(), settings.seconds(), 4, () -> xaddBatch(raw, payload));
             // Ingest only: a fan-out consuming the streams would share the two cores and Redis with what is measured.
@@ -166,7 +163,7 @@ public final class IngestComparison {
                         settings.seconds(), 32, BATCH_SIZE));
                 raw.send(Request.cmd(Command.DEL).arg("{bench}:raw").arg("{bench}:redis-benchmark")).await(30, TimeUnit.SECONDS);
                 if (settings.latencySeconds() > 0) {
-                    OpenHttpLoad open = new OpenHttpLoad(vertx.getOrCreateContext(), 10_000);
+                    OpenHttpLoad open = new OpenHttpLoad(vertx.getOrCreateContext(), OpenHttpLoad.MAX_OUTSTANDING);
                     for (Target target : targets) {
                         latencies.add(target.openSingles(open, settings));
                     }
@@ -182,7 +179,6 @@ public final class IngestComparison {
             }
         } finally {
             vertx.close().await();
-            deleteRecursively(redisDir);
         }
         return new Outcome(referenceFirst(byKey, "raw-xadd"), byKey, latencies);
     }
@@ -291,12 +287,6 @@ public final class IngestComparison {
             body.append(BenchEvents.event(prefix + "-b-" + id, "author-" + (id % 1000))).append('\n');
         }
         return body.toString();
-    }
-
-    static void deleteRecursively(Path folder) throws java.io.IOException {
-        try (var paths = Files.walk(folder)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        }
     }
 
     /**

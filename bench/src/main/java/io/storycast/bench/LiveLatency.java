@@ -2,7 +2,6 @@ package io.storycast.bench;
 
 import io.storycast.gateway.fanout.TargetProgress;
 import io.storycast.gateway.metrics.StageRecorder;
-import io.storycast.gateway.redis.EmbeddedRedis;
 import io.storycast.gateway.story.Audience;
 import io.storycast.gateway.story.Platform;
 import io.vertx.core.Future;
@@ -26,7 +25,6 @@ import io.vertx.redis.client.Response;
 import org.HdrHistogram.Histogram;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -107,31 +105,33 @@ public final class LiveLatency {
     }
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> options = Arguments.parse(args);
-        if (Boolean.parseBoolean(options.getOrDefault("registry-probe", "false"))) {
+        Arguments options = Arguments.parse(args);
+        if (options.bool("registry-probe", false)) {
+            options.requireKnown();
             registryProbeCost();
             return;
         }
-        int connections = Integer.parseInt(options.getOrDefault("connections", "10000"));
-        int baseline = Integer.parseInt(options.getOrDefault("baseline", "100"));
-        double rate = Double.parseDouble(options.getOrDefault("rate", "20"));
-        int followers = Integer.parseInt(options.getOrDefault("followers", "100"));
-        double seconds = Double.parseDouble(options.getOrDefault("seconds", "20"));
-        double warmupSeconds = Double.parseDouble(options.getOrDefault("warmup-seconds", "15"));
-        int rounds = Integer.parseInt(options.getOrDefault("rounds", "2"));
-        Path jar = Path.of(options.getOrDefault("gateway-jar", "gateway/target/storycast-gateway.jar"));
-        String jvmArgs = "-Xms768m -Xmx768m -XX:NativeMemoryTracking=summary " + options.getOrDefault("gateway-jvm-args", "");
-        Path out = Files.createDirectories(Path.of(options.getOrDefault("out", "target/live-latency")));
+        int connections = options.integer("connections", 10_000);
+        int baseline = options.integer("baseline", 100);
+        double rate = options.decimal("rate", 20);
+        int followers = options.integer("followers", 100);
+        double seconds = options.decimal("seconds", 20);
+        double warmupSeconds = options.decimal("warmup-seconds", 15);
+        int rounds = options.integer("rounds", 2);
+        Path jar = options.path("gateway-jar", "gateway/target/storycast-gateway.jar");
+        String jvmArgs = "-Xms768m -Xmx768m -XX:NativeMemoryTracking=summary " + options.string("gateway-jvm-args", "");
+        Path out = options.path("out", "target/live-latency");
+        options.requireKnown();
+        Files.createDirectories(out);
         requireOpenFiles(connections + 2048);
         if (followers > baseline) {
             throw new IllegalArgumentException("--followers must not exceed --baseline: every follower is connected");
         }
 
-        Path redisDir = Files.createTempDirectory("storycast-live-latency-redis");
         Vertx vertx = Vertx.vertx();
         List<Window> windows = new ArrayList<>();
         List<String> report = new ArrayList<>();
-        try (EmbeddedRedis redisServer = EmbeddedRedis.start(redisDir, "everysec")) {
+        try (BenchRedis redisServer = BenchRedis.start("storycast-live-latency-redis")) {
             Redis redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(redisServer.url())
                     .setMaxPoolSize(4).setMaxPoolWaiting(1024).setMaxWaitingHandlers(65_536));
             JWTAuth tokens = JWTAuth.create(vertx, new JWTAuthOptions()
@@ -140,18 +140,17 @@ public final class LiveLatency {
             // full size each author's followers are spread over every connection.
             List<String> fewAuthors = seedAuthors(redis, "few", baseline, followers);
             List<String> manyAuthors = seedAuthors(redis, "many", connections, followers);
-            int metricsPort = freePort();
             Map<String, String> environment = new HashMap<>(Map.of(
                     "STORYCAST_REDIS_URL", redisServer.url(),
                     "STORYCAST_HTTP_PORT", "0",
-                    "STORYCAST_METRICS_PORT", Integer.toString(metricsPort),
                     "STORYCAST_FANOUT_OUTBOX_THRESHOLD", "1000000000",
                     "STORYCAST_LIVE_TOKEN_SECRET", SECRET,
                     "STORYCAST_LIVE_MAX_CONNECTIONS", Integer.toString(connections + 100),
                     // A pause of this shared machine should show as latency, not end the run with a 503.
                     "STORYCAST_REDIS_COMMAND_TIMEOUT_MILLIS", "5000"));
             try (GatewayProcess gateway = GatewayProcess.start(jar, jvmArgs, environment, out.resolve("gateway.log"))) {
-                Target target = new Target(gateway.port(), gatewayPid(jar), URI.create("http://127.0.0.1:" + metricsPort));
+                Target target = new Target(gateway.port(), gateway.handle().pid(),
+                        URI.create("http://127.0.0.1:" + gateway.metricsPort()));
                 ConcurrentLinkedQueue<long[]> receipts = new ConcurrentLinkedQueue<>();
                 HttpClient producer = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1")
                         .setDefaultPort(target.port()), new PoolOptions().setHttp1MaxSize(64));
@@ -187,9 +186,6 @@ public final class LiveLatency {
             }
         } finally {
             vertx.close().await();
-            try (var paths = Files.walk(redisDir)) {
-                paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-            }
         }
         Files.write(out.resolve("live-latency.md"), report);
         report.forEach(System.out::println);
@@ -202,9 +198,9 @@ public final class LiveLatency {
      * every member's own registry key (the first design). Three rounds of 300 chunks each.
      */
     private static void registryProbeCost() throws Exception {
-        Path dir = Files.createTempDirectory("storycast-registry-probe");
         Vertx vertx = Vertx.vertx();
-        try (EmbeddedRedis server = EmbeddedRedis.start(dir, "everysec")) {
+        try (BenchRedis server = BenchRedis.start("storycast-registry-probe");
+             RedisCounters counters = new RedisCounters(vertx, server)) {
             Redis redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(server.url())
                     .setMaxWaitingHandlers(100_000));
             for (int from = 0; from < 600_000; from += 10_000) {
@@ -229,7 +225,7 @@ public final class LiveLatency {
             for (int round = 1; round <= 3; round++) {
                 for (String mode : List.of("ZADD (tray write)", "SMISMEMBER, sets of 100", "SMISMEMBER, sets of 10,000",
                         "MGET of each member's key")) {
-                    double before = redisCpuSeconds(redis);
+                    RedisCounters.Snapshot before = counters.read();
                     for (int chunk = 0; chunk < 300; chunk++) {
                         List<Request> batch = new ArrayList<>();
                         if (mode.startsWith("ZADD")) {
@@ -251,26 +247,13 @@ public final class LiveLatency {
                         }
                         redis.batch(batch).await(60, TimeUnit.SECONDS);
                     }
-                    double perMember = (redisCpuSeconds(redis) - before) * 1e6 / (300.0 * (mode.startsWith("ZADD") ? 1000 : 992));
+                    double perMember = counters.read().cpuMicrosPerEvent(before, 300L * (mode.startsWith("ZADD") ? 1000 : 992));
                     System.out.printf("round %d: %-28s %.2f µs of Redis CPU per chunk member%n", round, mode, perMember);
                 }
             }
         } finally {
             vertx.close().await();
-            try (var paths = Files.walk(dir)) {
-                paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-            }
         }
-    }
-
-    private static double redisCpuSeconds(Redis redis) throws Exception {
-        double seconds = 0;
-        for (String line : redis.send(Request.cmd(Command.INFO).arg("cpu")).await(30, TimeUnit.SECONDS).toString().split("\r\n")) {
-            if (line.startsWith("used_cpu_user:") || line.startsWith("used_cpu_sys:")) {
-                seconds += Double.parseDouble(line.substring(line.indexOf(':') + 1));
-            }
-        }
-        return seconds;
     }
 
     /** Seeds {@value #AUTHORS} authors whose followers are subscribers {@code s-0 .. s-(connections - 1)}, spread evenly. */
@@ -479,20 +462,6 @@ public final class LiveLatency {
     private static String get(URI uri) throws Exception {
         return MANAGEMENT.send(java.net.http.HttpRequest.newBuilder(uri).GET().build(), HttpResponse.BodyHandlers.ofString())
                 .body();
-    }
-
-    /** @return the pid of the gateway this JVM started: its child running the jar */
-    private static long gatewayPid(Path jar) {
-        return ProcessHandle.current().children()
-                .filter(child -> child.info().commandLine().map(line -> line.contains(jar.toString())).orElse(false))
-                .mapToLong(ProcessHandle::pid).max()
-                .orElseThrow(() -> new IllegalStateException("no child process runs " + jar));
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 
     /** Fails early, with the fix, when this process may not open a descriptor per connection (the gateway inherits it). */

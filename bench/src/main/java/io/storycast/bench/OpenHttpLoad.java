@@ -20,6 +20,8 @@ import java.util.function.Supplier;
  * as failed (the server is past saturation; the run says so instead of queueing without end).
  */
 final class OpenHttpLoad {
+    /** Requests awaiting an answer at most, by default: far beyond what a server past saturation answers in time. */
+    static final int MAX_OUTSTANDING = 10_000;
     /** Highest latency recorded, µs: an hour. */
     private static final long MAX_MICROS = TimeUnit.HOURS.toMicros(1);
 

@@ -1,9 +1,6 @@
 package io.storycast.bench;
 
 import io.storycast.gateway.config.RedisConfig;
-import io.storycast.gateway.redis.EmbeddedRedis;
-import io.storycast.gateway.redis.EmbeddedRedisCluster;
-import io.storycast.gateway.redis.LocalRedis;
 import io.storycast.gateway.redis.RedisClients;
 import io.storycast.gateway.redis.RedisKeys;
 import io.storycast.gateway.story.Platform;
@@ -30,8 +27,6 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
@@ -75,8 +70,7 @@ public class RedisPipelineBenchmark {
     @Param({"connection", "pipelined", "pooled", "pipelined-cluster"})
     public String client;
 
-    private Path dataDir;
-    private LocalRedis server;
+    private BenchRedis server;
     private Vertx vertx;
     private OnEventLoop eventLoop;
     private Redis closeable;
@@ -97,9 +91,8 @@ public class RedisPipelineBenchmark {
 
     @Setup(Level.Trial)
     public void start() throws Exception {
-        dataDir = Files.createTempDirectory("storycast-bench-pipeline");
         boolean cluster = "pipelined-cluster".equals(client);
-        server = cluster ? EmbeddedRedisCluster.start(dataDir, "everysec", 3) : EmbeddedRedis.start(dataDir, "everysec");
+        server = cluster ? BenchRedis.startCluster("storycast-bench-pipeline", 3) : BenchRedis.start("storycast-bench-pipeline");
         vertx = Vertx.vertx();
         eventLoop = new OnEventLoop(vertx.getOrCreateContext());
         RedisConfig config = new RedisConfig(cluster ? RedisConfig.CLUSTER : RedisConfig.STANDALONE, server.url(),
@@ -125,26 +118,13 @@ public class RedisPipelineBenchmark {
             }
             default -> throw new IllegalArgumentException("unknown client " + client);
         }
-        for (String node : nodeUrls(cluster)) {
-            // A forked AOF rewrite would take a core away from whichever iteration it lands in.
-            Redis admin = Redis.createClient(vertx, node);
-            eventLoop.await(() -> admin.send(Request.cmd(Command.CONFIG).arg("SET").arg("auto-aof-rewrite-percentage").arg("0")));
-            admin.close();
-        }
-    }
-
-    private List<String> nodeUrls(boolean cluster) {
-        return cluster ? ((EmbeddedRedisCluster) server).nodeUrls() : List.of(server.url());
     }
 
     @TearDown(Level.Trial)
     public void stop() throws Exception {
         eventLoop.await(closeable::close);
         vertx.close().await();
-        server.stop();
-        try (var paths = Files.walk(dataDir)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        }
+        server.close();
     }
 
     @Benchmark

@@ -2,7 +2,6 @@ package io.storycast.bench;
 
 import io.storycast.gateway.story.Platform;
 import io.storycast.gateway.fanout.TargetProgress;
-import io.storycast.gateway.redis.EmbeddedRedisCluster;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
@@ -24,7 +23,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Fan-out throughput of one gateway against two on the same 3-master Redis Cluster, on this machine, as a ratio.
- * The cluster is the embedded one ({@link EmbeddedRedisCluster}); each gateway is the fat jar in its own JVM, in
+ * The cluster is the embedded one ({@link BenchRedis#startCluster}); each gateway is the fat jar in its own JVM, in
  * cluster mode. {@code --authors} authors share the same {@code --followers} followers (seeded straight into
  * the cluster), so every story writes that many trays. A round starts N gateways, warms them up with one story
  * per author (not timed), then posts one story per author, one request after the other, and times from the
@@ -36,13 +35,15 @@ import java.util.concurrent.TimeUnit;
  * <pre>java -cp bench/target/benchmarks.jar io.storycast.bench.ScaleOutComparison [--authors 48]
  *      [--followers 20000] [--repeats 1] [--gateway-jar gateway/target/storycast-gateway.jar]
  *      [--gateway-jvm-args "-Xmx512m"] [--out target/scale-out-comparison]</pre>
+ * An option it does not know stops it before it starts.
  */
 public final class ScaleOutComparison {
     private static final String FOLLOWER_PREFIX = "sf";
 
     private final Vertx vertx;
     private final Redis cluster;
-    private final EmbeddedRedisCluster servers;
+    private final BenchRedis servers;
+    private final RedisCounters redisCpu;
     private final Path jar;
     private final String jvmArguments;
     private final Path out;
@@ -50,7 +51,7 @@ public final class ScaleOutComparison {
     private final int followers;
     private int storySequence;
 
-    private ScaleOutComparison(Vertx vertx, EmbeddedRedisCluster servers, Path jar, String jvmArguments, Path out,
+    private ScaleOutComparison(Vertx vertx, BenchRedis servers, Path jar, String jvmArguments, Path out,
                                int authors, int followers) {
         this.vertx = vertx;
         this.servers = servers;
@@ -62,24 +63,25 @@ public final class ScaleOutComparison {
         RedisOptions options = new RedisOptions().setType(RedisClientType.CLUSTER).setMaxPoolSize(8).setMaxPoolWaiting(1024);
         servers.nodeUrls().forEach(options::addConnectionString);
         this.cluster = Redis.createClient(vertx, options);
+        this.redisCpu = new RedisCounters(vertx, servers);
     }
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> options = Arguments.parse(args);
-        int authors = Integer.parseInt(options.getOrDefault("authors", "48"));
-        int followers = Integer.parseInt(options.getOrDefault("followers", "20000"));
-        int repeats = Integer.parseInt(options.getOrDefault("repeats", "1"));
-        Path jar = Path.of(options.getOrDefault("gateway-jar", "gateway/target/storycast-gateway.jar"));
-        Path out = Files.createDirectories(Path.of(options.getOrDefault("out", "target/scale-out-comparison")));
-        Path redisDir = Files.createTempDirectory("storycast-scale-out-redis");
+        Arguments options = Arguments.parse(args);
+        int authors = options.integer("authors", 48);
+        int followers = options.integer("followers", 20_000);
+        int repeats = options.integer("repeats", 1);
+        Path jar = options.path("gateway-jar", "gateway/target/storycast-gateway.jar");
+        String jvmArguments = options.string("gateway-jvm-args", "-Xmx512m");
+        Path out = options.path("out", "target/scale-out-comparison");
+        options.requireKnown();
+        Files.createDirectories(out);
 
         List<IngestComparison.Result> oneGateway = new ArrayList<>();
         List<IngestComparison.Result> twoGateways = new ArrayList<>();
         Vertx vertx = Vertx.vertx();
-        EmbeddedRedisCluster servers = EmbeddedRedisCluster.start(redisDir.resolve("cluster"), "everysec", 3);
-        try {
-            ScaleOutComparison comparison = new ScaleOutComparison(vertx, servers, jar,
-                    options.getOrDefault("gateway-jvm-args", "-Xmx512m"), out, authors, followers);
+        try (BenchRedis servers = BenchRedis.startCluster("storycast-scale-out-redis", 3)) {
+            ScaleOutComparison comparison = new ScaleOutComparison(vertx, servers, jar, jvmArguments, out, authors, followers);
             comparison.seed();
             for (int repeat = 0; repeat < repeats; repeat++) {
                 for (int gateways : List.of(1, 2, 2, 1)) {
@@ -87,11 +89,7 @@ public final class ScaleOutComparison {
                 }
             }
         } finally {
-            servers.stop();
             vertx.close().await();
-            try (var paths = Files.walk(redisDir)) {
-                paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-            }
         }
         List<IngestComparison.Result> results = new ArrayList<>();
         results.add(median("1 gateway, median of " + oneGateway.size() + " rounds", oneGateway));
@@ -128,10 +126,10 @@ public final class ScaleOutComparison {
             HttpClient http = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1")
                     .setDefaultPort(processes.get(0).port()));
             burst(http); // warm-up: JIT, connections, first trays; not timed
-            CpuSnapshot before = CpuSnapshot.take(vertx, servers.nodeUrls());
+            CpuSnapshot before = CpuSnapshot.take(processes, redisCpu);
             long started = System.currentTimeMillis();
             long finished = burst(http);
-            CpuSnapshot after = CpuSnapshot.take(vertx, servers.nodeUrls());
+            CpuSnapshot after = CpuSnapshot.take(processes, redisCpu);
             http.close();
             double seconds = (finished - started) / 1000.0;
             double writes = (double) authors * followers;
@@ -194,25 +192,16 @@ public final class ScaleOutComparison {
                 (low.redisMicrosPerEvent() + high.redisMicrosPerEvent()) / 2, 0);
     }
 
-    /** CPU time so far of each part: the gateway JVMs (this process's children running the jar), each Redis master, this process. */
+    /** CPU time so far of each part: the gateway JVMs this comparison started, the Redis masters, this process. */
     private record CpuSnapshot(long gatewayNanos, long redisMicros, long selfNanos) {
-        static CpuSnapshot take(Vertx vertx, List<String> nodeUrls) throws Exception {
-            long gateways = ProcessHandle.current().children()
-                    .filter(child -> child.info().commandLine().orElse("").contains("storycast-gateway"))
-                    .mapToLong(child -> child.info().totalCpuDuration().map(Duration::toNanos).orElse(0L)).sum();
-            long redis = 0;
-            for (String url : nodeUrls) {
-                Redis node = Redis.createClient(vertx, url);
-                String info = node.send(Request.cmd(Command.INFO).arg("cpu")).await(10, TimeUnit.SECONDS).toString();
-                node.close();
-                for (String line : info.split("\r?\n")) {
-                    if (line.startsWith("used_cpu_sys:") || line.startsWith("used_cpu_user:")) {
-                        redis += Math.round(Double.parseDouble(line.substring(line.indexOf(':') + 1)) * 1_000_000);
-                    }
-                }
-            }
-            long self = ProcessHandle.current().info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
-            return new CpuSnapshot(gateways, redis, self);
+        static CpuSnapshot take(List<GatewayProcess> gateways, RedisCounters redis) {
+            long gatewayNanos = gateways.stream().mapToLong(gateway -> cpuNanos(gateway.handle())).sum();
+            long redisMicros = Math.round(redis.read().cpuSeconds() * 1_000_000);
+            return new CpuSnapshot(gatewayNanos, redisMicros, cpuNanos(ProcessHandle.current()));
+        }
+
+        private static long cpuNanos(ProcessHandle process) {
+            return process.info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
         }
 
         long redisMicros(CpuSnapshot before) {

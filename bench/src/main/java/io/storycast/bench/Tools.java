@@ -1,6 +1,8 @@
 package io.storycast.bench;
 
-import java.nio.file.Files;
+import io.storycast.gateway.redis.EmbeddedRedis;
+
+import java.io.File;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
@@ -19,17 +21,23 @@ final class Tools {
     private Tools() {
     }
 
-    /** @return the program's path, or empty (having said which package provides it) when it is not on {@code PATH} */
+    /**
+     * @return the program's path (looked up as the gateway looks up {@code redis-server}), or empty, having said which
+     *         package provides it, when it is not on {@code PATH}
+     */
     static Optional<Path> find(String tool) {
-        for (String folder : System.getenv().getOrDefault("PATH", "").split(":")) {
-            if (!folder.isEmpty() && Files.isExecutable(Path.of(folder, tool))) {
-                return Optional.of(Path.of(folder, tool));
-            }
+        Optional<Path> found = EmbeddedRedis.findOnPath(tool).map(File::toPath);
+        if (found.isPresent()) {
+            return found;
         }
-        String debianPackage = DEBIAN_PACKAGES.getOrDefault(tool, tool);
-        System.out.printf("%s is not installed (Debian package %s: apt-get install %s); its rows are skipped%n",
-                tool, debianPackage, debianPackage);
+        System.out.println(notInstalled(tool) + "; its rows are skipped");
         return Optional.empty();
+    }
+
+    /** @return "{@code tool} is not installed (Debian package ...: apt-get install ...)" */
+    static String notInstalled(String tool) {
+        String debianPackage = DEBIAN_PACKAGES.getOrDefault(tool, tool);
+        return tool + " is not installed (Debian package " + debianPackage + ": apt-get install " + debianPackage + ")";
     }
 
     static boolean installed(String tool) {

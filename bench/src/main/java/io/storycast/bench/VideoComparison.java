@@ -10,7 +10,6 @@ import io.storycast.media.profile.PlatformProfiles;
 import io.storycast.media.profile.VideoRendition;
 
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -42,10 +41,12 @@ public final class VideoComparison {
     }
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> options = Arguments.parse(args);
-        Outcome outcome = run(Integer.parseInt(options.getOrDefault("runs", "3")),
-                Integer.parseInt(options.getOrDefault("warmups", "1")),
-                Integer.parseInt(options.getOrDefault("clip-seconds", "10")));
+        Arguments options = Arguments.parse(args);
+        int runs = options.integer("runs", 3);
+        int warmups = options.integer("warmups", 1);
+        int clipSeconds = options.integer("clip-seconds", 10);
+        options.requireKnown();
+        Outcome outcome = run(runs, warmups, clipSeconds);
         double inProcess = outcome.inProcessMillis();
         System.out.println();
         System.out.println("| way | median ms | real time | in-process time / this |");
@@ -63,8 +64,8 @@ public final class VideoComparison {
     /** Times each way {@code runs} times after {@code warmups} untimed runs, on a clip of {@code clipSeconds}. */
     static Outcome run(int runs, int warmups, int clipSeconds) throws Exception {
         VideoTranscoder transcoder = new VideoTranscoder(PooledByteBufAllocator.DEFAULT);
-        Path work = Files.createTempDirectory("storycast-video-comparison");
-        try {
+        try (TempFolder folder = TempFolder.create("storycast-video-comparison")) {
+            Path work = folder.path();
             ByteBuf clip = TestVideos.texturedClip(1080, 1920, 30, clipSeconds);
             Path input = work.resolve("clip.mp4");
             try (FileChannel file = FileChannel.open(input, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
@@ -90,8 +91,6 @@ public final class VideoComparison {
             double medium = cli ? medianMillis(warmups, runs, () -> runCommand(cli(input, whatsapp, "medium", work))) : Double.NaN;
             double veryfast = cli ? medianMillis(warmups, runs, () -> runCommand(cli(input, whatsapp, "veryfast", work))) : Double.NaN;
             return new Outcome(inProcess, medium, veryfast, clipSeconds);
-        } finally {
-            IngestComparison.deleteRecursively(work);
         }
     }
 

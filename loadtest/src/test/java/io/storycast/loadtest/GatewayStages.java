@@ -1,7 +1,6 @@
 package io.storycast.loadtest;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
 import java.net.URI;
@@ -19,7 +18,6 @@ import java.util.Locale;
  * write inside the gateway, while the simulations' "ingest to tray" adds the HTTP round trips and the polling.
  */
 final class GatewayStages {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private GatewayStages() {
     }
@@ -33,7 +31,7 @@ final class GatewayStages {
                 System.out.println("gateway stages: GET /v1/stats/latency answered " + response.statusCode());
                 return;
             }
-            JsonNode all = JSON.readTree(response.body()).path("stages");
+            JsonNode all = Json.MAPPER.readTree(response.body()).path("stages");
             StringBuilder out = new StringBuilder("gateway stages since its start (ms; from " + metricsUrl + "/v1/stats/latency):\n");
             out.append(String.format(Locale.ROOT, "  %-24s %10s %10s %10s %10s%n", "stage", "count", "p50", "p99", "max"));
             for (String stage : stages) {

@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static io.gatling.javaapi.core.CoreDsl.details;
-import static io.gatling.javaapi.core.CoreDsl.global;
 import static io.gatling.javaapi.core.CoreDsl.scenario;
 
 /**
@@ -22,7 +21,7 @@ import static io.gatling.javaapi.core.CoreDsl.scenario;
  * {@code batchP99Millis} bound of a batch's p99 (1000), {@code maxErrorPercent} (1.0).
  */
 public class IngestSimulation extends StorycastSimulation {
-    private final String idPrefix = Params.string("idPrefix", "lt");
+    private final String idPrefix = Params.idPrefix();
     private final double singleRate = Params.decimal("singleRate", 200, 0);
     private final double batchRate = Params.decimal("batchRate", 10, 0);
     private final int batchSize = Params.integer("batchSize", 100, 1);
@@ -32,7 +31,7 @@ public class IngestSimulation extends StorycastSimulation {
     private final Load load = Load.fromParams(5, 30);
     private final int p99Millis = Params.integer("p99Millis", 250, 1);
     private final int batchP99Millis = Params.integer("batchP99Millis", 1000, 1);
-    private final double maxErrorPercent = Params.percent("maxErrorPercent", 1.0);
+    private final double maxErrorPercent = maxErrorPercentFromParams();
 
     private final String mediaId = MediaUpload.runMediaId(idPrefix);
     private final StoryEventsFactory events = new StoryEventsFactory(mediaId, idPrefix);
@@ -46,12 +45,12 @@ public class IngestSimulation extends StorycastSimulation {
         List<Assertion> assertions = new ArrayList<>();
         assertions.add(details(Seeding.GROUP).failedRequests().count().is(0L));
         if (singleRate > 0) {
-            assertions.add(details(Requests.POST_ONE).responseTime().percentile(99.0).lt(p99Millis));
+            assertions.add(p99Below(Requests.POST_ONE, p99Millis));
         }
         if (batchRate > 0) {
-            assertions.add(details("POST batch of " + batchSize).responseTime().percentile(99.0).lt(batchP99Millis));
+            assertions.add(p99Below("POST batch of " + batchSize, batchP99Millis));
         }
-        assertions.add(global().failedRequests().percent().lte(maxErrorPercent));
+        assertions.add(errorsAtMost(maxErrorPercent));
         setUp(Seeding.setup(target, null, 1, mediaId, MediaSamples.jpeg(1080, 1920, 1))
                 .andThen(Load.present(load.arrivals(singles, singleRate), load.arrivals(batches, batchRate))))
                 .protocols(target.protocol())

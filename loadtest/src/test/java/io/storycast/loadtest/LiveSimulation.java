@@ -1,7 +1,6 @@
 package io.storycast.loadtest;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.gatling.http.action.sse.SseInboundMessage;
 import io.gatling.javaapi.core.ScenarioBuilder;
 import io.gatling.javaapi.core.Session;
@@ -18,7 +17,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import static io.gatling.javaapi.core.CoreDsl.StringBody;
 import static io.gatling.javaapi.core.CoreDsl.details;
 import static io.gatling.javaapi.core.CoreDsl.exec;
-import static io.gatling.javaapi.core.CoreDsl.global;
 import static io.gatling.javaapi.core.CoreDsl.listFeeder;
 import static io.gatling.javaapi.core.CoreDsl.nothingFor;
 import static io.gatling.javaapi.core.CoreDsl.pause;
@@ -55,7 +53,6 @@ import static io.gatling.javaapi.http.HttpDsl.status;
 public class LiveSimulation extends StorycastSimulation {
     static final String CONNECT = "live connect";
     static final String RECEIVED = "post to live receive";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String secret = Params.string("tokenSecret", "");
     private final boolean tokenInQuery = Params.string("tokenIn", "header").equals("query");
@@ -66,9 +63,9 @@ public class LiveSimulation extends StorycastSimulation {
     private final int stories = Params.integer("stories", 20, 1);
     private final double storyRate = Params.decimal("storyRate", 2, 0.001);
     private final int receiveTimeoutSeconds = Params.integer("receiveTimeoutSeconds", 10, 1);
-    private final String idPrefix = Params.string("idPrefix", "lt") + "-live";
+    private final String idPrefix = Params.idPrefix() + "-live";
     private final int p99Millis = Params.integer("p99Millis", 1000, 1);
-    private final double maxErrorPercent = Params.percent("maxErrorPercent", 1.0);
+    private final double maxErrorPercent = maxErrorPercentFromParams();
 
     private final SeedPlan plan = SeedPlan.oneAuthor(idPrefix, platform, subscribers);
     private final String mediaId = MediaUpload.runMediaId(idPrefix);
@@ -112,7 +109,7 @@ public class LiveSimulation extends StorycastSimulation {
 
     private final ScenarioBuilder author = scenario("live author")
             .exec(session -> session.set("storyId", events.newStoryId()).set("postedAt", Timings.nowMillis()))
-            .exec(http(FanoutSimulation.POST).post("/v1/stories")
+            .exec(http(FanoutProbe.POST).post("/v1/stories")
                     .header("Authorization", target.producer())
                     .header("Content-Type", "application/json")
                     .body(StringBody(session -> events.event(platform, session.getString("storyId"), plan.authorId(0), null)))
@@ -144,9 +141,9 @@ public class LiveSimulation extends StorycastSimulation {
      */
     private static String storyId(String message) {
         try {
-            JsonNode data = JSON.readTree(message).path("data");
+            JsonNode data = Json.MAPPER.readTree(message).path("data");
             if (data.isTextual()) {
-                data = JSON.readTree(data.asText());
+                data = Json.MAPPER.readTree(data.asText());
             }
             JsonNode id = data.path("storyId");
             return id.isTextual() ? id.asText() : null;
@@ -189,8 +186,8 @@ public class LiveSimulation extends StorycastSimulation {
                 .assertions(
                         details(Seeding.GROUP).failedRequests().count().is(0L),
                         details(CONNECT).failedRequests().percent().lte(maxErrorPercent),
-                        details(RECEIVED).responseTime().percentile(99.0).lt(p99Millis),
+                        p99Below(RECEIVED, p99Millis),
                         details(RECEIVED).failedRequests().percent().lte(maxErrorPercent),
-                        global().failedRequests().percent().lte(maxErrorPercent));
+                        errorsAtMost(maxErrorPercent));
     }
 }

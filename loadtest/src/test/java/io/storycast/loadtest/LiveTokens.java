@@ -1,7 +1,6 @@
 package io.storycast.loadtest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -19,7 +18,6 @@ import java.util.Objects;
  * seconds). Written with the JDK's {@code javax.crypto} and Jackson; no JWT library needed for three claims.
  */
 final class LiveTokens {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
 
     private final byte[] secret;
@@ -52,7 +50,7 @@ final class LiveTokens {
 
     private static String encode(Map<String, ?> json) {
         try {
-            return BASE64URL.encodeToString(JSON.writeValueAsBytes(json));
+            return BASE64URL.encodeToString(Json.MAPPER.writeValueAsBytes(json));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

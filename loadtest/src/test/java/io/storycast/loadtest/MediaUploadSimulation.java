@@ -10,9 +10,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
-import static io.gatling.javaapi.core.CoreDsl.details;
 import static io.gatling.javaapi.core.CoreDsl.exec;
-import static io.gatling.javaapi.core.CoreDsl.global;
 import static io.gatling.javaapi.core.CoreDsl.jmesPath;
 import static io.gatling.javaapi.core.CoreDsl.percent;
 import static io.gatling.javaapi.core.CoreDsl.scenario;
@@ -39,7 +37,7 @@ import static io.gatling.javaapi.http.HttpDsl.status;
  * {@code videoReadyP99Millis} (30000), {@code maxErrorPercent} (1.0).
  */
 public class MediaUploadSimulation extends StorycastSimulation {
-    private final String idPrefix = Params.string("idPrefix", "lt");
+    private final String idPrefix = Params.idPrefix();
     private final double uploadRate = Params.decimal("uploadRate", 0.5, 0);
     private final double videoPercent = Params.percent("videoPercent", 20);
     private final int samples = Params.integer("samples", 4, 1);
@@ -51,7 +49,7 @@ public class MediaUploadSimulation extends StorycastSimulation {
     private final int uploadP99Millis = Params.integer("uploadP99Millis", 1000, 1);
     private final int imageReadyP99Millis = Params.integer("imageReadyP99Millis", 5000, 1);
     private final int videoReadyP99Millis = Params.integer("videoReadyP99Millis", 30_000, 1);
-    private final double maxErrorPercent = Params.percent("maxErrorPercent", 1.0);
+    private final double maxErrorPercent = maxErrorPercentFromParams();
 
     private List<byte[]> images() {
         int width = Params.integer("imageWidth", 1080, 16);
@@ -98,14 +96,14 @@ public class MediaUploadSimulation extends StorycastSimulation {
                 min(images), max(images), videos.size(), min(videos), max(videos));
         List<Assertion> assertions = new ArrayList<>();
         if (videoPercent < 100) {
-            assertions.add(details("upload image").responseTime().percentile(99.0).lt(uploadP99Millis));
-            assertions.add(details("upload to ready (image)").responseTime().percentile(99.0).lt(imageReadyP99Millis));
+            assertions.add(p99Below("upload image", uploadP99Millis));
+            assertions.add(p99Below("upload to ready (image)", imageReadyP99Millis));
         }
         if (videoPercent > 0) {
-            assertions.add(details("upload video").responseTime().percentile(99.0).lt(uploadP99Millis));
-            assertions.add(details("upload to ready (video)").responseTime().percentile(99.0).lt(videoReadyP99Millis));
+            assertions.add(p99Below("upload video", uploadP99Millis));
+            assertions.add(p99Below("upload to ready (video)", videoReadyP99Millis));
         }
-        assertions.add(global().failedRequests().percent().lte(maxErrorPercent));
+        assertions.add(errorsAtMost(maxErrorPercent));
         setUp(Load.present(load.arrivals(uploads, uploadRate)))
                 .protocols(target.protocol())
                 .assertions(assertions);

@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static io.gatling.javaapi.core.CoreDsl.details;
-import static io.gatling.javaapi.core.CoreDsl.global;
 import static io.gatling.javaapi.core.CoreDsl.percent;
 import static io.gatling.javaapi.core.CoreDsl.scenario;
 
@@ -17,9 +16,9 @@ import static io.gatling.javaapi.core.CoreDsl.scenario;
  * and a few media uploads, all arriving together in one open model of {@code rate} arrivals a second split by
  * percentage, on a seeded power-law audience ({@link Seeding}). Beside it a fan-out probe posts
  * {@code probeRate} stories a second and watches each until it shows in a follower's tray
- * ({@link FanoutSimulation#postAndWatch}), so the report tells how fresh trays stay under the mix.
+ * ({@link FanoutProbe}), so the report tells how fresh trays stay under the mix.
  *
- * <p>Parameters beside {@link Target}'s, {@link SeedPlan}'s (defaults: {@code authors} 1000,
+ * <p>Parameters beside {@link Target}'s, {@link SeededRun}'s (plan defaults: {@code authors} 1000,
  * {@code subscribers} 100000, {@code maxFollowers} 10000, {@code celebrityFollowers} 20000) and
  * {@link TrayWatch}'s: {@code rate} arrivals/s (100), {@code readPercent} (80), {@code postPercent} (14),
  * {@code batchPercent} (1, NDJSON batches of {@code batchSize} 20), {@code audiencePercent} (4, changes of
@@ -31,8 +30,8 @@ import static io.gatling.javaapi.core.CoreDsl.scenario;
  * (the rest of the arrivals do nothing).
  */
 public class MixedSimulation extends StorycastSimulation {
-    private final SeedPlan plan = SeedPlan.fromParams(new SeedPlan.Defaults(1000, 100_000, 10_000, 20_000));
-    private final TrayWatch watch = TrayWatch.fromParams(target);
+    private final SeededRun run = SeededRun.fromParams(SeededRun.STANDARD);
+    private final FanoutProbe probe = FanoutProbe.fromParams(target, run, 2);
     private final double rate = Params.decimal("rate", 100, 0);
     private final double readPercent = Params.percent("readPercent", 80);
     private final double postPercent = Params.percent("postPercent", 14);
@@ -43,8 +42,6 @@ public class MixedSimulation extends StorycastSimulation {
     private final int audienceUpdateSize = Params.integer("audienceUpdateSize", 10, 1);
     private final int pageSize = Params.integer("pageSize", 20, 1);
     private final double probeRate = Params.decimal("probeRate", 1, 0);
-    private final double celebrityPercent = plan.celebrityFollowers() > 0 ? Params.percent("celebrityPercent", 2) : 0;
-    private final int seedConcurrency = Seeding.concurrencyFromParams();
     private final Load load = Load.fromParams(10, 60);
     private final int readP99Millis = Params.integer("readP99Millis", 100, 1);
     private final int postP99Millis = Params.integer("postP99Millis", 250, 1);
@@ -52,10 +49,10 @@ public class MixedSimulation extends StorycastSimulation {
     private final int visibleP99Millis = Params.integer("visibleP99Millis", 1000, 1);
     private final int celebrityVisibleP99Millis = Params.integer("celebrityVisibleP99Millis", 5000, 1);
     private final int mediaReadyP99Millis = Params.integer("mediaReadyP99Millis", 10_000, 1);
-    private final double maxErrorPercent = Params.percent("maxErrorPercent", 1.0);
+    private final double maxErrorPercent = maxErrorPercentFromParams();
 
-    private final String mediaId = MediaUpload.runMediaId(plan.idPrefix());
-    private final StoryEventsFactory events = new StoryEventsFactory(mediaId, plan.idPrefix());
+    private final SeedPlan plan = run.plan();
+    private final StoryEventsFactory events = run.events();
     private final List<byte[]> images = List.of(MediaSamples.jpeg(1080, 1920, 11), MediaSamples.jpeg(1080, 1920, 12));
 
     private ScenarioBuilder mix() {
@@ -64,49 +61,34 @@ public class MixedSimulation extends StorycastSimulation {
         }
         return scenario("mixed").randomSwitch().on(
                 percent(readPercent).then(Requests.readTray(target, plan, pageSize, 1, stories -> { })),
-                percent(postPercent).then(Requests.postOne(target,
-                        session -> events.event(plan.sourcePlatform(), events.newStoryId(), plan.authorId(plan.randomAuthor()), null))),
-                percent(batchPercent).then(Requests.postBatch(target, batchSize, session -> {
-                    StringBuilder batch = new StringBuilder();
-                    for (int i = 0; i < batchSize; i++) {
-                        batch.append(events.event(plan.sourcePlatform(), events.newStoryId(), plan.authorId(plan.randomAuthor()), null)).append('\n');
-                    }
-                    return batch.toString();
-                })),
+                percent(postPercent).then(Requests.postOne(target, session -> events.planEvent(plan))),
+                percent(batchPercent).then(Requests.postBatch(target, batchSize, session -> events.planBatch(plan, batchSize))),
                 percent(audiencePercent).then(Requests.audienceUpdate(target, plan, audienceUpdateSize)),
                 percent(mediaPercent).then(MediaUploadSimulation.upload(target, plan.idPrefix(), "image", images,
                         Duration.ofMillis(200), Duration.ofSeconds(60))));
     }
 
-    private final ScenarioBuilder probes = scenario("fan-out probe").randomSwitch().on(
-            percent(celebrityPercent).then(FanoutSimulation.postAndWatch(target, plan, events, watch, true)),
-            percent(100 - celebrityPercent).then(FanoutSimulation.postAndWatch(target, plan, events, watch, false)));
-
     {
-        System.out.println(plan.describe());
         List<Assertion> assertions = new ArrayList<>();
         assertions.add(details(Seeding.GROUP).failedRequests().count().is(0L));
         if (readPercent > 0) {
-            assertions.add(details(Requests.TRAY_READ).responseTime().percentile(99.0).lt(readP99Millis));
+            assertions.add(p99Below(Requests.TRAY_READ, readP99Millis));
         }
         if (postPercent > 0) {
-            assertions.add(details(Requests.POST_ONE).responseTime().percentile(99.0).lt(postP99Millis));
+            assertions.add(p99Below(Requests.POST_ONE, postP99Millis));
         }
         if (audiencePercent > 0) {
-            assertions.add(details(Requests.AUDIENCE_ADD).responseTime().percentile(99.0).lt(audienceP99Millis));
+            assertions.add(p99Below(Requests.AUDIENCE_ADD, audienceP99Millis));
         }
         if (mediaPercent > 0) {
-            assertions.add(details("upload to ready (image)").responseTime().percentile(99.0).lt(mediaReadyP99Millis));
+            assertions.add(p99Below("upload to ready (image)", mediaReadyP99Millis));
         }
         if (probeRate > 0) {
-            assertions.add(details(FanoutSimulation.VISIBLE).responseTime().percentile(99.0).lt(visibleP99Millis));
-            if (celebrityPercent > 0) {
-                assertions.add(details(FanoutSimulation.CELEBRITY_VISIBLE).responseTime().percentile(99.0).lt(celebrityVisibleP99Millis));
-            }
+            assertions.addAll(probe.visibleBounds(visibleP99Millis, celebrityVisibleP99Millis));
         }
-        assertions.add(global().failedRequests().percent().lte(maxErrorPercent));
-        setUp(Seeding.setup(target, plan, seedConcurrency, mediaId, MediaSamples.jpeg(1080, 1920, plan.seed()))
-                .andThen(Load.present(load.arrivals(mix(), rate), load.arrivals(probes, probeRate))))
+        assertions.add(errorsAtMost(maxErrorPercent));
+        setUp(run.setup(target)
+                .andThen(Load.present(load.arrivals(mix(), rate), load.arrivals(probe.scenarioNamed("fan-out probe"), probeRate))))
                 .protocols(target.protocol())
                 .assertions(assertions);
     }

@@ -18,6 +18,11 @@ final class Params {
     private Params() {
     }
 
+    /** Reads {@code idPrefix} (lt): @return the start of every id the run creates */
+    static String idPrefix() {
+        return string("idPrefix", "lt");
+    }
+
     /** @return the property, or {@code fallback} when it is unset or blank */
     static String string(String name, String fallback) {
         String value = System.getProperty(name);

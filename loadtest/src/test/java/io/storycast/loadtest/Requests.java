@@ -3,6 +3,7 @@ package io.storycast.loadtest;
 import io.gatling.javaapi.core.ChainBuilder;
 import io.gatling.javaapi.core.Session;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
@@ -95,12 +96,11 @@ final class Requests {
     static ChainBuilder audienceUpdate(Target target, SeedPlan plan, int size) {
         String platform = plan.sourcePlatform();
         Function<Session, String> members = session -> {
-            StringBuilder array = new StringBuilder("[");
+            List<String> extras = new ArrayList<>(size);
             for (int i = 0; i < size; i++) {
-                array.append(i == 0 ? "" : ",").append('"').append(plan.idPrefix()).append("-extra-")
-                        .append(ThreadLocalRandom.current().nextInt(10_000)).append('"');
+                extras.add(plan.idPrefix() + "-extra-" + ThreadLocalRandom.current().nextInt(10_000));
             }
-            return array.append(']').toString();
+            return Json.write(extras);
         };
         return exec(session -> session.set("authorId", plan.authorId(plan.randomAuthor()))
                 .set("extra", plan.idPrefix() + "-extra-" + ThreadLocalRandom.current().nextInt(10_000)))

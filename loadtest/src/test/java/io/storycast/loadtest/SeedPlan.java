@@ -38,7 +38,7 @@ record SeedPlan(String idPrefix, long seed, int authors, int subscribers, int ma
 
     /** Reads {@code idPrefix, seed, authors, subscribers, maxFollowers, minFollowers, zipfExponent, celebrityFollowers, sourcePlatform, crossShareTo}. */
     static SeedPlan fromParams(Defaults defaults) {
-        String idPrefix = Params.string("idPrefix", "lt");
+        String idPrefix = Params.idPrefix();
         long seed = Params.longValue("seed", 42);
         int authors = Params.integer("authors", defaults.authors(), 1);
         int subscribers = Params.integer("subscribers", defaults.subscribers(), 1);
@@ -134,11 +134,11 @@ record SeedPlan(String idPrefix, long seed, int authors, int subscribers, int ma
     /** @return the author's followers as NDJSON, one JSON string per line, the bulk audience API's streamed body */
     String membersNdjson(int author) {
         int followers = followers(author);
-        StringBuilder body = new StringBuilder(followers * (idPrefix.length() + 16));
+        List<String> members = new ArrayList<>(followers);
         for (int i = 0; i < followers; i++) {
-            body.append('"').append(subscriberId(follower(author, i))).append("\"\n");
+            members.add(subscriberId(follower(author, i)));
         }
-        return body.toString();
+        return Json.ndjson(members);
     }
 
     /** @return the authors split into {@code parts} lists, round robin, for seeding with that many users at once */

@@ -8,16 +8,14 @@ import static io.gatling.javaapi.core.CoreDsl.details;
  * bulk audience writes: the report's "seed audience" shows each author's NDJSON upload, one per author and
  * platform, at most {@code seedConcurrency} at once. The run fails if any seeding request fails.
  *
- * <p>Parameters: {@link Target}'s, {@link SeedPlan}'s (defaults here: {@code authors} 1000, {@code subscribers}
+ * <p>Parameters: {@link Target}'s, {@link SeededRun}'s ({@link SeedPlan} defaults here: {@code authors} 1000, {@code subscribers}
  * 100000, {@code maxFollowers} 10000, {@code celebrityFollowers} 20000) and {@code seedConcurrency} (4).
  */
 public class SeedSimulation extends StorycastSimulation {
-    private final SeedPlan plan = SeedPlan.fromParams(new SeedPlan.Defaults(1000, 100_000, 10_000, 20_000));
-    private final int seedConcurrency = Seeding.concurrencyFromParams();
+    private final SeededRun run = SeededRun.fromParams(SeededRun.STANDARD);
 
     {
-        System.out.println(plan.describe());
-        setUp(Seeding.setup(target, plan, seedConcurrency, null, null))
+        setUp(run.audiencesOnly(target))
                 .protocols(target.protocol())
                 .assertions(details(Seeding.GROUP).failedRequests().count().is(0L));
     }

@@ -1,7 +1,5 @@
 package io.storycast.loadtest;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.gatling.javaapi.core.ChainBuilder;
 import io.gatling.javaapi.core.PopulationBuilder;
 
@@ -37,7 +35,6 @@ import static io.gatling.javaapi.http.HttpDsl.status;
 final class Seeding {
     /** The group of every setup request: assert on {@code details(Seeding.GROUP)}. */
     static final String GROUP = "setup";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private Seeding() {
     }
@@ -96,15 +93,6 @@ final class Seeding {
         if (plan.crossShareTo().isEmpty()) {
             return null;
         }
-        try {
-            return JSON.writeValueAsString(Map.of(plan.sourcePlatform(), plan.crossShareTo()));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** Reads {@code seedConcurrency} (4): seeding users at once. */
-    static int concurrencyFromParams() {
-        return Params.integer("seedConcurrency", 4, 1);
+        return Json.write(Map.of(plan.sourcePlatform(), plan.crossShareTo()));
     }
 }

@@ -1,26 +1,25 @@
 package io.storycast.loadtest;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Valid story events (docs/EVENTS.md) with fresh ids, written by Jackson. Every event names one media id, which
+ * Valid story events (docs/EVENTS.md) with fresh ids, written by Jackson ({@link Json}), one at a time or as an
+ * NDJSON batch. Every event names one media id, which
  * the simulations upload before they post ({@link Seeding#readyMedia}): a story whose media is missing would wait
  * in the fan-out for {@code fanout.mediaWaitSeconds} (with {@code fanout.awaitMedia}, the default) and hold the
  * fan-out back for the next run.
  */
 final class StoryEventsFactory {
     static final List<String> PLATFORMS = List.of("instagram", "facebook", "whatsapp", "messenger");
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String mediaId;
     private final String idPrefix;
@@ -44,7 +43,12 @@ final class StoryEventsFactory {
      * @return one event as compact JSON, no trailing newline
      */
     String event(String platform, String storyId, String authorId, List<String> shareTo) {
-        ObjectNode event = JSON.createObjectNode()
+        return Json.write(eventNode(platform, storyId, authorId, shareTo));
+    }
+
+    /** @return the event of {@link #event} as a tree, e.g. for {@link Json#ndjson} */
+    ObjectNode eventNode(String platform, String storyId, String authorId, List<String> shareTo) {
+        ObjectNode event = Json.MAPPER.createObjectNode()
                 .put("platform", platform)
                 .put("storyId", storyId)
                 .put("authorId", authorId)
@@ -56,11 +60,7 @@ final class StoryEventsFactory {
             ArrayNode targets = event.putArray("shareTo");
             shareTo.forEach(targets::add);
         }
-        try {
-            return JSON.writeValueAsString(event);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return event;
     }
 
     /**
@@ -68,20 +68,45 @@ final class StoryEventsFactory {
      * {@code sources}, shared to one random other platform.
      */
     String randomEvent(List<String> sources, int authors) {
+        return Json.write(randomEventNode(sources, authors));
+    }
+
+    private ObjectNode randomEventNode(List<String> sources, int authors) {
         ThreadLocalRandom random = ThreadLocalRandom.current();
         String platform = sources.get(random.nextInt(sources.size()));
         int source = PLATFORMS.indexOf(platform);
         String target = PLATFORMS.get((source + 1 + random.nextInt(PLATFORMS.size() - 1)) % PLATFORMS.size());
-        return event(platform, newStoryId(), idPrefix + "-author-" + random.nextInt(authors), List.of(target));
+        return eventNode(platform, newStoryId(), idPrefix + "-author-" + random.nextInt(authors), List.of(target));
     }
 
-    /** @return {@code size} random events as NDJSON */
+    /** @return {@code size} events of {@link #randomEvent} as NDJSON */
     String randomBatch(List<String> sources, int size, int authors) {
-        StringBuilder body = new StringBuilder(size * 320);
+        List<ObjectNode> events = new ArrayList<>(size);
         for (int i = 0; i < size; i++) {
-            body.append(randomEvent(sources, authors)).append('\n');
+            events.add(randomEventNode(sources, authors));
         }
-        return body.toString();
+        return Json.ndjson(events);
+    }
+
+    /**
+     * A new story by a random ordinary author of {@code plan}, on its source platform, with no {@code shareTo} (the
+     * author's cross-share preference, seeded with the plan, applies).
+     */
+    String planEvent(SeedPlan plan) {
+        return Json.write(planEventNode(plan));
+    }
+
+    /** @return {@code size} events of {@link #planEvent} as NDJSON */
+    String planBatch(SeedPlan plan, int size) {
+        List<ObjectNode> events = new ArrayList<>(size);
+        for (int i = 0; i < size; i++) {
+            events.add(planEventNode(plan));
+        }
+        return Json.ndjson(events);
+    }
+
+    private ObjectNode planEventNode(SeedPlan plan) {
+        return eventNode(plan.sourcePlatform(), newStoryId(), plan.authorId(plan.randomAuthor()), null);
     }
 
     /** @throws IllegalArgumentException naming a platform that is not one of the four */

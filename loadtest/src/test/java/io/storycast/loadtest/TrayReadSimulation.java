@@ -1,15 +1,17 @@
 package io.storycast.loadtest;
 
 import io.gatling.javaapi.core.ChainBuilder;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gatling.javaapi.core.ScenarioBuilder;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
 
 import static io.gatling.javaapi.core.CoreDsl.StringBody;
 import static io.gatling.javaapi.core.CoreDsl.atOnceUsers;
 import static io.gatling.javaapi.core.CoreDsl.details;
 import static io.gatling.javaapi.core.CoreDsl.exec;
-import static io.gatling.javaapi.core.CoreDsl.global;
 import static io.gatling.javaapi.core.CoreDsl.group;
 import static io.gatling.javaapi.core.CoreDsl.jmesPath;
 import static io.gatling.javaapi.core.CoreDsl.scenario;
@@ -23,7 +25,7 @@ import static io.gatling.javaapi.http.HttpDsl.status;
  * {@code prefillStoriesPerAuthor} stories for every author (celebrity included, so reads also merge its outbox)
  * in NDJSON batches and waits until the last one shows in a follower's tray.
  *
- * <p>Parameters beside {@link Target}'s, {@link SeedPlan}'s (defaults: {@code authors} 1000,
+ * <p>Parameters beside {@link Target}'s, {@link SeededRun}'s (plan defaults: {@code authors} 1000,
  * {@code subscribers} 100000, {@code maxFollowers} 10000, {@code celebrityFollowers} 20000) and {@link TrayWatch}'s:
  * {@code readRate} tray reads/s (100), {@code pageSize} stories per page (20), {@code pages} pages per read at
  * most (1), {@code prefillStoriesPerAuthor} (3), {@code seedConcurrency} (4), {@code durationSeconds} (60),
@@ -31,19 +33,18 @@ import static io.gatling.javaapi.http.HttpDsl.status;
  * end it prints how many stories the pages held on average: reads of empty trays would measure little.
  */
 public class TrayReadSimulation extends StorycastSimulation {
-    private final SeedPlan plan = SeedPlan.fromParams(new SeedPlan.Defaults(1000, 100_000, 10_000, 20_000));
+    private final SeededRun run = SeededRun.fromParams(SeededRun.STANDARD);
     private final TrayWatch watch = TrayWatch.fromParams(target);
     private final double readRate = Params.decimal("readRate", 100, 0);
     private final int pageSize = Params.integer("pageSize", 20, 1);
     private final int pages = Params.integer("pages", 1, 1);
     private final int prefill = Params.integer("prefillStoriesPerAuthor", 3, 1);
-    private final int seedConcurrency = Seeding.concurrencyFromParams();
     private final Load load = Load.fromParams(10, 60);
     private final int p99Millis = Params.integer("p99Millis", 100, 1);
-    private final double maxErrorPercent = Params.percent("maxErrorPercent", 1.0);
+    private final double maxErrorPercent = maxErrorPercentFromParams();
 
-    private final String mediaId = MediaUpload.runMediaId(plan.idPrefix());
-    private final StoryEventsFactory events = new StoryEventsFactory(mediaId, plan.idPrefix());
+    private final SeedPlan plan = run.plan();
+    private final StoryEventsFactory events = run.events();
     private final LongAdder pagesRead = new LongAdder();
     private final LongAdder storiesRead = new LongAdder();
 
@@ -66,13 +67,13 @@ public class TrayReadSimulation extends StorycastSimulation {
                 exec(session -> {
                     int from = session.getInt("posted");
                     int to = Math.min(stories, from + batch);
-                    StringBuilder body = new StringBuilder();
+                    List<ObjectNode> lines = new ArrayList<>(to - from);
                     String last = null;
                     for (int story = from; story < to; story++) {
                         last = events.newStoryId();
-                        body.append(events.event(plan.sourcePlatform(), last, plan.authorId(story % plan.size()), null)).append('\n');
+                        lines.add(events.eventNode(plan.sourcePlatform(), last, plan.authorId(story % plan.size()), null));
                     }
-                    return session.set("body", body.toString()).set("lines", to - from).set("posted", to)
+                    return session.set("body", Json.ndjson(lines)).set("lines", to - from).set("posted", to)
                             .set("storyId", last).set("postedAt", Timings.nowMillis());
                 }),
                 exec(http("prefill batch").post("/v1/stories")
@@ -88,16 +89,15 @@ public class TrayReadSimulation extends StorycastSimulation {
     }));
 
     {
-        System.out.println(plan.describe());
-        setUp(Seeding.setup(target, plan, seedConcurrency, mediaId, MediaSamples.jpeg(1080, 1920, plan.seed()))
+        setUp(run.setup(target)
                 .andThen(scenario("prefill").exec(prefill()).injectOpen(atOnceUsers(1))
                         .andThen(Load.present(load.arrivals(reads, readRate)))))
                 .protocols(target.protocol())
                 .assertions(
                         details(Seeding.GROUP).failedRequests().count().is(0L),
                         details("prefill").failedRequests().count().is(0L),
-                        details(Requests.TRAY_READ).responseTime().percentile(99.0).lt(p99Millis),
-                        global().failedRequests().percent().lte(maxErrorPercent));
+                        p99Below(Requests.TRAY_READ, p99Millis),
+                        errorsAtMost(maxErrorPercent));
     }
 
     @Override
