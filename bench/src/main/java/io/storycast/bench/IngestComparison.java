@@ -49,6 +49,7 @@ import java.util.concurrent.Callable;
  */
 public final class IngestComparison {
     private static final int PIPELINE_DEPTH = 64;
+    private static final int IDLE_TIMEOUT_SECONDS = 30;
     static final int BATCH_SIZE = 100;
 
     /**
@@ -183,9 +184,14 @@ public final class IngestComparison {
         return new Outcome(referenceFirst(byKey, "raw-xadd"), byKey, latencies);
     }
 
+    /**
+     * A keep-alive client whose connections close after {@value #IDLE_TIMEOUT_SECONDS} s without a byte: a request
+     * whose answer never comes then fails (and is counted as failed) instead of holding its closed loop, and the
+     * phase, forever. One comparison run hung that way in a bare-endpoint phase.
+     */
     private static HttpClient client(Vertx vertx, int port) {
         return vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port)
-                .setKeepAlive(true), new PoolOptions().setHttp1MaxSize(128));
+                .setKeepAlive(true).setIdleTimeout(IDLE_TIMEOUT_SECONDS), new PoolOptions().setHttp1MaxSize(128));
     }
 
     private static Result rename(Result result, String when) {
