@@ -90,8 +90,16 @@ public final class LiveHub extends VerticleBase {
         }
     }
 
+    /**
+     * Subscribes to this process's channels and starts renewing and sweeping the registry, when this process serves
+     * live connections ({@code live.tokenSecret} set). Without a secret it starts nothing (no Redis connection, no
+     * timer): its routes only refuse, and its fan-out publishes through {@link LivePublisher}, which needs no hub.
+     */
     @Override
     public Future<?> start() {
+        if (!live.serves()) {
+            return Future.succeededFuture();
+        }
         redis = RedisClients.createPipelined(vertx, config.redis(), redisUrl, config.redis().maxPendingCommandsPerConnection(),
                 metrics.latencies().redisRoundTrip());
         long leaseMillis = TimeUnit.SECONDS.toMillis(live.leaseSeconds());
@@ -117,7 +125,7 @@ public final class LiveHub extends VerticleBase {
         if (sweepTimer != -1) {
             vertx.cancelTimer(sweepTimer);
         }
-        return subscription.close().eventually(redis::close);
+        return subscription == null ? Future.succeededFuture() : subscription.close().eventually(redis::close);
     }
 
     /** @return this process's instance id: the name of its channel and of its registrations */

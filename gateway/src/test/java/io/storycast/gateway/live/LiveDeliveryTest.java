@@ -1,14 +1,18 @@
 package io.storycast.gateway.live;
 
+import io.storycast.gateway.redis.RedisKeys;
 import io.storycast.gateway.testing.LiveFixture;
 import io.storycast.gateway.testing.LiveTokensForTests;
 import io.storycast.gateway.testing.LiveWebSocket;
 import io.storycast.gateway.testing.SseClient;
 import io.storycast.gateway.testing.StoryEvents;
+import io.storycast.gateway.testing.TestGateway;
+import io.storycast.gateway.testing.TestRedis;
 import io.storycast.gateway.trays.TrayCursor;
 import io.storycast.testing.LeakDetectionExtension;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Response;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -25,6 +29,7 @@ import static io.storycast.gateway.testing.LiveFixture.DEADLINE;
 import static io.storycast.gateway.testing.ProblemAssertions.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Live delivery across gateway processes ({@link LiveFixture}): the fan-out runs in another JVM, the subscribers are
@@ -261,6 +266,22 @@ class LiveDeliveryTest {
         JsonObject problem = assertProblem(response, 503, "live-not-configured");
         assertThat(problem.getString("limit")).isEqualTo("live.tokenSecret");
         assertThat(response.headers().firstValue("Retry-After")).isPresent();
+    }
+
+    @Test
+    void theFanoutGatewayWithoutSecretSubscribesToNothing() {
+        // PUBSUB and CLIENT LIST answer for the node asked: on a cluster, the subscriptions are spread over its nodes.
+        assumeTrue("standalone".equals(live.redis().mode()), "one server sees every subscription");
+        String fanoutInstance = live.fanout().log().stream().filter(line -> line.contains("no live.tokenSecret"))
+                .map(line -> line.substring(line.lastIndexOf("(instance ") + "(instance ".length(), line.lastIndexOf(')')))
+                .findFirst().orElseThrow();
+        RedisKeys keys = new RedisKeys("storycast", TestGateway.STREAM_PARTITIONS);
+        Response counts = TestRedis.await(live.redis().api().pubsub(List.of("NUMSUB", keys.liveBroadcastChannel(),
+                keys.liveInstanceChannel(fanoutInstance))));
+        assertThat(counts.get(1).toInteger()).as("subscribers of the broadcast channel: the serving gateway only").isEqualTo(1);
+        assertThat(counts.get(3).toInteger()).as("subscribers of the fan-out gateway's channel").isZero();
+        String pubsubClients = TestRedis.await(live.redis().api().client(List.of("LIST", "TYPE", "pubsub"))).toString();
+        assertThat(pubsubClients.lines().filter(line -> !line.isBlank())).as(pubsubClients).hasSize(1);
     }
 
     @Test
