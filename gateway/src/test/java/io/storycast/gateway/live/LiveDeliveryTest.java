@@ -41,11 +41,14 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class LiveDeliveryTest {
     /** Audiences above this many members go through their outbox (the fan-out gateway's setting). */
     private static final int OUTBOX_THRESHOLD = 3;
+    /** Most stories a resumed connection is sent (the serving gateway's setting). */
+    private static final int MAX_RESUME_STORIES = 2;
     private static LiveFixture live;
 
     @BeforeAll
     static void start() {
-        live = LiveFixture.start(Map.of(), Map.of("STORYCAST_FANOUT_OUTBOX_THRESHOLD", Integer.toString(OUTBOX_THRESHOLD)));
+        live = LiveFixture.start(Map.of("STORYCAST_LIVE_MAX_RESUME_STORIES", Integer.toString(MAX_RESUME_STORIES)),
+                Map.of("STORYCAST_FANOUT_OUTBOX_THRESHOLD", Integer.toString(OUTBOX_THRESHOLD)));
     }
 
     @AfterAll
@@ -282,6 +285,78 @@ class LiveDeliveryTest {
         assertThat(counts.get(3).toInteger()).as("subscribers of the fan-out gateway's channel").isZero();
         String pubsubClients = TestRedis.await(live.redis().api().client(List.of("LIST", "TYPE", "pubsub"))).toString();
         assertThat(pubsubClients.lines().filter(line -> !line.isBlank())).as(pubsubClients).hasSize(1);
+    }
+
+    @Test
+    void aLostSubscriptionCutsConnectionsOffAndTheirResumeLosesNothing() {
+        // CLIENT KILL answers for the node asked: on a cluster, the subscription may be on another one.
+        assumeTrue("standalone".equals(live.redis().mode()), "one server holds the subscription");
+        String author = unique("author");
+        String follower = unique("follower");
+        live.audience("instagram", author, List.of(follower));
+        String before = unique("before");
+        String during = unique("during");
+        String after = unique("after");
+        double lostBefore = cutOffs("subscription-lost");
+        SseClient.Event hint;
+        try (SseClient stream = live.sse("instagram", follower, null)) {
+            live.post(story(before, author, 50));
+            stream.awaitStory(before, DEADLINE);
+            // The serving gateway's subscription breaks: what is published until it is made again is lost to it.
+            assertThat(TestRedis.await(live.redis().api().client(List.of("KILL", "TYPE", "pubsub"))).toLong()).isPositive();
+            hint = stream.awaitEvent(event -> "reconnect".equals(event.event()), DEADLINE);
+            await().atMost(DEADLINE).until(stream::ended);
+        }
+        assertThat(hint.json().getString("reason")).isEqualTo("subscription-lost");
+        assertThat(cutOffs("subscription-lost")).isEqualTo(lostBefore + 1);
+        live.post(story(during, author, 40)); // accepted while the client is away
+        live.awaitInTray("instagram", follower, during);
+
+        // The client comes back with the hint's id (refused 503 until the gateway is subscribed again).
+        SseClient resumed = await().atMost(DEADLINE).until(() -> {
+            SseClient attempt = live.sse("instagram", follower, hint.json().getString("lastEventId"));
+            if (attempt.status() != 200) {
+                attempt.close();
+                return null;
+            }
+            return attempt;
+        }, attempt -> attempt != null);
+        try (resumed) {
+            resumed.awaitStory(during, DEADLINE);
+            live.post(story(after, author, 30));
+            resumed.awaitStory(after, DEADLINE);
+            assertThat(resumed.stories()).extracting(story -> story.getString("storyId")).containsExactly(during, after);
+        }
+    }
+
+    @Test
+    void aResumeThatMissedMoreThanItIsSentIsToldToResync() {
+        String author = unique("author");
+        String follower = unique("follower");
+        live.audience("instagram", author, List.of(follower));
+        String seen = unique("seen");
+        String lastEventId;
+        try (SseClient stream = live.sse("instagram", follower, null)) {
+            live.post(story(seen, author, 50));
+            lastEventId = stream.awaitStory(seen, DEADLINE).id();
+        }
+        List<String> missed = List.of(unique("missed"), unique("missed"), unique("missed"));
+        for (int i = 0; i < missed.size(); i++) {
+            live.post(story(missed.get(i), author, 40 - i));
+            live.awaitInTray("instagram", follower, missed.get(i));
+        }
+        try (SseClient resumed = live.sse("instagram", follower, lastEventId)) {
+            SseClient.Event resync = resumed.awaitEvent(event -> "resync".equals(event.event()), DEADLINE);
+            assertThat(resync.json().getString("reason")).contains("more than " + MAX_RESUME_STORIES);
+            resumed.awaitStory(missed.get(2), DEADLINE);
+            // The newest ones, oldest first: the client reads its tray for the one left out.
+            assertThat(resumed.stories()).extracting(story -> story.getString("storyId"))
+                    .containsExactly(missed.get(1), missed.get(2));
+        }
+    }
+
+    private static double cutOffs(String reason) {
+        return live.gateway().metrics().registry().get("storycast.live.cutoffs").tag("reason", reason).counter().count();
     }
 
     @Test
