@@ -38,7 +38,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>What arrives: a story for some of this process's subscribers (routed by id: work per connected subscriber
  * only); a story that went into a large audience's outbox (this process's subscribers on that platform are checked
  * against the audience and its mutes, {@link OutboxMembers}: work per connected subscriber, never per member); a
- * retraction (each event loop tells the connections that were sent the story).
+ * retraction (each event loop tells the connections that were sent the story, and drops the pushes of it they hold).
+ * A push that arrives after its story's retraction, or that a connection still holds or queues then, is not sent:
+ * the hub remembers the last minute's retractions ({@link RetractedStories}) and is asked before a push is handed
+ * over, queued and written.
  */
 public final class LiveHub extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(LiveHub.class);
@@ -56,6 +59,9 @@ public final class LiveHub extends VerticleBase {
     private final List<LiveLoop> loops = new CopyOnWriteArrayList<>();
     /** On the hub's event loop only: per platform and subscriber, this process's connections. */
     private final Map<Platform, Map<String, Holders>> holders = new EnumMap<>(Platform.class);
+    /** Written on the hub's event loop, read by the connections' (a push after its story's retraction is not sent). */
+    private final RetractedStories retracted = new RetractedStories(RetractedStories.DEFAULT_CAPACITY,
+            RetractedStories.DEFAULT_MAX_AGE_NANOS, System::nanoTime);
 
     private PipelinedRedis redis;
     private LiveRegistry registry;
@@ -84,8 +90,16 @@ public final class LiveHub extends VerticleBase {
         }
     }
 
+    /**
+     * Subscribes to this process's channels and starts renewing and sweeping the registry, when this process serves
+     * live connections ({@code live.tokenSecret} set). Without a secret it starts nothing (no Redis connection, no
+     * timer): its routes only refuse, and its fan-out publishes through {@link LivePublisher}, which needs no hub.
+     */
     @Override
     public Future<?> start() {
+        if (!live.serves()) {
+            return Future.succeededFuture();
+        }
         redis = RedisClients.createPipelined(vertx, config.redis(), redisUrl, config.redis().maxPendingCommandsPerConnection(),
                 metrics.latencies().redisRoundTrip());
         long leaseMillis = TimeUnit.SECONDS.toMillis(live.leaseSeconds());
@@ -111,7 +125,7 @@ public final class LiveHub extends VerticleBase {
         if (sweepTimer != -1) {
             vertx.cancelTimer(sweepTimer);
         }
-        return subscription.close().eventually(redis::close);
+        return subscription == null ? Future.succeededFuture() : subscription.close().eventually(redis::close);
     }
 
     /** @return this process's instance id: the name of its channel and of its registrations */
@@ -215,14 +229,25 @@ public final class LiveHub extends VerticleBase {
             }
             case LiveMessages.RETRACT -> {
                 String member = message.getString("member");
-                loops.forEach(loop -> loop.retract(member));
+                if (member != null) {
+                    retracted.add(member); // before the loops hear of it: what they check from then on
+                    loops.forEach(loop -> loop.retract(member));
+                }
             }
             default -> LOG.warn("live: unknown message type '{}' ignored", type);
         }
     }
 
-    /** Hands the push to the connections of {@code subscriberIds}, one hand-over per event loop. */
+    /** @return whether the story was retracted lately ({@link RetractedStories}); any thread */
+    boolean retracted(String member) {
+        return retracted.contains(member);
+    }
+
+    /** Hands the push to the connections of {@code subscriberIds}, one hand-over per event loop, unless it was retracted. */
     private void deliver(LivePush push, List<?> subscriberIds) {
+        if (retracted.contains(push.member())) {
+            return; // published before the retraction reached this process, which heard of it first
+        }
         Map<String, Holders> byId = holders.get(push.platform());
         Map<LiveLoop, List<LiveSession>> byLoop = new IdentityHashMap<>();
         int missing = 0;

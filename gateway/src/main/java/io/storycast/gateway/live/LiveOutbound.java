@@ -117,6 +117,9 @@ final class LiveOutbound {
             return;
         }
         LivePush push = (LivePush) event;
+        if (loop.hub().retracted(push.member())) {
+            return; // retracted while it waited: the retraction queued behind it tells the client
+        }
         if (newestSent == null || push.cursor().isAfter(newestSent)) {
             newestSent = push.cursor();
             eventId = newestSent.encode();

@@ -18,7 +18,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * <p><b>Setting up.</b> The session is attached to the hub (registered in Redis) before it opens, so every story
  * published after it opened reaches it. Pushes arriving meanwhile are held; a resuming session then reads what it
  * missed from its tray ({@link LiveBacklog}), sends it oldest first, and sends the held pushes after, leaving out
- * those the backlog held. Holding is bounded by {@code live.maxQueuedEvents}.
+ * those the backlog held. Holding is bounded by {@code live.maxQueuedEvents}. A retraction drops the held pushes of
+ * its story, and no story the hub heard was retracted ({@link LiveHub#retracted}) is queued or written, whether it
+ * was held, read for the backlog, or pushed late.
  *
  * <p><b>The event id</b> is the newest place in the tray ({@link TrayCursor}: createdAt, then member) among the
  * stories sent so far, or the resume id if newer. A client that reconnects with it is sent exactly the stories of
@@ -146,9 +148,9 @@ final class LiveSession {
         waiting.forEach(this::push);
     }
 
-    /** A story for this connection: sent unless it was sent already, or held while the session sets up. */
+    /** A story for this connection: sent unless it was sent already or retracted, or held while the session sets up. */
     void push(LivePush push) {
-        if (state == State.CLOSED || recent.contains(push.member())) {
+        if (state == State.CLOSED || recent.contains(push.member()) || loop.hub().retracted(push.member())) {
             return;
         }
         if (state != State.LIVE) {
@@ -163,8 +165,8 @@ final class LiveSession {
     }
 
     private void accept(LivePush push) {
-        if (state == State.CLOSED) {
-            return;
+        if (state == State.CLOSED || loop.hub().retracted(push.member())) {
+            return; // a held push or a backlog's story whose retraction came meanwhile
         }
         recent.add(push.member());
         if (!outbound.story(push)) {
@@ -172,9 +174,18 @@ final class LiveSession {
         }
     }
 
-    /** A story was retracted: the client is told if it was sent the story. */
+    /**
+     * A story was retracted: a push of it held while the session sets up is dropped, and the client is told if it
+     * was sent the story (or it is queued: the queued story is then not written, {@link LiveOutbound}).
+     */
     void retract(String member) {
-        if (state == State.CLOSED || state == State.SETTING_UP || !recent.contains(member)) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        if (held != null) {
+            held.removeIf(push -> push.member().equals(member));
+        }
+        if (state == State.SETTING_UP || !recent.contains(member)) {
             return;
         }
         if (!outbound.retraction(member)) {

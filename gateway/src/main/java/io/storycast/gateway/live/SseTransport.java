@@ -4,6 +4,7 @@ import io.storycast.gateway.http.Problems;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
@@ -120,12 +121,20 @@ final class SseTransport implements LiveTransport {
         response.write("retry: " + retryMillis + "\n");
         event("reconnect", hint);
         // A client that still reads gets the hint and the end of the stream, then the connection closes; one that does
-        // not read is closed on after the grace. On HTTP/2 only the stream ends (the connection carries others).
+        // not read has its socket closed after the grace, with what it did not take (Vert.x's close would wait for
+        // those bytes to leave: ConnectionCloser). On HTTP/2 only the stream ends (the connection carries others).
+        HttpConnection connection = request.connection();
         Future<Void> ended = response.end().timeout(CUT_OFF_GRACE_MILLIS, TimeUnit.MILLISECONDS);
         if (request.version() == HttpVersion.HTTP_2) {
             ended.onFailure(stuck -> response.reset());
         } else {
-            ended.onComplete(done -> request.connection().close());
+            ended.onComplete(done -> {
+                if (done.succeeded()) {
+                    connection.close();
+                } else {
+                    ConnectionCloser.closeNow(connection);
+                }
+            });
         }
     }
 }

@@ -3,6 +3,7 @@ package io.storycast.gateway.live;
 import io.storycast.gateway.story.Platform;
 import io.storycast.gateway.trays.TrayCursor;
 import io.vertx.core.Future;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
@@ -34,10 +35,10 @@ final class WebSocketSubscribe {
     private boolean done;
     private boolean released;
 
-    private WebSocketSubscribe(LiveLoop loop, ServerWebSocket socket) {
+    private WebSocketSubscribe(LiveLoop loop, ServerWebSocket socket, HttpConnection connection) {
         this.loop = loop;
         this.socket = socket;
-        this.transport = new WebSocketTransport(socket, loop.config().writeQueueBytes());
+        this.transport = new WebSocketTransport(socket, connection, loop.config().writeQueueBytes());
         this.timer = loop.context().owner().setTimer(TimeUnit.SECONDS.toMillis(loop.config().subscribeTimeoutSeconds()),
                 tick -> refuse(LiveRefusal.invalid("no subscribe message within live.subscribeTimeoutSeconds ("
                         + loop.config().subscribeTimeoutSeconds() + " s)", "type")));
@@ -56,12 +57,13 @@ final class WebSocketSubscribe {
                     .refuse(refusal, Math.max(1, loop.config().retryMillis() / 1000));
             return;
         }
+        HttpConnection connection = context.request().connection();
         context.request().toWebSocket().onComplete(upgraded -> {
             if (upgraded.failed()) {
                 loop.release(TRANSPORT); // not an upgrade request: Vert.x has answered it
                 return;
             }
-            new WebSocketSubscribe(loop, upgraded.result());
+            new WebSocketSubscribe(loop, upgraded.result(), connection);
         });
     }
 

@@ -3,15 +3,18 @@ package io.storycast.gateway.live;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonObject;
 
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A live connection as WebSocket text frames, one JSON object each: {@code subscribed}, {@code story} (with the
  * event {@code id} and the tray entry as {@code story}), {@code retract}, {@code resync}, {@code reconnect} (the
- * cut-off hint, then a close with 1013, "try again later") and {@code error} (a refusal's problem, then a close
+ * cut-off hint, then a close with 1013, "try again later"; a client that has not answered it within
+ * {@link #CUT_OFF_GRACE_MILLIS} has its TCP connection closed) and {@code error} (a refusal's problem, then a close
  * with 4000 + its HTTP status: 4400, 4401, 4403, 4503). A heartbeat is a ping frame, which browsers answer on their
  * own.
  */
@@ -22,9 +25,12 @@ final class WebSocketTransport implements LiveTransport {
     private static final int MAX_REASON_CHARS = 100;
 
     private final ServerWebSocket socket;
+    private final HttpConnection connection;
 
-    WebSocketTransport(ServerWebSocket socket, int writeQueueBytes) {
+    /** @param connection the HTTP/1.1 connection the socket was upgraded from: the TCP connection a cut-off closes */
+    WebSocketTransport(ServerWebSocket socket, HttpConnection connection, int writeQueueBytes) {
         this.socket = Objects.requireNonNull(socket, "socket");
+        this.connection = Objects.requireNonNull(connection, "connection");
         socket.setWriteQueueMaxSize(writeQueueBytes);
     }
 
@@ -81,8 +87,12 @@ final class WebSocketTransport implements LiveTransport {
     @Override
     public void cutOff(JsonObject hint, int retryMillis) {
         socket.writeTextMessage(hint.copy().put("type", "reconnect").encode());
-        // Vert.x closes the TCP connection itself if the client does not answer the close frame in time.
-        socket.close(TRY_AGAIN_LATER, reason("reconnect with lastEventId: " + hint.getString("reason")));
+        // A client that reads gets the hint and the close frame, answers it, and the connection closes. Vert.x's wait
+        // for that answer (webSocketClosingTimeout) starts only once the close frame reached the socket, which never
+        // happens behind bytes a client does not read: after the grace, the socket is closed here (ConnectionCloser).
+        socket.close(TRY_AGAIN_LATER, reason("reconnect with lastEventId: " + hint.getString("reason")))
+                .timeout(CUT_OFF_GRACE_MILLIS, TimeUnit.MILLISECONDS)
+                .onFailure(stuck -> ConnectionCloser.closeNow(connection));
     }
 
     private static String reason(String text) {

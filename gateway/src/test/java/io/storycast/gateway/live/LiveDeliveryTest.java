@@ -1,14 +1,18 @@
 package io.storycast.gateway.live;
 
+import io.storycast.gateway.redis.RedisKeys;
 import io.storycast.gateway.testing.LiveFixture;
 import io.storycast.gateway.testing.LiveTokensForTests;
 import io.storycast.gateway.testing.LiveWebSocket;
 import io.storycast.gateway.testing.SseClient;
 import io.storycast.gateway.testing.StoryEvents;
+import io.storycast.gateway.testing.TestGateway;
+import io.storycast.gateway.testing.TestRedis;
 import io.storycast.gateway.trays.TrayCursor;
 import io.storycast.testing.LeakDetectionExtension;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Response;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -25,6 +29,7 @@ import static io.storycast.gateway.testing.LiveFixture.DEADLINE;
 import static io.storycast.gateway.testing.ProblemAssertions.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Live delivery across gateway processes ({@link LiveFixture}): the fan-out runs in another JVM, the subscribers are
@@ -36,11 +41,14 @@ import static org.awaitility.Awaitility.await;
 class LiveDeliveryTest {
     /** Audiences above this many members go through their outbox (the fan-out gateway's setting). */
     private static final int OUTBOX_THRESHOLD = 3;
+    /** Most stories a resumed connection is sent (the serving gateway's setting). */
+    private static final int MAX_RESUME_STORIES = 2;
     private static LiveFixture live;
 
     @BeforeAll
     static void start() {
-        live = LiveFixture.start(Map.of(), Map.of("STORYCAST_FANOUT_OUTBOX_THRESHOLD", Integer.toString(OUTBOX_THRESHOLD)));
+        live = LiveFixture.start(Map.of("STORYCAST_LIVE_MAX_RESUME_STORIES", Integer.toString(MAX_RESUME_STORIES)),
+                Map.of("STORYCAST_FANOUT_OUTBOX_THRESHOLD", Integer.toString(OUTBOX_THRESHOLD)));
     }
 
     @AfterAll
@@ -261,6 +269,94 @@ class LiveDeliveryTest {
         JsonObject problem = assertProblem(response, 503, "live-not-configured");
         assertThat(problem.getString("limit")).isEqualTo("live.tokenSecret");
         assertThat(response.headers().firstValue("Retry-After")).isPresent();
+    }
+
+    @Test
+    void theFanoutGatewayWithoutSecretSubscribesToNothing() {
+        // PUBSUB and CLIENT LIST answer for the node asked: on a cluster, the subscriptions are spread over its nodes.
+        assumeTrue("standalone".equals(live.redis().mode()), "one server sees every subscription");
+        String fanoutInstance = live.fanout().log().stream().filter(line -> line.contains("no live.tokenSecret"))
+                .map(line -> line.substring(line.lastIndexOf("(instance ") + "(instance ".length(), line.lastIndexOf(')')))
+                .findFirst().orElseThrow();
+        RedisKeys keys = new RedisKeys("storycast", TestGateway.STREAM_PARTITIONS);
+        Response counts = TestRedis.await(live.redis().api().pubsub(List.of("NUMSUB", keys.liveBroadcastChannel(),
+                keys.liveInstanceChannel(fanoutInstance))));
+        assertThat(counts.get(1).toInteger()).as("subscribers of the broadcast channel: the serving gateway only").isEqualTo(1);
+        assertThat(counts.get(3).toInteger()).as("subscribers of the fan-out gateway's channel").isZero();
+        String pubsubClients = TestRedis.await(live.redis().api().client(List.of("LIST", "TYPE", "pubsub"))).toString();
+        assertThat(pubsubClients.lines().filter(line -> !line.isBlank())).as(pubsubClients).hasSize(1);
+    }
+
+    @Test
+    void aLostSubscriptionCutsConnectionsOffAndTheirResumeLosesNothing() {
+        // CLIENT KILL answers for the node asked: on a cluster, the subscription may be on another one.
+        assumeTrue("standalone".equals(live.redis().mode()), "one server holds the subscription");
+        String author = unique("author");
+        String follower = unique("follower");
+        live.audience("instagram", author, List.of(follower));
+        String before = unique("before");
+        String during = unique("during");
+        String after = unique("after");
+        double lostBefore = cutOffs("subscription-lost");
+        SseClient.Event hint;
+        try (SseClient stream = live.sse("instagram", follower, null)) {
+            live.post(story(before, author, 50));
+            stream.awaitStory(before, DEADLINE);
+            // The serving gateway's subscription breaks: what is published until it is made again is lost to it.
+            assertThat(TestRedis.await(live.redis().api().client(List.of("KILL", "TYPE", "pubsub"))).toLong()).isPositive();
+            hint = stream.awaitEvent(event -> "reconnect".equals(event.event()), DEADLINE);
+            await().atMost(DEADLINE).until(stream::ended);
+        }
+        assertThat(hint.json().getString("reason")).isEqualTo("subscription-lost");
+        assertThat(cutOffs("subscription-lost")).isEqualTo(lostBefore + 1);
+        live.post(story(during, author, 40)); // accepted while the client is away
+        live.awaitInTray("instagram", follower, during);
+
+        // The client comes back with the hint's id (refused 503 until the gateway is subscribed again).
+        SseClient resumed = await().atMost(DEADLINE).until(() -> {
+            SseClient attempt = live.sse("instagram", follower, hint.json().getString("lastEventId"));
+            if (attempt.status() != 200) {
+                attempt.close();
+                return null;
+            }
+            return attempt;
+        }, attempt -> attempt != null);
+        try (resumed) {
+            resumed.awaitStory(during, DEADLINE);
+            live.post(story(after, author, 30));
+            resumed.awaitStory(after, DEADLINE);
+            assertThat(resumed.stories()).extracting(story -> story.getString("storyId")).containsExactly(during, after);
+        }
+    }
+
+    @Test
+    void aResumeThatMissedMoreThanItIsSentIsToldToResync() {
+        String author = unique("author");
+        String follower = unique("follower");
+        live.audience("instagram", author, List.of(follower));
+        String seen = unique("seen");
+        String lastEventId;
+        try (SseClient stream = live.sse("instagram", follower, null)) {
+            live.post(story(seen, author, 50));
+            lastEventId = stream.awaitStory(seen, DEADLINE).id();
+        }
+        List<String> missed = List.of(unique("missed"), unique("missed"), unique("missed"));
+        for (int i = 0; i < missed.size(); i++) {
+            live.post(story(missed.get(i), author, 40 - i));
+            live.awaitInTray("instagram", follower, missed.get(i));
+        }
+        try (SseClient resumed = live.sse("instagram", follower, lastEventId)) {
+            SseClient.Event resync = resumed.awaitEvent(event -> "resync".equals(event.event()), DEADLINE);
+            assertThat(resync.json().getString("reason")).contains("more than " + MAX_RESUME_STORIES);
+            resumed.awaitStory(missed.get(2), DEADLINE);
+            // The newest ones, oldest first: the client reads its tray for the one left out.
+            assertThat(resumed.stories()).extracting(story -> story.getString("storyId"))
+                    .containsExactly(missed.get(1), missed.get(2));
+        }
+    }
+
+    private static double cutOffs(String reason) {
+        return live.gateway().metrics().registry().get("storycast.live.cutoffs").tag("reason", reason).counter().count();
     }
 
     @Test

@@ -3,8 +3,11 @@ package io.storycast.gateway.live;
 import io.storycast.gateway.redis.RedisKeys;
 import io.storycast.gateway.story.Platform;
 import io.storycast.gateway.testing.ForkedGateway;
+import io.storycast.gateway.testing.KernelSockets;
 import io.storycast.gateway.testing.LiveTokensForTests;
+import io.storycast.gateway.testing.LiveWebSocket;
 import io.storycast.gateway.testing.SseClient;
+import io.storycast.gateway.testing.StalledWebSocket;
 import io.storycast.gateway.testing.StoryEvents;
 import io.storycast.gateway.testing.TestGateway;
 import io.storycast.gateway.testing.TestRedis;
@@ -37,6 +40,7 @@ import static io.storycast.gateway.testing.ProblemAssertions.assertProblem;
 import static io.storycast.gateway.testing.TestRedis.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The bounds of live delivery, on real connections: a client that never reads is cut off while another keeps
@@ -109,6 +113,12 @@ class LiveLimitsTest {
             }
             assertThat(good.stories()).extracting(story -> story.getString("storyId")).containsExactlyElementsOf(storyIds);
             await().atMost(DEADLINE).until(() -> cutOffs() > cutOffsBefore);
+            // The gateway closes the connection after the grace although the client reads nothing: the end of the
+            // stream and the hint wait behind what it never read, so waiting for them to be sent would wait forever.
+            if (KernelSockets.visible()) {
+                await().atMost(Duration.ofMillis(5 * LiveTransport.CUT_OFF_GRACE_MILLIS))
+                        .until(() -> !KernelSockets.established(gateway.port(), stalled.getLocalPort()));
+            }
 
             // The stalled connection was closed by the gateway: reading it now drains what was sent, then ends.
             String received = readToEnd(stalled);
@@ -121,6 +131,34 @@ class LiveLimitsTest {
             long mostSent = (kernelSendBufferMax() + 2 * 4096) / storyBytes + 2;
             assertThat(storiesSent).as("stories that reached the stalled client before it was cut off")
                     .isLessThan(STORIES).isLessThanOrEqualTo(mostSent);
+        }
+    }
+
+    @Test
+    void aWebSocketClientThatStopsReadingIsCutOffAndItsConnectionClosed() throws Exception {
+        assumeTrue(KernelSockets.visible(), "needs Linux's /proc/net/tcp to see the server's end");
+        String author = "author-" + StoryEvents.newStoryId();
+        String slow = "ws-slow-" + StoryEvents.newStoryId();
+        String reader = "reader-" + StoryEvents.newStoryId();
+        audience(author, List.of(slow, reader));
+        double cutOffsBefore = cutOffs();
+        double webSocketsBefore = webSockets();
+        try (StalledWebSocket stalled = StalledWebSocket.subscribe(gateway.port(), LiveWebSocket.subscribeMessage(
+                LiveTokensForTests.valid("instagram", slow), "instagram", slow, null));
+             SseClient good = sse(gateway, reader)) {
+            assertThat(webSockets()).isEqualTo(webSocketsBefore + 1);
+            assertThat(stalled.openOnServerSide()).isTrue();
+            for (int i = 0; i < STORIES && cutOffs() == cutOffsBefore; i++) {
+                String storyId = "big-" + StoryEvents.newStoryId();
+                postLargeStories(author, List.of(storyId), i);
+                good.awaitStory(storyId, DEADLINE);
+            }
+            await().atMost(DEADLINE).until(() -> cutOffs() > cutOffsBefore);
+            // Its close frame waits behind megabytes the client never reads, so it never answers it: the gateway
+            // closes the TCP connection itself after the grace (without that, it stayed until http.idleTimeoutSeconds).
+            await().atMost(Duration.ofMillis(5 * LiveTransport.CUT_OFF_GRACE_MILLIS)).until(() -> !stalled.openOnServerSide());
+            assertThat(webSockets()).isEqualTo(webSocketsBefore);
+            stalled.readToEnd(); // what the kernel holds, then the end (or a reset)
         }
     }
 
@@ -260,6 +298,10 @@ class LiveLimitsTest {
         } catch (IOException | RuntimeException notLinux) {
             return 4L << 20;
         }
+    }
+
+    private static double webSockets() {
+        return gateway.metrics().registry().get("storycast.live.connections").tag("transport", "websocket").gauge().value();
     }
 
     private static double cutOffs() {
