@@ -114,7 +114,7 @@ public class VideoTranscodeBenchmark {
     }
 
     /** @return the CPU time of the whole process (every FFmpeg thread too), from /proc/self/stat */
-    private static long processCpuMillis() {
+    static long processCpuMillis() {
         try {
             String stat = Files.readString(Path.of("/proc/self/stat"));
             String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");

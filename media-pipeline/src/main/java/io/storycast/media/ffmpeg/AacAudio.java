@@ -16,8 +16,11 @@ import static org.bytedeco.ffmpeg.global.avcodec.avcodec_find_decoder;
  * The sound of a job on its way to the renditions' AAC tracks, read once whatever the number of renditions:
  * the source's AAC packets copied as they are ({@link CopiedAac}) when they already lie on the video's
  * timeline, or else decoded once and resampled to a timeline that starts at the video's time 0
- * ({@link EncodedAac}), to be encoded per segment. Each rendition cuts it into its segments through its own
- * {@link SegmentAudio} ({@link #segments}).
+ * ({@link EncodedAac}), to be encoded per segment, once per distinct format ({@link #encode}). Each rendition
+ * cuts it into its segments through its own {@link SegmentAudio} ({@link #segments}).
+ *
+ * <p>Threads: {@link #accept} and {@link #flush} run on the job's decoding thread, {@link #encode} and the
+ * {@link SegmentAudio}s on its encoding thread.
  *
  * <p>Ownership: packets and frames handed to a {@link Sink} stay this object's (the sink refs what it keeps);
  * {@link #close()} frees every native struct, after every {@link SegmentAudio} made from it is closed.
@@ -45,8 +48,24 @@ interface AacAudio extends AutoCloseable {
         void audioFrame(AVFrame frame) throws MediaRejectedException;
     }
 
-    /** @return a new cutter of this sound into {@code rendition}'s segments; the caller closes it */
-    SegmentAudio segments(VideoRendition rendition);
+    /**
+     * Called for every rendition before any sound comes.
+     *
+     * @param writer where the rendition's AAC packets go, segment by segment, in order
+     * @return a new cutter of this sound into {@code rendition}'s segments; the caller closes it
+     */
+    SegmentAudio segments(VideoRendition rendition, AudioCut.Writer writer);
+
+    /**
+     * Encodes decoded sound (what {@link Sink#audioFrame} was given) once for each distinct format the renditions
+     * asked for, handing the packets to their {@link SegmentAudio}s; on the encoding thread.
+     *
+     * @param frame planar float, contiguous from the video's time 0; not consumed
+     */
+    void encode(AVFrame frame) throws MediaRejectedException;
+
+    /** @return AAC frames encoded so far over every format, 0 when the sound is copied (for tests and benchmarks) */
+    long encodedFrames();
 
     /** @param packet a packet of the audio stream; not consumed */
     void accept(AVPacket packet, Sink sink) throws MediaRejectedException;

@@ -115,7 +115,11 @@ final class ColourConversion {
         }
     }
 
-    /** @return the content's peak in nits: MaxCLL, else the mastering display's maximum, else 1000; 400 to 10000 */
+    /**
+     * @return the content's peak in nits: MaxCLL (an unsigned 32-bit count of nits; 0 means unknown), else the
+     *         mastering display's maximum luminance (when it states one, as a positive fraction), else 1000; each
+     *         from the picture's side data before the container's, and held to 400 to 10000
+     */
     static double peakNits(AVFrame first, AVCodecParameters container) {
         Pointer light = frameSideData(first, AV_FRAME_DATA_CONTENT_LIGHT_LEVEL);
         if (light == null) {
@@ -123,7 +127,7 @@ final class ColourConversion {
         }
         double peak = 0;
         if (light != null) {
-            peak = new AVContentLightMetadata(light).MaxCLL();
+            peak = Integer.toUnsignedLong(new AVContentLightMetadata(light).MaxCLL()); // a C unsigned: 2^32 - 1 is no -1
         }
         if (peak <= 0) {
             Pointer mastering = frameSideData(first, AV_FRAME_DATA_MASTERING_DISPLAY_METADATA);

@@ -5,6 +5,7 @@ import io.storycast.media.profile.VideoRendition;
 import org.bytedeco.ffmpeg.avcodec.AVCodecParameters;
 import org.bytedeco.ffmpeg.avcodec.AVPacket;
 import org.bytedeco.ffmpeg.avformat.AVStream;
+import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.bytedeco.ffmpeg.avutil.AVRational;
 
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_parameters_alloc;
@@ -68,8 +69,18 @@ final class CopiedAac implements AacAudio {
     }
 
     @Override
-    public SegmentAudio segments(VideoRendition rendition) {
-        return new CopiedSegments(track, rendition);
+    public SegmentAudio segments(VideoRendition rendition, AudioCut.Writer writer) {
+        return new CopiedSegments(track, rendition, writer);
+    }
+
+    @Override
+    public void encode(AVFrame frame) {
+        throw new IllegalStateException("copied sound comes as packets");
+    }
+
+    @Override
+    public long encodedFrames() {
+        return 0;
     }
 
     @Override

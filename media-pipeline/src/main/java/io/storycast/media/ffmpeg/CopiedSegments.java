@@ -3,7 +3,6 @@ package io.storycast.media.ffmpeg;
 import io.storycast.media.MediaRejectedException;
 import io.storycast.media.profile.VideoRendition;
 import org.bytedeco.ffmpeg.avcodec.AVPacket;
-import org.bytedeco.ffmpeg.avutil.AVFrame;
 
 import java.util.Objects;
 
@@ -28,13 +27,16 @@ final class CopiedSegments implements SegmentAudio {
     private final AacAudio.Track track;
     private final long segmentTicks;
     private final AudioCut cut;
+    private final AudioCut.Writer writer;
     private final AVPacket scratch = av_packet_alloc();
     private int segment = -1;
     private long origin;
     private long lastDts;
 
-    CopiedSegments(AacAudio.Track track, VideoRendition rendition) {
+    /** @param writer where the rendition's packets go, in order */
+    CopiedSegments(AacAudio.Track track, VideoRendition rendition, AudioCut.Writer writer) {
         this.track = Objects.requireNonNull(track, "track");
+        this.writer = Objects.requireNonNull(writer, "writer");
         this.segmentTicks = rendition.maxSegmentSeconds() * track.timeBase().den() / track.timeBase().num();
         this.cut = new AudioCut(track.timeBase(), rendition.framesPerSecond());
     }
@@ -45,7 +47,7 @@ final class CopiedSegments implements SegmentAudio {
     }
 
     @Override
-    public void packet(AVPacket packet, AudioCut.Writer writer) throws MediaRejectedException {
+    public void packet(AVPacket packet) throws MediaRejectedException {
         if (packet.pts() == AV_NOPTS_VALUE) {
             return;
         }
@@ -79,17 +81,12 @@ final class CopiedSegments implements SegmentAudio {
     }
 
     @Override
-    public void frame(AVFrame frame, AudioCut.Writer writer) {
-        throw new IllegalStateException("copied sound comes as packets");
-    }
-
-    @Override
-    public void reached(long frames, AudioCut.Writer writer) throws MediaRejectedException {
+    public void reached(long frames) throws MediaRejectedException {
         cut.reached(frames, writer);
     }
 
     @Override
-    public void end(long frames, AudioCut.Writer writer) throws MediaRejectedException {
+    public void end(long frames) throws MediaRejectedException {
         cut.end(frames, writer);
     }
 

@@ -22,7 +22,8 @@ import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
  * the decoder back when the encoder lags.
  *
  * <p>Until {@link #finish()} or {@link #close()} returns, only this stage's thread touches the
- * {@link SegmentedOutput}s; afterwards (the thread joined) only the job's thread does.
+ * {@link SegmentedOutput}s and the sound's encoders ({@link AacAudio#encode}); afterwards (the thread joined)
+ * only the job's thread does.
  *
  * <p>Ownership: every queued reference is freed by the stage, whether it was encoded or dropped after a
  * failure; the outputs stay the job's.
@@ -38,15 +39,20 @@ final class EncodeStage implements AacAudio.Sink, AutoCloseable {
     private static final Item END = new Item(-1, null, null);
 
     private final List<SegmentedOutput> outputs;
+    private final AacAudio sound;
     private final BlockingQueue<Item> queue = new ArrayBlockingQueue<>(QUEUE_ITEMS);
     private final Thread thread;
     private volatile Throwable failure;
     private volatile boolean aborted;
     private boolean ended;
 
-    /** @param outputs the job's outputs */
-    EncodeStage(List<SegmentedOutput> outputs) {
+    /**
+     * @param outputs the job's outputs
+     * @param sound   the job's sound, which encodes decoded frames once for all outputs; null when silent
+     */
+    EncodeStage(List<SegmentedOutput> outputs, AacAudio sound) {
         this.outputs = List.copyOf(outputs);
+        this.sound = sound;
         this.thread = new Thread(this::run, "storycast-video-encode");
         thread.setDaemon(true);
         thread.start();
@@ -129,12 +135,15 @@ final class EncodeStage implements AacAudio.Sink, AutoCloseable {
             outputs.get(item.output()).video(item.frame());
             return;
         }
-        for (SegmentedOutput output : outputs) {
-            if (item.packet() != null) {
+        if (item.packet() != null) {
+            for (SegmentedOutput output : outputs) {
                 output.audioPacket(item.packet());
-            } else {
-                output.audioFrame(item.frame());
             }
+            return;
+        }
+        sound.encode(item.frame()); // once per distinct format, into every output's cut
+        for (SegmentedOutput output : outputs) {
+            output.audioEncoded();
         }
     }
 

@@ -11,6 +11,8 @@ import org.bytedeco.ffmpeg.avutil.AVDictionary;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.bytedeco.ffmpeg.avutil.AVRational;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Set;
 
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_alloc_context3;
@@ -28,9 +30,15 @@ import static org.bytedeco.ffmpeg.global.avutil.av_frame_unref;
  * Sound that is not copied (another codec, more than two channels, or AAC that does not lie on the video's
  * timeline) decoded once and resampled once ({@link AudioResampler}) to planar float at a rate the AAC
  * encoder takes, mono or stereo, on a timeline that starts at the video's time 0 (silence where the sound
- * starts late, gaps filled). Each rendition encodes it per segment ({@link EncodedSegments}).
+ * starts late, gaps filled); then encoded into segments once per distinct format, a bit rate and a segment
+ * length ({@link AacSegmentEncoder}), however many renditions ask for that format: each rendition only cuts
+ * the packets against its own pictures ({@link EncodedSegments}). The shipped profiles ask for one format.
  */
 final class EncodedAac implements AacAudio {
+    /** What the AAC packets depend on: renditions that agree on it carry the same packets. */
+    private record Format(int bitsPerSecond, int segmentSeconds) {
+    }
+
     /** Rates the AAC encoder takes that are common in the wild; others are resampled to 48 kHz. */
     private static final Set<Integer> KEPT_RATES = Set.of(48_000, 44_100, 32_000, 24_000, 22_050, 16_000);
     /** Samples per frame handed on: one AAC frame. */
@@ -42,6 +50,8 @@ final class EncodedAac implements AacAudio {
     private final AVFrame resampled = av_frame_alloc();
     private final int sampleRate;
     private final int channels;
+    /** Made by {@link #segments} before the encoding thread starts, read by it afterwards. */
+    private final Map<Format, AacSegmentEncoder> encoders = new LinkedHashMap<>();
     private AudioResampler resampler;
 
     EncodedAac(AVStream stream) throws MediaRejectedException {
@@ -74,8 +84,22 @@ final class EncodedAac implements AacAudio {
     }
 
     @Override
-    public SegmentAudio segments(VideoRendition rendition) {
-        return new EncodedSegments(rendition, sampleRate, channels);
+    public SegmentAudio segments(VideoRendition rendition, AudioCut.Writer writer) {
+        AacSegmentEncoder encoder = encoders.computeIfAbsent(new Format(rendition.audioBitsPerSecond(), rendition.maxSegmentSeconds()),
+                format -> new AacSegmentEncoder(format.bitsPerSecond(), format.segmentSeconds(), sampleRate, channels));
+        return new EncodedSegments(encoder, rendition, writer);
+    }
+
+    @Override
+    public void encode(AVFrame frame) throws MediaRejectedException {
+        for (AacSegmentEncoder encoder : encoders.values()) {
+            encoder.frame(frame);
+        }
+    }
+
+    @Override
+    public long encodedFrames() {
+        return encoders.values().stream().mapToLong(AacSegmentEncoder::encodedFrames).sum();
     }
 
     @Override
@@ -123,6 +147,8 @@ final class EncodedAac implements AacAudio {
 
     @Override
     public void close() {
+        encoders.values().forEach(AacSegmentEncoder::close);
+        encoders.clear();
         if (resampler != null) {
             resampler.close();
             resampler = null;

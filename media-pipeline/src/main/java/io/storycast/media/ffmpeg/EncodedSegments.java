@@ -2,227 +2,62 @@ package io.storycast.media.ffmpeg;
 
 import io.storycast.media.MediaRejectedException;
 import io.storycast.media.profile.VideoRendition;
-import org.bytedeco.ffmpeg.avcodec.AVCodecParameters;
 import org.bytedeco.ffmpeg.avcodec.AVPacket;
-import org.bytedeco.ffmpeg.avutil.AVAudioFifo;
-import org.bytedeco.ffmpeg.avutil.AVFrame;
 
-import static org.bytedeco.ffmpeg.global.avcodec.av_packet_alloc;
-import static org.bytedeco.ffmpeg.global.avcodec.av_packet_free;
-import static org.bytedeco.ffmpeg.global.avcodec.avcodec_parameters_alloc;
-import static org.bytedeco.ffmpeg.global.avcodec.avcodec_parameters_copy;
-import static org.bytedeco.ffmpeg.global.avcodec.avcodec_parameters_free;
-import static org.bytedeco.ffmpeg.global.avutil.AV_SAMPLE_FMT_FLTP;
-import static org.bytedeco.ffmpeg.global.avutil.av_audio_fifo_alloc;
-import static org.bytedeco.ffmpeg.global.avutil.av_audio_fifo_drain;
-import static org.bytedeco.ffmpeg.global.avutil.av_audio_fifo_free;
-import static org.bytedeco.ffmpeg.global.avutil.av_audio_fifo_read;
-import static org.bytedeco.ffmpeg.global.avutil.av_audio_fifo_size;
-import static org.bytedeco.ffmpeg.global.avutil.av_audio_fifo_write;
-import static org.bytedeco.ffmpeg.global.avutil.av_channel_layout_default;
-import static org.bytedeco.ffmpeg.global.avutil.av_frame_alloc;
-import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
-import static org.bytedeco.ffmpeg.global.avutil.av_frame_get_buffer;
-import static org.bytedeco.ffmpeg.global.avutil.av_frame_unref;
-import static org.bytedeco.ffmpeg.global.avutil.av_make_q;
-import static org.bytedeco.ffmpeg.global.avutil.av_samples_set_silence;
+import java.util.Objects;
 
 /**
- * Decoded sound encoded into a rendition's segments, cut to the sample: each segment has an AAC encoder of
- * its own, fed exactly its own samples. A fresh encoder's first packet (its "priming", {@link
- * AacEncoder#primingSamples()}, 1024 samples) decodes to silence, and without an edit list a player plays it:
- * so it is put where the segment's first 1024 samples would be, and the encoder is fed from the 1025th on.
- * Every segment thus starts at time 0 in step with its video, to the sample, with 21 ms of silence (at 48 kHz)
- * instead of its first 21 ms of sound, which no decoder could rebuild cleanly anyway from a first packet
- * without the one before it. The last segment ends where the video does: sound that runs short is made up
- * with silence, sound that runs on is cut.
+ * Re-encoded sound cut into one rendition's segments: the AAC packets come from the {@link AacSegmentEncoder}
+ * of the rendition's format (bit rate and segment length), which encodes them once for every rendition of
+ * that format; this rendition only holds them in its {@link AudioCut} until its pictures have passed them.
+ * Segment boundaries are the encoder's (cut to the sample, see there); the end is this rendition's own video
+ * end, to the sample.
  *
- * <p>The samples come in as the resampler cuts them and wait in a FIFO (at most a frame's worth) until a
- * whole AAC frame of the current segment is there.
- *
- * <p>Ownership: frees its FIFO, frames, encoder and track parameters on {@link #close()}.
+ * <p>Ownership: holds references to the packets in its cut; {@link #close()} frees them and leaves the encoder
+ * (which its {@link EncodedAac} closes).
  */
 final class EncodedSegments implements SegmentAudio {
-    private final VideoRendition rendition;
-    private final int sampleRate;
-    private final int channels;
-    private final long segmentSamples;
-    private final AVCodecParameters parameters = avcodec_parameters_alloc();
-    private final AacAudio.Track track;
+    private final AacSegmentEncoder encoder;
     private final AudioCut cut;
-    private final AVAudioFifo fifo;
-    private final AVFrame chunk = av_frame_alloc();
-    private final AVFrame silence = av_frame_alloc();
-    private final AVPacket scratch = av_packet_alloc();
-    private final int frameSize;
-    private final int priming;
-    private AacEncoder encoder;
-    private int segment;
-    private boolean encodedInSegment;
-    /** Source sample (from time 0) of the FIFO's first sample. */
-    private long fifoStart;
-    /** Source sample where the current segment's next AAC frame starts. */
-    private long next;
+    private final AudioCut.Writer writer;
+    private final int framesPerSecond;
+    /** Pictures of this rendition so far. */
+    private long frames;
 
     /**
-     * @param sampleRate the decoded sound's rate, one the AAC encoder takes
-     * @param channels   1 or 2
+     * @param encoder   the encoder of the rendition's format (same bit rate and segment length); this joins it
+     * @param rendition the rendition, for its frame rate
+     * @param writer    where the rendition's packets go, in order
      */
-    EncodedSegments(VideoRendition rendition, int sampleRate, int channels) {
-        this.rendition = rendition;
-        this.sampleRate = sampleRate;
-        this.channels = channels;
-        this.segmentSamples = (long) rendition.maxSegmentSeconds() * sampleRate;
-        this.track = new AacAudio.Track(parameters, av_make_q(1, sampleRate), rendition.audioBitsPerSecond());
-        this.cut = new AudioCut(track.timeBase(), rendition.framesPerSecond());
-        this.fifo = av_audio_fifo_alloc(AV_SAMPLE_FMT_FLTP, channels, 2 * 1024);
-        boolean made = false;
-        try {
-            encoder = new AacEncoder(rendition.audioBitsPerSecond(), sampleRate, channels);
-            frameSize = encoder.frameSize();
-            priming = encoder.primingSamples();
-            next = priming;
-            int copied = avcodec_parameters_copy(parameters, encoder.track().parameters());
-            if (copied < 0 || fifo == null || fill(silence, frameSize) < 0) {
-                throw new OutOfMemoryError("cannot set up the audio encoding: " + FfmpegErrors.describe(copied));
-            }
-            av_samples_set_silence(silence.extended_data(), 0, frameSize, channels, AV_SAMPLE_FMT_FLTP);
-            made = true;
-        } finally {
-            if (!made) {
-                close();
-            }
-        }
+    EncodedSegments(AacSegmentEncoder encoder, VideoRendition rendition, AudioCut.Writer writer) {
+        this.encoder = Objects.requireNonNull(encoder, "encoder");
+        this.writer = Objects.requireNonNull(writer, "writer");
+        this.framesPerSecond = rendition.framesPerSecond();
+        this.cut = new AudioCut(encoder.track().timeBase(), framesPerSecond);
+        encoder.join(this);
     }
 
     @Override
     public AacAudio.Track track() {
-        return track;
+        return encoder.track();
     }
 
     @Override
-    public void packet(AVPacket packet, AudioCut.Writer writer) {
-        throw new IllegalStateException("re-encoded sound comes as decoded frames");
+    public void packet(AVPacket packet) {
+        throw new IllegalStateException("re-encoded sound comes from its encoder, not as packets");
     }
 
     @Override
-    public void frame(AVFrame frame, AudioCut.Writer writer) throws MediaRejectedException {
-        if (frame.sample_rate() != sampleRate || frame.format() != AV_SAMPLE_FMT_FLTP || frame.ch_layout().nb_channels() != channels) {
-            throw new IllegalStateException("the resampler made " + frame.sample_rate() + " Hz, format " + frame.format()
-                    + ", " + frame.ch_layout().nb_channels() + " channels");
-        }
-        write(frame, frame.nb_samples());
-        encode(Long.MAX_VALUE, writer);
-        cut.commit(writer);
-    }
-
-    @Override
-    public void reached(long frames, AudioCut.Writer writer) throws MediaRejectedException {
+    public void reached(long frames) throws MediaRejectedException {
+        this.frames = frames;
         cut.reached(frames, writer);
     }
 
     @Override
-    public void end(long frames, AudioCut.Writer writer) throws MediaRejectedException {
-        long end = frames * sampleRate / rendition.framesPerSecond();
-        if (end > segment * segmentSamples) {
-            // Silence for what the source's sound did not cover, a frame at a time so that none piles up.
-            while (fifoStart + av_audio_fifo_size(fifo) < end) {
-                write(silence, (int) Math.min(frameSize, end - fifoStart - av_audio_fifo_size(fifo)));
-                encode(end, writer);
-            }
-            encode(end, writer);
-            if (!encodedInSegment) {
-                encodeSilentSample(writer); // the segment is shorter than the priming, which still starts it
-            }
-        }
-        // else the sound ran into a segment past the video's end: AudioCut drops what starts there.
-        encoder.encode(null, scratch, packet -> cut.add(segment, segment * segmentSamples + packet.pts(), packet));
+    public void end(long frames) throws MediaRejectedException {
+        this.frames = frames;
+        encoder.end();
         cut.end(frames, writer);
-    }
-
-    /** Encodes every whole frame the FIFO holds up to {@code limit}, crossing into the next segments on the way. */
-    private void encode(long limit, AudioCut.Writer writer) throws MediaRejectedException {
-        while (true) {
-            long segmentEnd = (segment + 1) * segmentSamples;
-            long stop = Math.min(segmentEnd, limit);
-            if (fifoStart < next) {
-                int skipped = (int) Math.min(next - fifoStart, av_audio_fifo_size(fifo));
-                av_audio_fifo_drain(fifo, skipped); // the priming's place at the segment's start
-                fifoStart += skipped;
-                if (fifoStart < next) {
-                    return;
-                }
-            }
-            if (next < stop) {
-                long chunkEnd = Math.min(next + frameSize, stop);
-                if (fifoStart + av_audio_fifo_size(fifo) < chunkEnd) {
-                    return;
-                }
-                encodeChunk((int) (chunkEnd - next), writer);
-                continue;
-            }
-            if (stop < segmentEnd || segmentEnd >= limit) {
-                return; // at the limit: the video's end decides what follows
-            }
-            encoder.encode(null, scratch, packet -> cut.add(segment, segment * segmentSamples + packet.pts(), packet));
-            encoder.close();
-            encoder = null;
-            segment++;
-            cut.advance(segment);
-            next = segment * segmentSamples + priming;
-            encodedInSegment = false;
-            encoder = new AacEncoder(rendition.audioBitsPerSecond(), sampleRate, channels);
-        }
-    }
-
-    /** Encodes the FIFO's first {@code samples} as the current segment's frame starting at {@link #next}. */
-    private void encodeChunk(int samples, AudioCut.Writer writer) throws MediaRejectedException {
-        long segmentStart = segment * segmentSamples;
-        if (fill(chunk, samples) < 0 || av_audio_fifo_read(fifo, chunk.extended_data(), samples) != samples) {
-            av_frame_unref(chunk);
-            throw new OutOfMemoryError("cannot take " + samples + " samples from the audio FIFO");
-        }
-        try {
-            chunk.pts(next - segmentStart);
-            int index = segment;
-            encoder.encode(chunk, scratch, packet -> cut.add(index, segmentStart + packet.pts(), packet));
-        } finally {
-            av_frame_unref(chunk); // the encoder holds its own reference
-        }
-        fifoStart += samples;
-        next += samples;
-        encodedInSegment = true;
-        cut.commit(writer);
-    }
-
-    /** Encodes one silent sample at {@link #next}, so that the encoder gives its priming packet. */
-    private void encodeSilentSample(AudioCut.Writer writer) throws MediaRejectedException {
-        long segmentStart = segment * segmentSamples;
-        if (fill(chunk, 1) < 0) {
-            throw new OutOfMemoryError("cannot make a frame of silence");
-        }
-        try {
-            av_samples_set_silence(chunk.extended_data(), 0, 1, channels, AV_SAMPLE_FMT_FLTP);
-            chunk.pts(next - segmentStart);
-            int index = segment;
-            encoder.encode(chunk, scratch, packet -> cut.add(index, segmentStart + packet.pts(), packet));
-        } finally {
-            av_frame_unref(chunk);
-        }
-        encodedInSegment = true;
-        cut.commit(writer);
-    }
-
-    private void write(AVFrame frame, int samples) {
-        if (av_audio_fifo_write(fifo, frame.extended_data(), samples) != samples) {
-            throw new OutOfMemoryError("cannot grow the audio FIFO");
-        }
-    }
-
-    private int fill(AVFrame frame, int samples) {
-        frame.nb_samples(samples).format(AV_SAMPLE_FMT_FLTP).sample_rate(sampleRate);
-        av_channel_layout_default(frame.ch_layout(), channels);
-        return av_frame_get_buffer(frame, 0);
     }
 
     @Override
@@ -230,21 +65,29 @@ final class EncodedSegments implements SegmentAudio {
         return cut.complete(segment);
     }
 
+    /** @return where this rendition's pictures end so far, in samples from time 0 */
+    long endSample() {
+        return frames * encoder.sampleRate() / framesPerSecond;
+    }
+
+    /** Takes a reference to a packet of segment {@code segment} starting at sample {@code start}. */
+    void add(int segment, long start, AVPacket packet) {
+        cut.add(segment, start, packet);
+    }
+
+    /** Every packet before segment {@code segment} has come. */
+    void advance(int segment) {
+        cut.advance(segment);
+    }
+
+    /** Writes what the pictures have passed. */
+    void commit() throws MediaRejectedException {
+        cut.commit(writer);
+    }
+
     @Override
     public void close() {
-        if (encoder != null) {
-            encoder.close();
-            encoder = null;
-        }
-        if (cut != null) {
-            cut.close();
-        }
-        if (fifo != null) {
-            av_audio_fifo_free(fifo);
-        }
-        av_frame_free(chunk);
-        av_frame_free(silence);
-        av_packet_free(scratch);
-        avcodec_parameters_free(parameters);
+        encoder.leave(this);
+        cut.close();
     }
 }

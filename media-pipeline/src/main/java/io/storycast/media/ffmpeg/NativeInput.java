@@ -2,11 +2,7 @@ package io.storycast.media.ffmpeg;
 
 import io.netty.buffer.ByteBuf;
 import org.bytedeco.ffmpeg.avformat.AVIOContext;
-import org.bytedeco.ffmpeg.avformat.Read_packet_Pointer_BytePointer_int;
-import org.bytedeco.ffmpeg.avformat.Seek_Pointer_long_int;
 import org.bytedeco.javacpp.BytePointer;
-import org.bytedeco.javacpp.LongPointer;
-import org.bytedeco.javacpp.Pointer;
 
 import java.util.Objects;
 
@@ -18,39 +14,15 @@ import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EXTERNAL;
  * An FFmpeg {@code AVIOContext} that reads an upload straight out of its off-heap buffer: each read copies
  * from the {@link ByteBuf}'s native memory into FFmpeg's native buffer, so the media never passes through
  * the Java heap. It also ends reads once the job's deadline has passed ({@code AVERROR_EXIT}), which stops a
- * slow demux.
- *
- * <p>The read and seek callbacks are two static JavaCPP thunks shared by every input (JavaCPP holds a small
- * fixed number of callback instances per type); FFmpeg hands them the input's id as the {@code opaque}
- * pointer, and they look the input up.
+ * slow demux. The context and its callbacks are {@link NativeIo}'s.
  *
  * <p>Ownership: the upload stays owned by the caller, who must not release it before {@link #close()};
- * this class frees its own native buffer and context on {@link #close()}.
+ * {@link #close()} frees the native context and FFmpeg's buffer.
  */
-final class NativeInput implements AutoCloseable {
-    private static final NativeIo.Registry<NativeInput> OPEN = new NativeIo.Registry<>();
-
-    private static final Read_packet_Pointer_BytePointer_int READ = new Read_packet_Pointer_BytePointer_int() {
-        @Override
-        public int call(Pointer opaque, BytePointer buffer, int size) {
-            NativeInput input = OPEN.get(opaque);
-            return input == null ? AVERROR_EXTERNAL() : input.read(buffer, size);
-        }
-    };
-
-    private static final Seek_Pointer_long_int SEEK = new Seek_Pointer_long_int() {
-        @Override
-        public long call(Pointer opaque, long offset, int whence) {
-            NativeInput input = OPEN.get(opaque);
-            return input == null ? AVERROR_EXTERNAL() : input.seek(offset, whence);
-        }
-    };
-
-    private final long id;
+final class NativeInput implements NativeIo.Endpoint, AutoCloseable {
     private final ByteBuf upload;
     private final long deadlineNanos;
-    private final LongPointer opaque;
-    private final AVIOContext context;
+    private final NativeIo io;
     private int position;
     private boolean timedOut;
 
@@ -61,19 +33,11 @@ final class NativeInput implements AutoCloseable {
     NativeInput(ByteBuf upload, long deadlineNanos) {
         this.upload = Objects.requireNonNull(upload, "upload");
         this.deadlineNanos = deadlineNanos;
-        this.id = OPEN.add(this);
-        this.opaque = new LongPointer(1).put(id);
-        try {
-            this.context = NativeIo.allocate(opaque, READ, null, SEEK);
-        } catch (OutOfMemoryError e) {
-            OPEN.remove(id);
-            opaque.close();
-            throw e;
-        }
+        this.io = NativeIo.reading(this);
     }
 
     AVIOContext context() {
-        return context;
+        return io.context();
     }
 
     /** @return whether a read was refused because the job ran out of time */
@@ -81,7 +45,8 @@ final class NativeInput implements AutoCloseable {
         return timedOut;
     }
 
-    private int read(BytePointer buffer, int size) {
+    @Override
+    public int read(BytePointer buffer, int size) {
         if (System.nanoTime() - deadlineNanos > 0) {
             timedOut = true;
             return AVERROR_EXIT();
@@ -97,7 +62,9 @@ final class NativeInput implements AutoCloseable {
         return length;
     }
 
-    private long seek(long offset, int whence) {
+    /** Anywhere within the upload; not past its end, where there is nothing to read. */
+    @Override
+    public long seek(long offset, int whence) {
         long target = NativeIo.target(offset, whence, position, upload.readableBytes());
         if (target == NativeIo.SIZE_ASKED) {
             return upload.readableBytes();
@@ -111,8 +78,6 @@ final class NativeInput implements AutoCloseable {
 
     @Override
     public void close() {
-        OPEN.remove(id);
-        NativeIo.free(context);
-        opaque.close();
+        io.close();
     }
 }

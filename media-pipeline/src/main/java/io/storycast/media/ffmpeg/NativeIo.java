@@ -5,7 +5,6 @@ import org.bytedeco.ffmpeg.avformat.Read_packet_Pointer_BytePointer_int;
 import org.bytedeco.ffmpeg.avformat.Seek_Pointer_long_int;
 import org.bytedeco.ffmpeg.avformat.Write_packet_Pointer_BytePointer_int;
 import org.bytedeco.javacpp.BytePointer;
-import org.bytedeco.javacpp.LongPointer;
 import org.bytedeco.javacpp.Pointer;
 
 import java.util.Map;
@@ -16,69 +15,114 @@ import static org.bytedeco.ffmpeg.global.avformat.AVSEEK_FORCE;
 import static org.bytedeco.ffmpeg.global.avformat.AVSEEK_SIZE;
 import static org.bytedeco.ffmpeg.global.avformat.avio_alloc_context;
 import static org.bytedeco.ffmpeg.global.avformat.avio_context_free;
+import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EXTERNAL;
 import static org.bytedeco.ffmpeg.global.avutil.av_free;
 import static org.bytedeco.ffmpeg.global.avutil.av_malloc;
 
 /**
- * What {@link NativeInput} and {@link NativeOutput} share: the registry their static callbacks find them
- * in, the AVIO context's life, and the arithmetic of a seek.
+ * An FFmpeg {@code AVIOContext} whose reads, writes and seeks are served by a Java {@link Endpoint}
+ * ({@link NativeInput} over an upload, {@link NativeOutput} into a muxer's output): what the two share.
+ *
+ * <p>JavaCPP holds a small fixed number of callback thunks per type, so there is one static thunk for each of
+ * read, write and seek, shared by every context; FFmpeg hands them the context's {@code opaque} pointer, which
+ * here is no memory at all but the context's id as an address (FFmpeg never reads through {@code opaque}, it
+ * only passes it back). A callback finds its endpoint by that id in a map: no native memory per context for the
+ * id, and nothing allocated per call but the {@code Pointer} JavaCPP itself wraps {@code opaque} in.
+ *
+ * <p>Ownership: {@link #close()} frees the context and FFmpeg's buffer (the one it holds then: FFmpeg may have
+ * replaced the one it was given), after which callbacks for it find no endpoint and fail with
+ * {@code AVERROR_EXTERNAL}. The endpoint's own memory (upload, output bytes) stays the endpoint's.
+ * Thread-safe to open and close; each context's callbacks run on the thread that drives its demuxer or muxer.
  */
-final class NativeIo {
+final class NativeIo implements AutoCloseable {
     /** FFmpeg's AVIO buffer, bytes. */
     static final int BUFFER_BYTES = 64 * 1024;
     /** What a seek asks for when it asks for the size instead of a position. */
     static final long SIZE_ASKED = Long.MIN_VALUE;
 
-    /**
-     * The open inputs or outputs of one kind by id. JavaCPP keeps a small fixed number of callback thunks
-     * per type, so the callbacks are static instances, and FFmpeg hands them the object's id as the
-     * {@code opaque} pointer. Thread-safe.
-     */
-    static final class Registry<T> {
-        private final Map<Long, T> open = new ConcurrentHashMap<>();
-        private final AtomicLong ids = new AtomicLong();
-
-        /** @return the id to pass as {@code opaque} */
-        long add(T io) {
-            long id = ids.incrementAndGet();
-            open.put(id, io);
-            return id;
+    /** The Java side of a context: what its callbacks call. Each returns an {@code AVERROR} on failure. */
+    interface Endpoint {
+        /** @return bytes copied into {@code buffer} (1 to {@code size}), or an {@code AVERROR} ({@code AVERROR_EOF} at the end) */
+        default int read(BytePointer buffer, int size) {
+            return AVERROR_EXTERNAL();
         }
 
-        /** @return the object whose id {@code opaque} holds, or null when it was closed */
-        T get(Pointer opaque) {
-            return open.get(new LongPointer(opaque).get());
+        /** @return {@code size} once the {@code size} bytes of {@code buffer} are taken, or an {@code AVERROR} */
+        default int write(BytePointer buffer, int size) {
+            return AVERROR_EXTERNAL();
         }
 
-        void remove(long id) {
-            open.remove(id);
+        /**
+         * @param whence as FFmpeg gives it; {@link #target} reads it
+         * @return the new position, the size when {@link #SIZE_ASKED}, or an {@code AVERROR}
+         */
+        long seek(long offset, int whence);
+    }
+
+    private static final Map<Long, Endpoint> OPEN = new ConcurrentHashMap<>();
+    private static final AtomicLong IDS = new AtomicLong();
+
+    private static final Read_packet_Pointer_BytePointer_int READ = new Read_packet_Pointer_BytePointer_int() {
+        @Override
+        public int call(Pointer opaque, BytePointer buffer, int size) {
+            Endpoint endpoint = OPEN.get(opaque.address());
+            return endpoint == null ? AVERROR_EXTERNAL() : endpoint.read(buffer, size);
+        }
+    };
+
+    private static final Write_packet_Pointer_BytePointer_int WRITE = new Write_packet_Pointer_BytePointer_int() {
+        @Override
+        public int call(Pointer opaque, BytePointer buffer, int size) {
+            Endpoint endpoint = OPEN.get(opaque.address());
+            return endpoint == null ? AVERROR_EXTERNAL() : endpoint.write(buffer, size);
+        }
+    };
+
+    private static final Seek_Pointer_long_int SEEK = new Seek_Pointer_long_int() {
+        @Override
+        public long call(Pointer opaque, long offset, int whence) {
+            Endpoint endpoint = OPEN.get(opaque.address());
+            return endpoint == null ? AVERROR_EXTERNAL() : endpoint.seek(offset, whence);
+        }
+    };
+
+    /** An id carried as a pointer's address: never dereferenced, so it needs no memory. */
+    private static final class Id extends Pointer {
+        Id(long id) {
+            address = id;
         }
     }
 
-    private NativeIo() {
-    }
+    private final long id;
+    private final AVIOContext context;
 
-    /**
-     * @param opaque holds the object's id; a read or a write callback, the other null
-     * @return a context over a fresh {@link #BUFFER_BYTES} native buffer, freed by {@link #free}
-     * @throws OutOfMemoryError when FFmpeg cannot allocate it (the buffer is freed first)
-     */
-    static AVIOContext allocate(LongPointer opaque, Read_packet_Pointer_BytePointer_int read,
-                                Write_packet_Pointer_BytePointer_int write, Seek_Pointer_long_int seek) {
-        BytePointer buffer = new BytePointer(av_malloc(BUFFER_BYTES)).capacity(BUFFER_BYTES);
-        AVIOContext context = avio_alloc_context(buffer, BUFFER_BYTES, write == null ? 0 : 1, opaque, read, write, seek);
-        if (context == null) {
+    private NativeIo(Endpoint endpoint, boolean writes) {
+        BytePointer buffer = new BytePointer(av_malloc(BUFFER_BYTES));
+        if (buffer.isNull()) {
+            throw new OutOfMemoryError("FFmpeg could not allocate an AVIO buffer");
+        }
+        this.id = IDS.incrementAndGet(); // from 1: never a null pointer
+        this.context = avio_alloc_context(buffer.capacity(BUFFER_BYTES), BUFFER_BYTES, writes ? 1 : 0, new Id(id),
+                writes ? null : READ, writes ? WRITE : null, SEEK);
+        if (context == null || context.isNull()) {
             av_free(buffer);
             throw new OutOfMemoryError("FFmpeg could not allocate an AVIOContext");
         }
-        return context;
+        OPEN.put(id, endpoint);
     }
 
-    /** Frees a context from {@link #allocate} and the buffer it holds now (FFmpeg may have replaced the one it was given). */
-    static void free(AVIOContext context) {
-        av_free(context.buffer());
-        context.buffer(null);
-        avio_context_free(context);
+    /** @return a read-only, seekable context over {@code input}; the caller closes it */
+    static NativeIo reading(Endpoint input) {
+        return new NativeIo(input, false);
+    }
+
+    /** @return a write-only, seekable context into {@code output}; the caller closes it */
+    static NativeIo writing(Endpoint output) {
+        return new NativeIo(output, true);
+    }
+
+    AVIOContext context() {
+        return context;
     }
 
     /**
@@ -97,5 +141,17 @@ final class NativeIo {
             case 2 -> size + offset; // SEEK_END
             default -> -1;
         };
+    }
+
+    /** Frees the context; once (later calls do nothing). */
+    @Override
+    public void close() {
+        if (context.isNull()) {
+            return; // avio_context_free nulled it
+        }
+        OPEN.remove(id);
+        av_free(context.buffer());
+        context.buffer(null);
+        avio_context_free(context);
     }
 }

@@ -3,11 +3,7 @@ package io.storycast.media.ffmpeg;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import org.bytedeco.ffmpeg.avformat.AVIOContext;
-import org.bytedeco.ffmpeg.avformat.Seek_Pointer_long_int;
-import org.bytedeco.ffmpeg.avformat.Write_packet_Pointer_BytePointer_int;
 import org.bytedeco.javacpp.BytePointer;
-import org.bytedeco.javacpp.LongPointer;
-import org.bytedeco.javacpp.Pointer;
 
 import java.util.Objects;
 
@@ -18,38 +14,15 @@ import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EXTERNAL;
  * write copies from FFmpeg's native buffer into the buffer's native memory, so the media never passes through
  * the Java heap. It can seek (the MP4 muxer goes back to patch box sizes), writing over or past what is
  * there; it cannot read, so muxer features that read their own output back ({@code +faststart}) do not work
- * here ({@link MoovFirst} does that job instead).
- *
- * <p>The write and seek callbacks are two static JavaCPP thunks shared by every output, like
- * {@link NativeInput}'s: FFmpeg hands them the output's id as the {@code opaque} pointer.
+ * here ({@link MoovFirst} does that job instead). The context and its callbacks are {@link NativeIo}'s.
  *
  * <p>Ownership: the bytes stay this object's until {@link #take()} hands them over; {@link #close()} frees
- * the native context and releases bytes not taken. A write past {@code maxBytes} fails (FFmpeg then fails
+ * the native context and FFmpeg's buffer and releases bytes not taken. A write past {@code maxBytes} fails (FFmpeg then fails
  * the muxing call), and {@link #overflowed()} tells why.
  */
-final class NativeOutput implements AutoCloseable {
-    private static final NativeIo.Registry<NativeOutput> OPEN = new NativeIo.Registry<>();
-
-    private static final Write_packet_Pointer_BytePointer_int WRITE = new Write_packet_Pointer_BytePointer_int() {
-        @Override
-        public int call(Pointer opaque, BytePointer buffer, int size) {
-            NativeOutput output = OPEN.get(opaque);
-            return output == null ? AVERROR_EXTERNAL() : output.write(buffer, size);
-        }
-    };
-
-    private static final Seek_Pointer_long_int SEEK = new Seek_Pointer_long_int() {
-        @Override
-        public long call(Pointer opaque, long offset, int whence) {
-            NativeOutput output = OPEN.get(opaque);
-            return output == null ? AVERROR_EXTERNAL() : output.seek(offset, whence);
-        }
-    };
-
-    private final long id;
+final class NativeOutput implements NativeIo.Endpoint, AutoCloseable {
     private final long maxBytes;
-    private final LongPointer opaque;
-    private final AVIOContext context;
+    private final NativeIo io;
     private ByteBuf bytes;
     private int position;
     private boolean overflowed;
@@ -65,20 +38,16 @@ final class NativeOutput implements AutoCloseable {
         }
         this.maxBytes = maxBytes;
         this.bytes = allocator.directBuffer((int) Math.min(NativeIo.BUFFER_BYTES, maxBytes), (int) maxBytes);
-        this.id = OPEN.add(this);
-        this.opaque = new LongPointer(1).put(id);
         try {
-            this.context = NativeIo.allocate(opaque, null, WRITE, SEEK);
+            this.io = NativeIo.writing(this);
         } catch (OutOfMemoryError e) {
-            OPEN.remove(id);
-            opaque.close();
             bytes.release();
             throw e;
         }
     }
 
     AVIOContext context() {
-        return context;
+        return io.context();
     }
 
     /** @return whether a write was refused because the output would have passed {@code maxBytes} */
@@ -97,7 +66,8 @@ final class NativeOutput implements AutoCloseable {
         return taken;
     }
 
-    private int write(BytePointer buffer, int size) {
+    @Override
+    public int write(BytePointer buffer, int size) {
         if (bytes == null) {
             return AVERROR_EXTERNAL();
         }
@@ -120,7 +90,9 @@ final class NativeOutput implements AutoCloseable {
         return size;
     }
 
-    private long seek(long offset, int whence) {
+    /** Anywhere up to {@code maxBytes}: past the end too (a later write fills the gap with zeros). */
+    @Override
+    public long seek(long offset, int whence) {
         if (bytes == null) {
             return AVERROR_EXTERNAL();
         }
@@ -128,7 +100,6 @@ final class NativeOutput implements AutoCloseable {
         if (target == NativeIo.SIZE_ASKED) {
             return bytes.writerIndex();
         }
-        // Seeking past the end is allowed (a later write fills the gap), within the byte limit.
         if (target < 0 || target > maxBytes) {
             return AVERROR_EXTERNAL();
         }
@@ -138,9 +109,7 @@ final class NativeOutput implements AutoCloseable {
 
     @Override
     public void close() {
-        OPEN.remove(id);
-        NativeIo.free(context);
-        opaque.close();
+        io.close();
         if (bytes != null) {
             bytes.release();
             bytes = null;

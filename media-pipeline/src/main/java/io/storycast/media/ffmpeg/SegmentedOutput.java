@@ -60,15 +60,16 @@ final class SegmentedOutput implements AutoCloseable {
     private long frames;
 
     /**
-     * @param audio   the sound every segment carries (this output owns and closes it), or null for silent segments
+     * @param sound   the job's sound, which every segment carries (this output owns and closes its cut of it,
+     *                {@link AacAudio#segments}), or null for silent segments
      * @param threads H.264 encoder threads
      */
-    SegmentedOutput(VideoRendition rendition, SegmentAudio audio, ByteBufAllocator allocator, int threads) {
+    SegmentedOutput(VideoRendition rendition, AacAudio sound, ByteBufAllocator allocator, int threads) {
         this.rendition = Objects.requireNonNull(rendition, "rendition");
-        this.audio = audio;
         this.allocator = Objects.requireNonNull(allocator, "allocator");
         this.threads = threads;
         this.framesPerSegment = (long) rendition.framesPerSecond() * rendition.maxSegmentSeconds();
+        this.audio = sound == null ? null : sound.segments(rendition, audioWriter);
     }
 
     /** @param frame the rendition's next frame, {@code pts} its frame number from 0; not consumed */
@@ -92,7 +93,7 @@ final class SegmentedOutput implements AutoCloseable {
         segment.frames++;
         frames = number + 1;
         if (audio != null) {
-            audio.reached(frames, audioWriter);
+            audio.reached(frames);
         }
         closeFinished();
     }
@@ -100,15 +101,14 @@ final class SegmentedOutput implements AutoCloseable {
     /** @param packet a copied AAC packet of the source, in order; not consumed */
     void audioPacket(AVPacket packet) throws MediaRejectedException {
         if (audio != null) {
-            audio.packet(packet, audioWriter);
+            audio.packet(packet);
             closeFinished();
         }
     }
 
-    /** @param frame decoded sound on the video's timeline, in order; not consumed */
-    void audioFrame(AVFrame frame) throws MediaRejectedException {
+    /** Re-encoded sound was handed to this output's cut ({@link AacAudio#encode}): finishes what it completed. */
+    void audioEncoded() throws MediaRejectedException {
         if (audio != null) {
-            audio.frame(frame, audioWriter);
             closeFinished();
         }
     }
@@ -169,16 +169,25 @@ final class SegmentedOutput implements AutoCloseable {
     }
 
     /**
+     * The source has ended: writes the last segment's remaining pictures, so that the sound written at its end
+     * ({@link #take()}, which calls this too) interleaves after them. The job calls it on every output before
+     * taking any, since sound shared between outputs is ended for all at once.
+     */
+    void endPictures() throws MediaRejectedException {
+        if (videoSegment >= 0 && open.get(videoSegment) != null && open.get(videoSegment).encoder != null) {
+            endVideo(open.get(videoSegment));
+        }
+    }
+
+    /**
      * Ends every segment, at the end of the source: the sound up to the last picture's end is written.
      *
      * @return the segments in order, none when no frame came; the caller releases each one's bytes
      */
     List<Segment> take() throws MediaRejectedException {
         if (audio != null && frames > 0) {
-            if (videoSegment >= 0 && open.get(videoSegment) != null && open.get(videoSegment).encoder != null) {
-                endVideo(open.get(videoSegment)); // its last pictures first, so the sound interleaves after them
-            }
-            audio.end(frames, audioWriter);
+            endPictures();
+            audio.end(frames);
         }
         while (!open.isEmpty()) {
             finish(open.firstEntry().getValue());

@@ -43,6 +43,7 @@ final class VideoJob {
     private long endPts = Long.MIN_VALUE;
     private long lastPts = Long.MIN_VALUE;
     private long lastGap;
+    private long aacFramesEncoded;
 
     VideoJob(ByteBuf upload, List<VideoRendition> outputs, MediaLimits limits, long deadlineNanos, ByteBufAllocator allocator,
              int threads) {
@@ -68,10 +69,10 @@ final class VideoJob {
                 audio = AacAudio.open(source.audio(), video);
             }
             for (VideoRendition output : outputs) {
-                writers.add(new SegmentedOutput(output, audio == null ? null : audio.segments(output), allocator, threads));
+                writers.add(new SegmentedOutput(output, audio, allocator, threads));
             }
             String upright = VideoDecoder.uprightFilters(video);
-            stage = new EncodeStage(writers);
+            stage = new EncodeStage(writers, audio);
             AacAudio.Sink toWriters = stage;
             int audioIndex = source.audio() == null ? -1 : source.audio().index();
             while (source.read(packet)) {
@@ -100,7 +101,9 @@ final class VideoJob {
                 audio.flush(toWriters);
             }
             stage.finish();
-            return takeAll();
+            List<List<SegmentedOutput.Segment>> all = takeAll();
+            aacFramesEncoded = audio == null ? 0 : audio.encodedFrames();
+            return all;
         } finally {
             if (stage != null) {
                 stage.close(); // before the outputs: its thread may still be using them
@@ -167,10 +170,21 @@ final class VideoJob {
         }
     }
 
+    /**
+     * @return AAC frames the job encoded (0 when the sound was copied or {@link #run()} failed): once per distinct
+     *         audio format, not per output. For tests and benchmarks
+     */
+    long aacFramesEncoded() {
+        return aacFramesEncoded;
+    }
+
     private List<List<SegmentedOutput.Segment>> takeAll() throws MediaRejectedException {
         List<List<SegmentedOutput.Segment>> all = new ArrayList<>(writers.size());
         boolean complete = false;
         try {
+            for (SegmentedOutput writer : writers) {
+                writer.endPictures(); // all before any sound shared between them is ended
+            }
             for (SegmentedOutput writer : writers) {
                 List<SegmentedOutput.Segment> segments = writer.take();
                 all.add(segments);

@@ -42,7 +42,8 @@ import static org.bytedeco.ffmpeg.global.avutil.av_log_set_level;
  * half an AAC frame (10.7 ms at 48 kHz). Any other sound (another codec, more channels, AAC that starts late
  * or has gaps, as the MP4 index tells before anything is decoded) is decoded once, resampled onto the
  * video's timeline (silence where it starts late or breaks off) and encoded per segment, cut to the sample,
- * each segment's first 1024 samples given to the encoder's silent priming. A silent video stays silent.
+ * each segment's first 1024 samples given to the encoder's silent priming; renditions with the same audio bit
+ * rate and segment length share that encoding ({@link AacSegmentEncoder}). A silent video stays silent.
  *
  * <p><b>moov first.</b> The muxer writes {@code moov} last, as it must through custom IO; {@link MoovFirst}
  * then moves it in front of {@code mdat} in memory and patches the chunk offsets (see there for why not

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -97,6 +98,28 @@ class AvSyncTest {
 
         assertInStep(segments, 60, 3, COPIED_START, COPIED_LENGTH);
         assertThat(segments.get(0).audioDurationMillis()).as("ends with the picture").isCloseTo(3000L, within(1L));
+    }
+
+    @Test
+    void renditionsSharingOneSoundEncodingEachEndItWithTheirOwnPictures() throws Exception {
+        // 149 pictures at 30 fps (4.967 s) make no whole number of pictures at 25 fps: the two renditions end apart.
+        // They share one AAC encoding (same bit rate and segment length), which runs to the later end; each
+        // rendition's sound is cut at its own.
+        ByteBuf clip = fixture.input(new TestClip(320, 240, 30).seconds(149 / 30.0).audio(TestVideos.Audio.PCM).beeps().make());
+        VideoRendition twentyFive = new VideoRendition("story", 180, 320, 25, 1, 400_000, 96_000, 2, 0, Fit.COVER, "test");
+
+        Map<String, List<ProbedVideo>> made = fixture.outputs(clip, Map.of("thirty", segmented(2), "twentyFive", twentyFive));
+
+        double thirtyEnd = pictureSeconds(made.get("thirty"));
+        double twentyFiveEnd = pictureSeconds(made.get("twentyFive"));
+        assertThat(thirtyEnd).as("the 30 fps rendition's length").isCloseTo(149 / 30.0, within(0.001));
+        assertThat(twentyFiveEnd).as("the 25 fps rendition ends a picture apart").isNotCloseTo(thirtyEnd, within(0.002));
+        assertInStep(made.get("thirty"), 2, thirtyEnd, ENCODED_START, ENCODED_LENGTH);
+        assertInStep(made.get("twentyFive"), 2, twentyFiveEnd, ENCODED_START, ENCODED_LENGTH);
+    }
+
+    private static double pictureSeconds(List<ProbedVideo> segments) {
+        return segments.stream().mapToLong(ProbedVideo::videoDurationMillis).sum() / 1000.0;
     }
 
     /**

@@ -15,6 +15,9 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -25,6 +28,8 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -66,8 +71,7 @@ class MediaToolsCrossCheckTest {
                 for (Rendition rendition : platform.getValue()) {
                     String what = platform.getKey() + "/" + rendition.name();
                     Path file = write(rendition.bytes(), platform.getKey() + "-" + rendition.name() + "." + rendition.format());
-                    JsonNode stream = run("ffprobe", "-v", "error", "-print_format", "json", "-show_streams", file.toString())
-                            .path("streams").path(0);
+                    JsonNode stream = probe(file).path("streams").path(0);
                     assertThat(stream.path("codec_name").asText()).as(what)
                             .isEqualTo(rendition.format().equals("webp") ? "webp" : "mjpeg");
                     assertThat(stream.path("width").asInt()).as(what).isEqualTo(rendition.width());
@@ -80,93 +84,97 @@ class MediaToolsCrossCheckTest {
         }
     }
 
-    @Test
-    void outsideToolsSeeEverySegmentStartBothTracksAtZeroAndAddUpToTheSource() throws Exception {
-        // 5 s into 2 s segments: copied AAC (cut at whole packets) and PCM re-encoded (cut to the sample).
-        for (TestVideos.Audio sound : List.of(TestVideos.Audio.AAC, TestVideos.Audio.PCM)) {
-            ByteBuf clip = new TestClip(320, 240, 30).seconds(5).audio(sound).beeps().make();
-            VideoRendition twoSeconds = new VideoRendition("story", 180, 320, 30, 1, 400_000, 96_000, 2, 0, Fit.COVER, "test");
-            Map<String, List<Rendition>> made;
-            try {
-                made = new VideoTranscoder(PooledByteBufAllocator.DEFAULT).transcode(clip, Map.of("p", twoSeconds), MediaLimits.DEFAULTS);
-            } finally {
-                clip.release();
+    /**
+     * 5 s into 2 s segments: copied AAC (cut at whole packets, so a segment's sound may be off from its video by up
+     * to an AAC frame, 1024 samples) and PCM re-encoded (cut to the sample: 1 ms, 48 samples, for rounding).
+     */
+    @ParameterizedTest(name = "{0}: within {1} samples")
+    @CsvSource({"AAC, 1024", "PCM, 48"})
+    void outsideToolsSeeEverySegmentStartBothTracksAtZeroAndAddUpToTheSource(TestVideos.Audio sound, int toleranceSamples)
+            throws Exception {
+        double tolerance = toleranceSamples / 48_000.0;
+        ByteBuf clip = new TestClip(320, 240, 30).seconds(5).audio(sound).beeps().make();
+        VideoRendition twoSeconds = new VideoRendition("story", 180, 320, 30, 1, 400_000, 96_000, 2, 0, Fit.COVER, "test");
+        Map<String, List<Rendition>> made;
+        try {
+            made = new VideoTranscoder(PooledByteBufAllocator.DEFAULT).transcode(clip, Map.of("p", twoSeconds), MediaLimits.DEFAULTS);
+        } finally {
+            clip.release();
+        }
+        double videoTotal = 0;
+        double audioTotal = 0;
+        try {
+            assertThat(made.get("p")).hasSize(3);
+            for (Rendition segment : made.get("p")) {
+                String what = sound + " " + segment.name();
+                JsonNode streams = probe(write(segment.bytes(), sound + "-" + segment.name() + ".mp4")).path("streams");
+                JsonNode video = stream(streams, "video");
+                JsonNode audio = stream(streams, "audio");
+                assertThat(video.path("start_time").asDouble(-1)).as(what + " video start").isZero();
+                assertThat(audio.path("start_time").asDouble(-1)).as(what + " audio start").isZero();
+                assertThat(audio.path("duration").asDouble()).as(what + " audio as long as the video")
+                        .isCloseTo(video.path("duration").asDouble(), within(tolerance));
+                videoTotal += video.path("duration").asDouble();
+                audioTotal += audio.path("duration").asDouble();
             }
-            // Copied sound may be off by half an AAC frame at each end of a segment; re-encoded sound is cut to the sample.
-            double tolerance = sound == TestVideos.Audio.AAC ? 1024.0 / 48_000 : 0.001;
-            double videoTotal = 0;
-            double audioTotal = 0;
-            try {
-                for (Rendition segment : made.get("p")) {
-                    String what = sound + " " + segment.name();
-                    Path file = write(segment.bytes(), sound + "-" + segment.name() + ".mp4");
-                    JsonNode streams = run("ffprobe", "-v", "error", "-print_format", "json", "-show_streams", file.toString()).path("streams");
-                    JsonNode video = stream(streams, "video");
-                    JsonNode audio = stream(streams, "audio");
-                    assertThat(video.path("start_time").asDouble(-1)).as(what + " video start").isZero();
-                    assertThat(audio.path("start_time").asDouble(-1)).as(what + " audio start").isZero();
-                    assertThat(audio.path("duration").asDouble()).as(what + " audio as long as the video")
-                            .isCloseTo(video.path("duration").asDouble(), within(tolerance));
-                    videoTotal += video.path("duration").asDouble();
-                    audioTotal += audio.path("duration").asDouble();
-                }
-            } finally {
-                made.values().forEach(list -> list.forEach(Rendition::release));
-            }
-            assertThat(videoTotal).as(sound + ": the segments' video adds up to the source").isCloseTo(5.0, within(0.001));
-            assertThat(audioTotal).as(sound + ": the segments' audio adds up to the source").isCloseTo(5.0, within(0.001));
+        } finally {
+            made.values().forEach(list -> list.forEach(Rendition::release));
+        }
+        assertThat(videoTotal).as(sound + ": the segments' video adds up to the source").isCloseTo(5.0, within(0.001));
+        assertThat(audioTotal).as(sound + ": the segments' audio adds up to the source").isCloseTo(5.0, within(0.001));
+    }
+
+    /**
+     * A source whose video stream has a property ffprobe must see in it (so that it would see it in the output
+     * too), a rendition made of it, and what ffprobe must find in that rendition's video stream instead. A
+     * stream field ffprobe leaves out counts as its {@code default} (no sample aspect ratio: square pixels).
+     */
+    record Conversion(String what, Supplier<ByteBuf> clip, Fit fit, String sourceField, String sourceValue,
+                      Map<String, String> made) {
+        static final String DEFAULT = "1:1";
+
+        @Override
+        public String toString() {
+            return what;
         }
     }
 
-    @Test
-    void outsideToolsSeeSquarePixelsMadeFromAnAnamorphicSource() throws Exception {
-        ByteBuf clip = new TestClip(480, 360, 30).seconds(0.5).audio(TestVideos.Audio.NONE).sampleAspectRatio(4, 3).make();
-        VideoRendition pad = new VideoRendition("story", 360, 640, 30, 1, 400_000, 96_000, 60, 0, Fit.PAD, "test");
+    static Stream<Conversion> conversions() {
+        return Stream.of(
+                new Conversion("square pixels made from an anamorphic source",
+                        () -> new TestClip(480, 360, 30).seconds(0.5).audio(TestVideos.Audio.NONE).sampleAspectRatio(4, 3).make(),
+                        Fit.PAD, "sample_aspect_ratio", "4:3", Map.of("width", "360", "height", "640", "sample_aspect_ratio", "1:1")),
+                new Conversion("8-bit BT.709 SDR made from PQ HDR",
+                        () -> new TestClip(180, 320, 30).seconds(0.2).audio(TestVideos.Audio.NONE).hdr(TestClip.Transfer.PQ).make(),
+                        Fit.COVER, "color_transfer", "smpte2084", Map.of("pix_fmt", "yuv420p", "color_primaries", "bt709",
+                                "color_transfer", "bt709", "color_space", "bt709")));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("conversions")
+    void outsideToolsSeeTheVideoAsConverted(Conversion conversion) throws Exception {
+        ByteBuf clip = conversion.clip().get();
+        VideoRendition rendition = new VideoRendition("story", 360, 640, 30, 1, 400_000, 96_000, 60, 0, conversion.fit(), "test");
         Map<String, List<Rendition>> made;
         try {
-            Path source = write(clip, "anamorphic.mp4");
-            assertThat(stream(run("ffprobe", "-v", "error", "-print_format", "json", "-show_streams", source.toString()).path("streams"),
-                    "video").path("sample_aspect_ratio").asText()).as("ffprobe sees the source's 4:3 pixels").isEqualTo("4:3");
-            made = new VideoTranscoder(PooledByteBufAllocator.DEFAULT).transcode(clip, Map.of("p", pad), MediaLimits.DEFAULTS);
+            JsonNode source = stream(probe(write(clip, "source")).path("streams"), "video");
+            assertThat(source.path(conversion.sourceField()).asText()).as("ffprobe sees the source's " + conversion.sourceField())
+                    .isEqualTo(conversion.sourceValue());
+            made = new VideoTranscoder(PooledByteBufAllocator.DEFAULT).transcode(clip, Map.of("p", rendition), MediaLimits.DEFAULTS);
         } finally {
             clip.release();
         }
         try {
-            Path file = write(made.get("p").get(0).bytes(), "square.mp4");
-            JsonNode video = stream(run("ffprobe", "-v", "error", "-print_format", "json", "-show_streams", file.toString())
-                    .path("streams"), "video");
-            assertThat(video.path("width").asInt()).isEqualTo(360);
-            assertThat(video.path("height").asInt()).isEqualTo(640);
-            assertThat(video.path("sample_aspect_ratio").asText("1:1")).isEqualTo("1:1");
+            JsonNode video = stream(probe(write(made.get("p").get(0).bytes(), "made.mp4")).path("streams"), "video");
+            conversion.made().forEach((field, value) ->
+                    assertThat(video.path(field).asText(Conversion.DEFAULT)).as(conversion + ": " + field).isEqualTo(value));
         } finally {
             made.values().forEach(list -> list.forEach(Rendition::release));
         }
     }
 
-    @Test
-    void outsideToolsSeeEightBitBt709SdrMadeFromHdr() throws Exception {
-        ByteBuf clip = new TestClip(180, 320, 30).seconds(0.2).audio(TestVideos.Audio.NONE).hdr(TestClip.Transfer.PQ).make();
-        VideoRendition cover = new VideoRendition("story", 360, 640, 30, 1, 400_000, 96_000, 60, 0, Fit.COVER, "test");
-        Map<String, List<Rendition>> made;
-        try {
-            Path source = write(clip, "hdr.mov");
-            assertThat(stream(run("ffprobe", "-v", "error", "-print_format", "json", "-show_streams", source.toString()).path("streams"),
-                    "video").path("color_transfer").asText()).as("ffprobe sees the source's PQ").isEqualTo("smpte2084");
-            made = new VideoTranscoder(PooledByteBufAllocator.DEFAULT).transcode(clip, Map.of("p", cover), MediaLimits.DEFAULTS);
-        } finally {
-            clip.release();
-        }
-        try {
-            Path file = write(made.get("p").get(0).bytes(), "sdr.mp4");
-            JsonNode video = stream(run("ffprobe", "-v", "error", "-print_format", "json", "-show_streams", file.toString())
-                    .path("streams"), "video");
-            assertThat(video.path("pix_fmt").asText()).isEqualTo("yuv420p");
-            assertThat(video.path("color_primaries").asText()).isEqualTo("bt709");
-            assertThat(video.path("color_transfer").asText()).isEqualTo("bt709");
-            assertThat(video.path("color_space").asText()).isEqualTo("bt709");
-        } finally {
-            made.values().forEach(list -> list.forEach(Rendition::release));
-        }
+    private static JsonNode probe(Path file) throws IOException, InterruptedException {
+        return run("ffprobe", "-v", "error", "-print_format", "json", "-show_streams", file.toString());
     }
 
     private static JsonNode stream(JsonNode streams, String type) {

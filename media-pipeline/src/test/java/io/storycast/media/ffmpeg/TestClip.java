@@ -9,14 +9,19 @@ import org.bytedeco.ffmpeg.avcodec.AVPacket;
 import org.bytedeco.ffmpeg.avcodec.AVPacketSideData;
 import org.bytedeco.ffmpeg.avformat.AVFormatContext;
 import org.bytedeco.ffmpeg.avformat.AVStream;
+import org.bytedeco.ffmpeg.avutil.AVContentLightMetadata;
 import org.bytedeco.ffmpeg.avutil.AVDictionary;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
+import org.bytedeco.ffmpeg.avutil.AVMasteringDisplayMetadata;
 import org.bytedeco.ffmpeg.avutil.AVRational;
 import org.bytedeco.javacpp.IntPointer;
+import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacpp.PointerPointer;
 
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_FLAG_GLOBAL_HEADER;
+import static org.bytedeco.ffmpeg.global.avcodec.AV_PKT_DATA_CONTENT_LIGHT_LEVEL;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_PKT_DATA_DISPLAYMATRIX;
+import static org.bytedeco.ffmpeg.global.avcodec.AV_PKT_DATA_MASTERING_DISPLAY_METADATA;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_alloc;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_free;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_rescale_ts;
@@ -75,6 +80,8 @@ public final class TestClip {
     private int sarDen = 1;
     private int[] displayMatrix;
     private Transfer transfer = Transfer.SDR;
+    private int maxCll;
+    private int masteringPeakNits;
 
     public TestClip(int width, int height, int fps) {
         this.width = width;
@@ -151,6 +158,19 @@ public final class TestClip {
         return this;
     }
 
+    /**
+     * HDR10 light levels in the container, as an HDR camera or grading tool writes them ({@code clli} and
+     * {@code mdcv} boxes): for an {@link #hdr} clip.
+     *
+     * @param maxCll            the content light level's MaxCLL in nits, or 0 for no {@code clli}
+     * @param masteringPeakNits the mastering display's maximum luminance in nits, or 0 for no {@code mdcv}
+     */
+    public TestClip hdrLight(int maxCll, int masteringPeakNits) {
+        this.maxCll = maxCll;
+        this.masteringPeakNits = masteringPeakNits;
+        return this;
+    }
+
     /** @return the clip in a direct buffer the caller releases */
     public ByteBuf make() {
         boolean mov = audio == TestVideos.Audio.PCM || location != null || transfer != Transfer.SDR;
@@ -167,7 +187,23 @@ public final class TestClip {
             video = videoEncoder(globalHeader);
             AVStream videoStream = stream(container, video);
             if (displayMatrix != null) {
-                addDisplayMatrix(videoStream.codecpar());
+                new IntPointer(addSideData(videoStream.codecpar(), AV_PKT_DATA_DISPLAYMATRIX, 9 * 4)).put(displayMatrix);
+            }
+            if (maxCll > 0) {
+                new AVContentLightMetadata(addSideData(videoStream.codecpar(), AV_PKT_DATA_CONTENT_LIGHT_LEVEL,
+                        Pointer.sizeof(AVContentLightMetadata.class))).MaxCLL(maxCll).MaxFALL(maxCll / 4);
+            }
+            if (masteringPeakNits > 0) {
+                // HDR10 states luminance in 0.0001 nits; the primaries are BT.2020's, the white point D65.
+                AVMasteringDisplayMetadata display = new AVMasteringDisplayMetadata(addSideData(videoStream.codecpar(),
+                        AV_PKT_DATA_MASTERING_DISPLAY_METADATA, Pointer.sizeof(AVMasteringDisplayMetadata.class)));
+                int[][] primaries = {{35400, 14600}, {8500, 39850}, {6550, 2300}};
+                for (int i = 0; i < 3; i++) {
+                    display.display_primaries(i, 0, av_make_q(primaries[i][0], 50_000)).display_primaries(i, 1, av_make_q(primaries[i][1], 50_000));
+                }
+                display.white_point(0, av_make_q(15635, 50_000)).white_point(1, av_make_q(16450, 50_000))
+                        .min_luminance(av_make_q(50, 10_000)).max_luminance(av_make_q(masteringPeakNits * 10_000, 10_000))
+                        .has_primaries(1).has_luminance(1);
             }
             AVStream audioStream = null;
             if (audio != TestVideos.Audio.NONE) {
@@ -256,17 +292,22 @@ public final class TestClip {
         return encoder;
     }
 
-    /** Puts the display matrix in the stream's side data, where the mov muxer takes it for the {@code tkhd} matrix. */
-    private void addDisplayMatrix(AVCodecParameters parameters) {
+    /**
+     * Adds zeroed side data to the stream's parameters, where the mov muxer takes it (the display matrix for the
+     * {@code tkhd} matrix, light levels for {@code clli} and {@code mdcv}).
+     *
+     * @return the new entry's data, {@code size} bytes owned by the parameters
+     */
+    static Pointer addSideData(AVCodecParameters parameters, int type, long size) {
         try (PointerPointer<AVPacketSideData> list = new PointerPointer<AVPacketSideData>(1).put(0, parameters.coded_side_data());
              IntPointer count = new IntPointer(1).put(parameters.nb_coded_side_data())) {
-            AVPacketSideData entry = av_packet_side_data_new(list, count, AV_PKT_DATA_DISPLAYMATRIX, 9 * 4, 0);
+            AVPacketSideData entry = av_packet_side_data_new(list, count, type, size, 0);
             if (entry == null || entry.isNull()) {
-                throw new IllegalStateException("cannot add the display matrix");
+                throw new IllegalStateException("cannot add side data of type " + type);
             }
-            new IntPointer(entry.data()).put(displayMatrix);
             parameters.coded_side_data(new AVPacketSideData(list.get(0)));
             parameters.nb_coded_side_data(count.get());
+            return entry.data();
         }
     }
 

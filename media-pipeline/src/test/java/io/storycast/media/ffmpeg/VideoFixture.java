@@ -8,6 +8,7 @@ import io.storycast.media.Rendition;
 import io.storycast.media.profile.VideoRendition;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -52,15 +53,36 @@ final class VideoFixture {
 
     /** @return each of the rendition's outputs (its segments in order) read back; the outputs are released */
     List<ProbedVideo> outputs(ByteBuf clip, VideoRendition rendition) throws MediaRejectedException {
-        Map<String, List<Rendition>> made = transcoder.transcode(clip, Map.of("p", rendition), MediaLimits.DEFAULTS);
+        return outputs(clip, Map.of("p", rendition)).get("p");
+    }
+
+    /** @return per platform, its rendition's outputs (segments in order) read back; the outputs are released */
+    Map<String, List<ProbedVideo>> outputs(ByteBuf clip, Map<String, VideoRendition> byPlatform) throws MediaRejectedException {
+        Map<String, List<Rendition>> made = transcoder.transcode(clip, byPlatform, MediaLimits.DEFAULTS);
         try {
-            List<ProbedVideo> probed = new ArrayList<>();
-            for (Rendition segment : made.get("p")) {
-                probed.add(ProbedVideo.of(segment.bytes()));
+            Map<String, List<ProbedVideo>> probed = new LinkedHashMap<>();
+            for (Map.Entry<String, List<Rendition>> platform : made.entrySet()) {
+                List<ProbedVideo> segments = new ArrayList<>();
+                for (Rendition segment : platform.getValue()) {
+                    segments.add(ProbedVideo.of(segment.bytes()));
+                }
+                probed.put(platform.getKey(), segments);
             }
             return probed;
         } finally {
             made.values().forEach(renditions -> renditions.forEach(Rendition::release));
         }
+    }
+
+    /**
+     * Runs one video job (what the transcoder runs for its distinct outputs) and releases what it made.
+     *
+     * @return the AAC frames the job encoded ({@link VideoJob#aacFramesEncoded()})
+     */
+    long aacFramesEncoded(ByteBuf clip, List<VideoRendition> outputs) throws MediaRejectedException {
+        VideoJob job = new VideoJob(clip, outputs, MediaLimits.DEFAULTS, System.nanoTime() + 60_000_000_000L, ALLOCATOR,
+                VideoTranscoder.DEFAULT_THREADS);
+        job.run().forEach(segments -> segments.forEach(segment -> segment.bytes().release()));
+        return job.aacFramesEncoded();
     }
 }

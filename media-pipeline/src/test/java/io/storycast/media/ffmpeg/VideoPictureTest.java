@@ -8,6 +8,14 @@ import io.storycast.media.profile.VideoRendition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.List;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -17,6 +25,7 @@ import static org.bytedeco.ffmpeg.global.avutil.AVCOL_TRC_BT709;
 import static org.bytedeco.ffmpeg.global.avutil.av_display_matrix_flip;
 import static org.bytedeco.ffmpeg.global.avutil.av_display_rotation_set;
 import static org.assertj.core.api.Assertions.within;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 /**
  * The picture as the source means it to be seen: non-square pixels shown at their display aspect ratio,
@@ -54,48 +63,49 @@ class VideoPictureTest {
         assertThat(padded.first().sarNum()).as("square pixels (or none said)").isEqualTo(padded.first().sarDen());
     }
 
-    // The source for the display matrices: 320x180 stored, left half red, right half blue, a green band on top.
-
-    @Test
-    void mirrorsAPictureWhoseDisplayMatrixFlipsItLeftToRight() throws Exception {
-        ProbedVideo.Picture shown = shown(matrix(0, true, false), Fit.PAD);
-
-        // Padded: the 16:9 picture spans rows 219 to 420 of 640.
-        assertColour(shown, 90, 320, TestPictures.BLUE, "left, once mirrored: blue");
-        assertColour(shown, 270, 320, TestPictures.RED, "right, once mirrored: red");
-        assertColour(shown, 180, 226, TestPictures.GREEN, "top: the green band, still on top");
+    /** A colour the test expects at a pixel of the output, and why. */
+    private record Seen(int x, int y, int[] yuv, String where) {
     }
 
-    @Test
-    void flipsAPictureWhoseDisplayMatrixTurnsItUpsideDownInAMirror() throws Exception {
-        ProbedVideo.Picture shown = shown(matrix(0, false, true), Fit.PAD);
-
-        assertColour(shown, 90, 320, TestPictures.RED, "left: red");
-        assertColour(shown, 270, 320, TestPictures.BLUE, "right: blue");
-        assertColour(shown, 180, 414, TestPictures.GREEN, "bottom, once flipped: the green band");
+    /**
+     * The source for the display matrices: 320x180 stored, left half red, right half blue, a green band on top.
+     * Padded into 360x640, the 16:9 picture spans rows 219 to 420.
+     */
+    static Stream<Arguments> displayMatrices() {
+        return Stream.of(
+                arguments("a matrix that mirrors the picture left to right", 0, true, false, Fit.PAD, List.of(
+                        new Seen(90, 320, TestPictures.BLUE, "left, once mirrored: blue"),
+                        new Seen(270, 320, TestPictures.RED, "right, once mirrored: red"),
+                        new Seen(180, 226, TestPictures.GREEN, "top: the green band, still on top"))),
+                arguments("a matrix that turns the picture upside down in a mirror", 0, false, true, Fit.PAD, List.of(
+                        new Seen(90, 320, TestPictures.RED, "left: red"),
+                        new Seen(270, 320, TestPictures.BLUE, "right: blue"),
+                        new Seen(180, 414, TestPictures.GREEN, "bottom, once flipped: the green band"))),
+                // A quarter turn clockwise, then mirrored: stored (x, y) is shown at (y, x), a transpose. Red (left)
+                // goes to the top and blue to the bottom, as the turn alone would do; the green band (top) goes to the
+                // left, where the turn alone would put it on the right.
+                arguments("a front camera's matrix: a quarter turn, mirrored", 90, true, false, Fit.COVER, List.of(
+                        new Seen(300, 160, TestPictures.RED, "top: red"),
+                        new Seen(300, 480, TestPictures.BLUE, "bottom: blue"),
+                        new Seen(20, 160, TestPictures.GREEN, "left: the green band"),
+                        new Seen(20, 480, TestPictures.GREEN, "left, lower down: the green band"))));
     }
 
-    @Test
-    void turnsAndMirrorsAFrontCameraPicture() throws Exception {
-        // A quarter turn clockwise, then mirrored: stored (x, y) is shown at (y, x), a transpose. Red (left)
-        // goes to the top and blue to the bottom, as the turn alone would do; the green band (top) goes to the
-        // left, where the turn alone would put it on the right.
-        ProbedVideo.Picture shown = shown(matrix(90, true, false), Fit.COVER);
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("displayMatrices")
+    void showsThePictureAsItsDisplayMatrixTurnsAndMirrorsIt(String what, double clockwise, boolean horizontalFlip, boolean verticalFlip,
+                                                            Fit fit, List<Seen> expected) throws Exception {
+        ProbedVideo.Picture shown = shown(matrix(clockwise, horizontalFlip, verticalFlip), fit);
 
-        assertColour(shown, 300, 160, TestPictures.RED, "top: red");
-        assertColour(shown, 300, 480, TestPictures.BLUE, "bottom: blue");
-        assertColour(shown, 20, 160, TestPictures.GREEN, "left: the green band");
-        assertColour(shown, 20, 480, TestPictures.GREEN, "left, lower down: the green band");
+        for (Seen seen : expected) {
+            assertColour(shown, seen.x(), seen.y(), seen.yuv(), what + ", " + seen.where());
+        }
     }
 
-    @Test
-    void bringsPqHdrToEightBitBt709Sdr() throws Exception {
-        assertToneMapped(hdr(TestClip.Transfer.PQ));
-    }
-
-    @Test
-    void bringsHlgHdrToEightBitBt709Sdr() throws Exception {
-        assertToneMapped(hdr(TestClip.Transfer.HLG));
+    @ParameterizedTest
+    @EnumSource(value = TestClip.Transfer.class, names = {"PQ", "HLG"})
+    void bringsHdrToEightBitBt709Sdr(TestClip.Transfer transfer) throws Exception {
+        assertToneMapped(hdr(transfer));
     }
 
     /**
@@ -136,19 +146,26 @@ class VideoPictureTest {
         return made.first();
     }
 
+    @ParameterizedTest(name = "{0} degrees clockwise, mirrored {1}, flipped {2}: \"{3}\"")
+    @CsvSource({
+            "0, false, false, ''",
+            "0, true, false, hflip",
+            "0, false, true, vflip",
+            "180, false, false, 'hflip,vflip'",
+            "180, true, false, vflip", // half a turn, mirrored: upside down
+            "90, false, false, transpose=clock",
+            "-90, false, false, transpose=cclock",
+            "90, true, false, transpose=cclock_flip",
+            "-90, true, false, transpose=clock_flip",
+            "80, false, false, transpose=clock", // rounded to the nearest quarter turn
+    })
+    void namesOneFilterForEachOrientationOfADisplayMatrix(double clockwise, boolean horizontalFlip, boolean verticalFlip, String filters) {
+        assertThat(filters(matrix(clockwise, horizontalFlip, verticalFlip))).isEqualTo(filters);
+    }
+
     @Test
-    void namesOneFilterForEachOfTheEightOrientationsOfADisplayMatrix() {
-        assertThat(filters(matrix(0, false, false))).isEmpty();
-        assertThat(filters(matrix(0, true, false))).isEqualTo("hflip");
-        assertThat(filters(matrix(0, false, true))).isEqualTo("vflip");
-        assertThat(filters(matrix(180, false, false))).isEqualTo("hflip,vflip");
-        assertThat(filters(matrix(180, true, false))).as("half a turn, mirrored: upside down").isEqualTo("vflip");
-        assertThat(filters(matrix(90, false, false))).isEqualTo("transpose=clock");
-        assertThat(filters(matrix(-90, false, false))).isEqualTo("transpose=cclock");
-        assertThat(filters(matrix(90, true, false))).isEqualTo("transpose=cclock_flip");
-        assertThat(filters(matrix(-90, true, false))).isEqualTo("transpose=clock_flip");
-        assertThat(filters(matrix(80, false, false))).as("rounded to the nearest quarter turn").isEqualTo("transpose=clock");
-        assertThat(filters(new int[]{0, 0, 0, 0, 0, 0, 0, 0, 1 << 30})).as("a matrix that shows nothing").isEmpty();
+    void namesNoFilterForAMatrixThatShowsNothing() {
+        assertThat(filters(new int[]{0, 0, 0, 0, 0, 0, 0, 0, 1 << 30})).isEmpty();
     }
 
     private static String filters(int[] matrix) {
