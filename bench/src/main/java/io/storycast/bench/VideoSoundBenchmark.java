@@ -104,14 +104,7 @@ public class VideoSoundBenchmark {
     @Benchmark
     public int job() throws MediaRejectedException {
         long cpuStarted = VideoTranscodeBenchmark.processCpuMillis();
-        Map<String, List<Rendition>> made = transcoder.transcode(clip, renditions, MediaLimits.DEFAULTS);
-        int bytes = 0;
-        for (List<Rendition> segments : made.values()) {
-            for (Rendition segment : segments) {
-                bytes += segment.bytes().readableBytes();
-                segment.release();
-            }
-        }
+        int bytes = VideoTranscodeBenchmark.transcodeAndRelease(transcoder, clip, renditions);
         cpuMillis += VideoTranscodeBenchmark.processCpuMillis() - cpuStarted;
         jobs++;
         return bytes;

@@ -99,6 +99,17 @@ public class VideoTranscodeBenchmark {
     public int tenSecondsOf1080pInto720x1280() throws MediaRejectedException {
         long started = System.nanoTime();
         long cpuStarted = processCpuMillis();
+        int bytes = transcodeAndRelease(transcoder, clip, renditions);
+        nanos += System.nanoTime() - started;
+        cpuMillis += processCpuMillis() - cpuStarted;
+        jobs++;
+        return bytes;
+    }
+
+    /** @return the CPU time of the whole process (every FFmpeg thread too), from /proc/self/stat */
+    /** Transcodes {@code clip} into {@code renditions} and releases every segment made; @return their bytes */
+    static int transcodeAndRelease(VideoTranscoder transcoder, ByteBuf clip, Map<String, VideoRendition> renditions)
+            throws MediaRejectedException {
         Map<String, List<Rendition>> made = transcoder.transcode(clip, renditions, MediaLimits.DEFAULTS);
         int bytes = 0;
         for (List<Rendition> segments : made.values()) {
@@ -107,13 +118,9 @@ public class VideoTranscodeBenchmark {
                 segment.release();
             }
         }
-        nanos += System.nanoTime() - started;
-        cpuMillis += processCpuMillis() - cpuStarted;
-        jobs++;
         return bytes;
     }
 
-    /** @return the CPU time of the whole process (every FFmpeg thread too), from /proc/self/stat */
     static long processCpuMillis() {
         try {
             String stat = Files.readString(Path.of("/proc/self/stat"));

@@ -11,6 +11,7 @@ import io.storycast.gateway.testing.StalledWebSocket;
 import io.storycast.gateway.testing.StoryEvents;
 import io.storycast.gateway.testing.TestGateway;
 import io.storycast.gateway.testing.TestRedis;
+import io.storycast.gateway.testing.StalledSse;
 import io.storycast.testing.LeakDetectionExtension;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -22,8 +23,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.http.HttpRequest;
@@ -340,22 +339,8 @@ class LiveLimitsTest {
 
     /** Opens a stream on a socket with a small receive buffer, reads its status line and headers, and reads no more. */
     private static Socket openAndStopReading(String subscriberId) throws IOException {
-        Socket socket = new Socket();
-        socket.setReceiveBufferSize(4096);
-        socket.connect(new InetSocketAddress("127.0.0.1", gateway.port()), 5000);
-        socket.getOutputStream().write(("GET /v1/live/instagram/" + subscriberId + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                + "Authorization: Bearer " + LiveTokensForTests.valid("instagram", subscriberId) + "\r\n"
-                + "Accept: text/event-stream\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-        socket.setSoTimeout(15_000);
-        InputStream in = socket.getInputStream();
-        ByteArrayOutputStream head = new ByteArrayOutputStream();
-        while (!head.toString(StandardCharsets.US_ASCII).contains("\r\n\r\n")) {
-            int b = in.read();
-            assertThat(b).as("the stream's headers").isNotNegative();
-            head.write(b);
-        }
-        assertThat(head.toString(StandardCharsets.US_ASCII)).startsWith("HTTP/1.1 200");
-        return socket;
+        return StalledSse.open(gateway.port(), subscriberId, LiveTokensForTests.valid("instagram", subscriberId),
+                "Accept: text/event-stream", "\r\n\r\n");
     }
 
     /** @return what the socket still holds, up to the end the gateway made */

@@ -12,6 +12,7 @@ import io.storycast.gateway.testing.SseClient;
 import io.storycast.gateway.testing.StoryEvents;
 import io.storycast.gateway.testing.TestGateway;
 import io.storycast.gateway.testing.TestRedis;
+import io.storycast.gateway.testing.StalledSse;
 import io.storycast.testing.LeakDetectionExtension;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -23,10 +24,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -213,22 +212,8 @@ class LiveRetractionTest {
 
     /** Resumes a stream on a socket with a small receive buffer, reads up to its first story, and reads no more. */
     private static Socket openAndStopReading(String subscriberId, String lastEventId) throws IOException {
-        Socket socket = new Socket();
-        socket.setReceiveBufferSize(4096);
-        socket.connect(new InetSocketAddress("127.0.0.1", gateway.port()), 5000);
-        socket.getOutputStream().write(("GET /v1/live/instagram/" + subscriberId + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                + "Authorization: Bearer " + LiveTokensForTests.valid("instagram", subscriberId) + "\r\n"
-                + "Last-Event-ID: " + lastEventId + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-        socket.setSoTimeout(15_000);
-        InputStream in = socket.getInputStream();
-        ByteArrayOutputStream head = new ByteArrayOutputStream();
-        while (!head.toString(StandardCharsets.US_ASCII).contains("data: ")) {
-            int b = in.read();
-            assertThat(b).as("the stream's start").isNotNegative();
-            head.write(b);
-        }
-        assertThat(head.toString(StandardCharsets.US_ASCII)).startsWith("HTTP/1.1 200");
-        return socket;
+        return StalledSse.open(gateway.port(), subscriberId, LiveTokensForTests.valid("instagram", subscriberId),
+                "Last-Event-ID: " + lastEventId, "data: ");
     }
 
     /** @return everything read from the socket until {@code marker} arrived */
