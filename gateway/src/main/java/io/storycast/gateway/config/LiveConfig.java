@@ -27,8 +27,12 @@ import java.nio.charset.StandardCharsets;
  *                         (Vert.x's write queue), 1024 to 16777216; default 65536
  * @param leaseSeconds     how long a connection's registration in Redis lives unless its process renews it (every
  *                         third of it), 3 to 3600; a killed process's registrations are gone within it; default 30
- * @param registryShards   the registry's shards, 1 to 1024: the fan-out probes a chunk's subscribers with one
- *                         command per shard among them (one shard's keys share a Redis Cluster slot); default 16
+ * @param registryShards   the registry's shards, 1 to 1024, or 0 for the default of the Redis mode: the fan-out
+ *                         probes a chunk's subscribers with one command per shard among them (one shard's keys share
+ *                         a Redis Cluster slot). 0 means 1 on a standalone Redis, where shards only add commands (16
+ *                         per chunk made 100-follower stories fall behind at 1,000 stories/s: docs/PERFORMANCE.md),
+ *                         and {@value #CLUSTER_REGISTRY_SHARDS} on a cluster, to spread the registry over its masters;
+ *                         default 0
  * @param maxResumeStories most stories a resumed connection is sent from the tray ({@code Last-Event-ID}),
  *                         1 to 100000; past it the connection gets the newest ones and a {@code resync} event;
  *                         default 1000
@@ -58,6 +62,9 @@ public record LiveConfig(
         int subscribeTimeoutSeconds,
         boolean demoPage) {
 
+    /** The registry's shards on a Redis Cluster when {@code live.registryShards} is 0. */
+    public static final int CLUSTER_REGISTRY_SHARDS = 16;
+
     /** The shortest secret accepted, bytes: HS256's hash length. */
     public static final int MIN_SECRET_BYTES = 32;
 
@@ -74,11 +81,23 @@ public record LiveConfig(
         ConfigException.requireRange(maxQueuedEvents, 1, 100_000, "live.maxQueuedEvents");
         ConfigException.requireRange(writeQueueBytes, 1024, 16 * 1024 * 1024, "live.writeQueueBytes");
         ConfigException.requireRange(leaseSeconds, 3, 3600, "live.leaseSeconds");
-        ConfigException.requireRange(registryShards, 1, 1024, "live.registryShards");
+        ConfigException.requireRange(registryShards, 0, 1024, "live.registryShards");
         ConfigException.requireRange(maxResumeStories, 1, 100_000, "live.maxResumeStories");
         ConfigException.requireRange(maxPendingLookups, 1, 100_000, "live.maxPendingLookups");
         ConfigException.requireRange(recentStoriesPerConnection, 0, 100_000, "live.recentStoriesPerConnection");
         ConfigException.requireRange(subscribeTimeoutSeconds, 1, 300, "live.subscribeTimeoutSeconds");
+    }
+
+    /**
+     * @param cluster whether the data lives on a Redis Cluster ({@code redis.mode})
+     * @return the registry's shards: {@code live.registryShards}, or when that is 0, 1 on a standalone Redis and
+     *         {@value #CLUSTER_REGISTRY_SHARDS} on a cluster
+     */
+    public int registryShardsOn(boolean cluster) {
+        if (registryShards != 0) {
+            return registryShards;
+        }
+        return cluster ? CLUSTER_REGISTRY_SHARDS : 1;
     }
 
     /** @return whether this process serves live connections: live delivery on and a token secret configured */

@@ -106,7 +106,7 @@ public final class LiveHub extends VerticleBase {
         registry = new LiveRegistry(keys, instance, leaseMillis, System::currentTimeMillis);
         outboxMembers = new OutboxMembers(redis, keys, counters, live.maxPendingLookups());
         renewTimer = vertx.setPeriodic(leaseMillis / 3, tick -> renew());
-        RegistrySweep sweep = new RegistrySweep(registry, redis, live.registryShards());
+        RegistrySweep sweep = new RegistrySweep(registry, redis, keys.liveShards());
         sweepTimer = vertx.setPeriodic(SWEEP_INTERVAL_MILLIS, tick -> sweep.step());
         subscription = new LiveSubscription(vertx, config.redis(), redisUrl,
                 List.of(keys.liveInstanceChannel(instance), keys.liveBroadcastChannel()), this::received, lost -> {

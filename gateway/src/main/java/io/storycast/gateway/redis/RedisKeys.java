@@ -56,7 +56,7 @@ public final class RedisKeys {
     /** The consumer group the fan-out workers read the story streams with; created at start-up. */
     public static final String FANOUT_GROUP = "fanout";
 
-    /** The live registry's shards when none are named: {@code live.registryShards}'s default. */
+    /** The live registry's shards when none are named (tests and tools that build keys by hand). */
     public static final int DEFAULT_LIVE_SHARDS = 16;
 
     private final String prefix;
@@ -86,7 +86,13 @@ public final class RedisKeys {
 
     /** @return the key layout a configuration names: its key prefix, stream partitions and live registry shards */
     public static RedisKeys of(StorycastConfig config) {
-        return new RedisKeys(config.redis().keyPrefix(), config.ingest().streamPartitions(), config.live().registryShards());
+        return new RedisKeys(config.redis().keyPrefix(), config.ingest().streamPartitions(),
+                config.live().registryShardsOn(config.redis().cluster()));
+    }
+
+    /** @return the live registry's shards */
+    public int liveShards() {
+        return liveShards;
     }
 
     /** @return the number of stream partitions */

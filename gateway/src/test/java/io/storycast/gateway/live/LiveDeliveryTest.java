@@ -278,7 +278,7 @@ class LiveDeliveryTest {
         String fanoutInstance = live.fanout().log().stream().filter(line -> line.contains("no live.tokenSecret"))
                 .map(line -> line.substring(line.lastIndexOf("(instance ") + "(instance ".length(), line.lastIndexOf(')')))
                 .findFirst().orElseThrow();
-        RedisKeys keys = new RedisKeys("storycast", TestGateway.STREAM_PARTITIONS);
+        RedisKeys keys = TestGateway.keys();
         Response counts = TestRedis.await(live.redis().api().pubsub(List.of("NUMSUB", keys.liveBroadcastChannel(),
                 keys.liveInstanceChannel(fanoutInstance))));
         assertThat(counts.get(1).toInteger()).as("subscribers of the broadcast channel: the serving gateway only").isEqualTo(1);

@@ -57,7 +57,7 @@ class LiveLimitsTest {
     private static final int STORIES = 30;
     private static final int CAPTION_CODE_POINTS = 100_000;
     private static final int MAX_QUEUED_EVENTS = 8;
-    private static final RedisKeys KEYS = new RedisKeys("storycast", TestGateway.STREAM_PARTITIONS);
+    private static final RedisKeys KEYS = TestGateway.keys();
     private static final Vertx VERTX = Vertx.vertx();
     private static TestRedis redis;
     /** Fan-out on, small per-connection buffers, a heartbeat every second. */

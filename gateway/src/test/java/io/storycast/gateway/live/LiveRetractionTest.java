@@ -57,7 +57,7 @@ class LiveRetractionTest {
     private static final int CAPTION_CODE_POINTS = 100_000;
     /** About what one story of {@link #CAPTION_CODE_POINTS} four-byte characters takes on the wire. */
     private static final long LARGE_STORY_BYTES = 1_200_000;
-    private static final RedisKeys KEYS = new RedisKeys("storycast", TestGateway.STREAM_PARTITIONS);
+    private static final RedisKeys KEYS = TestGateway.keys();
     private static final Vertx VERTX = Vertx.vertx();
     private static TestRedis redis;
     private static TestGateway gateway;

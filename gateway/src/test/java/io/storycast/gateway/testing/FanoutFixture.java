@@ -37,7 +37,7 @@ public final class FanoutFixture implements AutoCloseable {
     private FanoutFixture(TestRedis redis, TestGateway gateway) {
         this.redis = redis;
         this.gateway = gateway;
-        this.keys = new RedisKeys("storycast", TestGateway.STREAM_PARTITIONS);
+        this.keys = TestGateway.keys();
     }
 
     /**

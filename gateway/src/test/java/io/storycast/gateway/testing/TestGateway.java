@@ -3,6 +3,7 @@ package io.storycast.gateway.testing;
 import io.storycast.gateway.Gateway;
 import io.storycast.gateway.config.ConfigLoader;
 import io.storycast.gateway.config.StorycastConfig;
+import io.storycast.gateway.redis.RedisKeys;
 import io.storycast.gateway.metrics.ProcessMetrics;
 
 import java.io.IOException;
@@ -63,6 +64,14 @@ public final class TestGateway implements AutoCloseable {
      */
     public static TestGateway start(String redisUrl, Map<String, String> overrides) {
         return new TestGateway(Gateway.start(config(redisUrl, overrides)));
+    }
+
+    /**
+     * @return the key layout of a test gateway on this run's Redis mode: its prefix and partitions, and its live
+     *         registry shards, which depend on the mode ({@code live.registryShards} 0)
+     */
+    public static RedisKeys keys() {
+        return RedisKeys.of(config("redis://127.0.0.1:6379", Map.of()));
     }
 
     public static StorycastConfig config(String redisUrl, Map<String, String> overrides) {
