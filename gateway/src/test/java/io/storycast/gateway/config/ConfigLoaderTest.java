@@ -37,6 +37,20 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theLiveRegistryHasOneShardOnAStandaloneRedisAndSixteenOnAClusterUnlessNamed() {
+        LiveConfig byDefault = loader.load(null, Map.of()).live();
+        LiveConfig named = loader.load(null, Map.of("STORYCAST_LIVE_REGISTRY_SHARDS", "4")).live();
+
+        assertThat(byDefault.registryShards()).isZero();
+        assertThat(byDefault.registryShardsOn(false)).isEqualTo(1);
+        assertThat(byDefault.registryShardsOn(true)).isEqualTo(LiveConfig.CLUSTER_REGISTRY_SHARDS);
+        assertThat(named.registryShardsOn(false)).isEqualTo(4);
+        assertThat(named.registryShardsOn(true)).isEqualTo(4);
+        assertThatThrownBy(() -> loader.load(null, Map.of("STORYCAST_LIVE_REGISTRY_SHARDS", "-1")))
+                .hasMessageContaining("live.registryShards");
+    }
+
+    @Test
     void fileOverridesDefaultsAndEnvironmentOverridesTheFile(@TempDir Path folder) throws IOException {
         Path file = folder.resolve("storycast.json");
         Files.writeString(file, """
