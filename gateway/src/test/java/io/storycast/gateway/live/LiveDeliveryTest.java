@@ -136,12 +136,7 @@ class LiveDeliveryTest {
         String author = unique("author");
         String follower = unique("follower");
         live.audience("instagram", author, List.of(follower));
-        String seen = unique("seen");
-        String lastEventId;
-        try (SseClient stream = live.sse("instagram", follower, null)) {
-            live.post(story(seen, author, 50));
-            lastEventId = stream.awaitStory(seen, DEADLINE).id();
-        }
+        String lastEventId = idOfAStorySeenBeforeLeaving(author, follower);
         // Posted while the client is away: in its tray, not pushed to it.
         String missed1 = unique("missed1");
         String missed2 = unique("missed2");
@@ -334,12 +329,7 @@ class LiveDeliveryTest {
         String author = unique("author");
         String follower = unique("follower");
         live.audience("instagram", author, List.of(follower));
-        String seen = unique("seen");
-        String lastEventId;
-        try (SseClient stream = live.sse("instagram", follower, null)) {
-            live.post(story(seen, author, 50));
-            lastEventId = stream.awaitStory(seen, DEADLINE).id();
-        }
+        String lastEventId = idOfAStorySeenBeforeLeaving(author, follower);
         List<String> missed = List.of(unique("missed"), unique("missed"), unique("missed"));
         for (int i = 0; i < missed.size(); i++) {
             live.post(story(missed.get(i), author, 40 - i));
@@ -364,6 +354,15 @@ class LiveDeliveryTest {
         try (SseClient stream = live.sse("instagram", "u-resume", "not-an-id")) {
             assertThat(stream.status()).isEqualTo(400);
             assertThat(new JsonObject(stream.body()).getString("field")).isEqualTo("Last-Event-ID");
+        }
+    }
+
+    /** Connects the follower, posts a story of the author's, and leaves once it arrived: @return its event id */
+    private String idOfAStorySeenBeforeLeaving(String author, String follower) {
+        String seen = unique("seen");
+        try (SseClient stream = live.sse("instagram", follower, null)) {
+            live.post(story(seen, author, 50));
+            return stream.awaitStory(seen, DEADLINE).id();
         }
     }
 }
