@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The simulations' parameters: JVM system properties ({@code -Dname=value} on the Maven command line, which
@@ -32,12 +33,7 @@ final class Params {
     }
 
     static int integer(String name, int fallback) {
-        String value = string(name, Integer.toString(fallback));
-        try {
-            return Integer.parseInt(value);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("system property " + name + " must be an integer, was '" + value + "'", e);
-        }
+        return parsed(name, Integer.toString(fallback), Integer::parseInt, "an integer");
     }
 
     /** @throws IllegalArgumentException when the value is below {@code min} */
@@ -50,27 +46,26 @@ final class Params {
     }
 
     static long longValue(String name, long fallback) {
-        String value = string(name, Long.toString(fallback));
-        try {
-            return Long.parseLong(value);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("system property " + name + " must be an integer, was '" + value + "'", e);
-        }
+        return parsed(name, Long.toString(fallback), Long::parseLong, "an integer");
     }
 
     /** @throws IllegalArgumentException when the value is not a number of at least {@code min} */
     static double decimal(String name, double fallback, double min) {
-        String value = string(name, Double.toString(fallback));
-        double parsed;
-        try {
-            parsed = Double.parseDouble(value);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("system property " + name + " must be a number, was '" + value + "'", e);
-        }
+        double parsed = parsed(name, Double.toString(fallback), Double::parseDouble, "a number");
         if (!(parsed >= min)) {
-            throw new IllegalArgumentException("system property " + name + " must be at least " + min + ", was " + value);
+            throw new IllegalArgumentException("system property " + name + " must be at least " + min + ", was " + parsed);
         }
         return parsed;
+    }
+
+    /** @return the property parsed, or {@code fallback} parsed when unset; a value that does not parse stops the run */
+    private static <T> T parsed(String name, String fallback, Function<String, T> parser, String kind) {
+        String value = string(name, fallback);
+        try {
+            return parser.apply(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("system property " + name + " must be " + kind + ", was '" + value + "'", e);
+        }
     }
 
     /** @return a percentage, 0 to 100 */

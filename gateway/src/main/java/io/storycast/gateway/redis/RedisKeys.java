@@ -1,5 +1,6 @@
 package io.storycast.gateway.redis;
 
+import io.storycast.gateway.config.LiveConfig;
 import io.storycast.gateway.config.StorycastConfig;
 import io.storycast.gateway.story.Audience;
 import io.storycast.gateway.story.Platform;
@@ -57,7 +58,7 @@ public final class RedisKeys {
     public static final String FANOUT_GROUP = "fanout";
 
     /** The live registry's shards when none are named (tests and tools that build keys by hand). */
-    public static final int DEFAULT_LIVE_SHARDS = 16;
+    public static final int DEFAULT_LIVE_SHARDS = LiveConfig.CLUSTER_REGISTRY_SHARDS;
 
     private final String prefix;
     private final int partitions;
