@@ -40,7 +40,8 @@ import static org.bytedeco.ffmpeg.global.avutil.av_samples_set_silence;
  * sound, which no decoder could rebuild cleanly anyway from a first packet without the one before it.
  *
  * <p>The last segment ends where the longest of the renditions' videos does ({@link #end()}): sound that runs
- * short is made up with silence, sound that runs on is not encoded; a rendition whose pictures end sooner (a
+ * short is made up with silence, sound that runs on is encoded as it comes (the end is known only then) and
+ * dropped by each rendition's {@link AudioCut}; a rendition whose pictures end sooner (a
  * lower frame rate may end up to a picture earlier) has its last packet shortened by its {@link AudioCut}.
  *
  * <p>The samples come in as the resampler cuts them and wait in a FIFO (at most a frame's worth) until a
@@ -95,8 +96,11 @@ final class AacSegmentEncoder implements AutoCloseable {
             priming = encoder.primingSamples();
             next = priming;
             int copied = avcodec_parameters_copy(parameters, encoder.track().parameters());
-            if (copied < 0 || fifo == null || fill(silence, frameSize) < 0) {
+            if (copied < 0) {
                 throw new OutOfMemoryError("cannot set up the audio encoding: " + FfmpegErrors.describe(copied));
+            }
+            if (fifo == null || fill(silence, frameSize) < 0) {
+                throw new OutOfMemoryError("cannot allocate the audio encoding's FIFO or silence frame");
             }
             av_samples_set_silence(silence.extended_data(), 0, frameSize, channels, AV_SAMPLE_FMT_FLTP);
             made = true;

@@ -101,9 +101,11 @@ final class ColourConversion {
                 + ",zscale=t=bt709:m=bt709:r=tv";
     }
 
-    private static String name(BytePointer name) {
+    /** @throws MediaRejectedException when FFmpeg has no name for the value: the upload's, so a 422, not a 500 */
+    private static String name(BytePointer name) throws MediaRejectedException {
         if (name == null || name.isNull()) {
-            throw new IllegalStateException("FFmpeg has no name for a colour property it gave");
+            throw new MediaRejectedException(MediaProblem.UNSUPPORTED_TYPE,
+                    "the video states a colour property this FFmpeg build cannot name, so it cannot be converted to SDR");
         }
         return name.getString();
     }

@@ -27,7 +27,8 @@ import static org.bytedeco.ffmpeg.global.avutil.av_malloc;
  * read, write and seek, shared by every context; FFmpeg hands them the context's {@code opaque} pointer, which
  * here is no memory at all but the context's id as an address (FFmpeg never reads through {@code opaque}, it
  * only passes it back). A callback finds its endpoint by that id in a map: no native memory per context for the
- * id, and nothing allocated per call but the {@code Pointer} JavaCPP itself wraps {@code opaque} in.
+ * id; per call, only the {@code Pointer} JavaCPP wraps {@code opaque} in and the boxed {@code Long} of the map
+ * lookup (both short-lived, and far cheaper than the native {@code LongPointer} per call this replaced).
  *
  * <p>Ownership: {@link #close()} frees the context and FFmpeg's buffer (the one it holds then: FFmpeg may have
  * replaced the one it was given), after which callbacks for it find no endpoint and fail with
