@@ -2,6 +2,10 @@ package io.storycast.gateway.live;
 
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.net.impl.ConnectionBase;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Closes the TCP connection of a cut-off client that does not read (an HTTP/1.1 SSE stream, or a WebSocket upgraded
@@ -15,6 +19,9 @@ import io.vertx.core.net.impl.ConnectionBase;
  * tests, and this falls back to Vert.x's close).
  */
 final class ConnectionCloser {
+    private static final Logger LOG = LoggerFactory.getLogger(ConnectionCloser.class);
+    private static final AtomicBoolean FELL_BACK = new AtomicBoolean();
+
     private ConnectionCloser() {
     }
 
@@ -24,6 +31,10 @@ final class ConnectionCloser {
             // From the first handler's context the close goes to the pipeline's head, which closes the socket.
             base.channel().pipeline().firstContext().close();
         } else {
+            if (FELL_BACK.compareAndSet(false, true)) {
+                LOG.warn("live: this Vert.x's connections are not {}: cut-off clients that stop reading are closed by "
+                        + "Vert.x's own close, which waits for them (their sockets may stay open)", ConnectionBase.class.getName());
+            }
             connection.close();
         }
     }

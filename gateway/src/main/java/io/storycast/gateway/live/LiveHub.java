@@ -12,6 +12,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,7 +46,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class LiveHub extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(LiveHub.class);
-    /** How often the hub takes one step of the registry's sweep, ms: each of the 64 sets (default shards) a minute. */
+    /** How often the hub takes one step of the registry's sweep, ms: the platform × shard sets in turn, one step each time. */
     static final long SWEEP_INTERVAL_MILLIS = 1000;
 
     private final StorycastConfig config;
@@ -215,8 +216,11 @@ public final class LiveHub extends VerticleBase {
         switch (type) {
             case LiveMessages.STORY -> {
                 LivePush push = LiveMessages.push(message);
-                if (push != null) {
-                    deliver(push, message.getJsonArray("to").getList());
+                JsonArray to = message.getJsonArray("to");
+                if (push == null || to == null) {
+                    LOG.warn("live: a story message without its story or its subscribers ignored");
+                } else {
+                    deliver(push, to.getList());
                 }
             }
             case LiveMessages.OUTBOX -> {

@@ -21,7 +21,7 @@ final class RegistrySweep {
     private String cursor = "0";
     private boolean running;
 
-    /** @param shards the registry's shards ({@code live.registryShards}) */
+    /** @param shards the registry's shards as resolved for the Redis mode ({@code LiveConfig.registryShardsOn}) */
     RegistrySweep(LiveRegistry registry, Redis redis, int shards) {
         this.registry = Objects.requireNonNull(registry, "registry");
         this.redis = Objects.requireNonNull(redis, "redis");

@@ -47,7 +47,7 @@ final class WebSocketTransport implements LiveTransport {
     @Override
     public void refuse(LiveRefusal refusal, int retryAfterSeconds) {
         JsonObject problem = refusal.problem();
-        if (refusal.status() == 503) {
+        if (refusal.status() == 503 || refusal.status() == 429) { // as SseTransport's Retry-After
             problem.put("retryAfterSeconds", retryAfterSeconds);
         }
         socket.writeTextMessage(new JsonObject().put("type", "error").put("problem", problem).encode());

@@ -5,7 +5,9 @@
 -- the caller could never acknowledge it: it would stay pending for good, re-claimed on every pass, and hold
 -- the stream's trimming at its id. Here XAUTOCLAIM ... JUSTID names every claimed id (deleted or not) without
 -- counting a delivery; each one still in the stream is then claimed again with XCLAIM, which counts the
--- delivery (as a plain XAUTOCLAIM would) and returns the entry; each one gone is acknowledged.
+-- delivery (as a plain XAUTOCLAIM would) and returns the entry; each one gone is acknowledged. Redis 7 drops
+-- deleted entries from the pending list itself and names them in a third element of its answer: they are
+-- reported the same way, so the caller logs them on either version.
 --
 -- KEYS[1]  the stream
 -- ARGV[1]  the group
@@ -28,5 +30,8 @@ for _, id in ipairs(claimed[2]) do
       entries[#entries + 1] = again[1]
     end
   end
+end
+for _, id in ipairs(claimed[3] or {}) do
+  deleted[#deleted + 1] = id
 end
 return {claimed[1], entries, deleted}
