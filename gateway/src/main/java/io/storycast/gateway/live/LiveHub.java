@@ -126,7 +126,17 @@ public final class LiveHub extends VerticleBase {
         if (sweepTimer != -1) {
             vertx.cancelTimer(sweepTimer);
         }
-        return subscription == null ? Future.succeededFuture() : subscription.close().eventually(redis::close);
+        if (subscription == null) {
+            return Future.succeededFuture();
+        }
+        // Give every registration up before the connection to Redis goes: else the fan-out keeps publishing this
+        // process's pushes into a channel nobody reads until each lease ends (live.leaseSeconds). Bounded by the
+        // command timeout, and best effort: a lease that is not given up still ends.
+        List<LiveRegistry.Subscriber> held = heldSubscribers();
+        Future<Void> released = held.isEmpty() ? Future.succeededFuture() : registry.releaseAll(redis, held)
+                .onFailure(failure -> LOG.warn("live: could not give {} registrations up at the stop ({}); they end with "
+                        + "their lease", held.size(), failure.toString()));
+        return released.eventually(subscription::close).eventually(redis::close);
     }
 
     /** @return this process's instance id: the name of its channel and of its registrations */
@@ -196,12 +206,18 @@ public final class LiveHub extends VerticleBase {
     }
 
     private void renew() {
-        List<LiveRegistry.Subscriber> all = new ArrayList<>();
-        holders.forEach((platform, byId) -> byId.keySet().forEach(id -> all.add(new LiveRegistry.Subscriber(platform, id))));
+        List<LiveRegistry.Subscriber> all = heldSubscribers();
         if (!all.isEmpty()) {
             registry.renew(redis, all).onFailure(failure ->
                     LOG.warn("live: could not renew {} registrations: {}", all.size(), failure.toString()));
         }
+    }
+
+    /** @return every subscriber this process holds a live connection of, as registered */
+    private List<LiveRegistry.Subscriber> heldSubscribers() {
+        List<LiveRegistry.Subscriber> all = new ArrayList<>();
+        holders.forEach((platform, byId) -> byId.keySet().forEach(id -> all.add(new LiveRegistry.Subscriber(platform, id))));
+        return all;
     }
 
     private void received(Buffer payload) {

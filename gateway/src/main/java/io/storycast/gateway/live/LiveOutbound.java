@@ -122,7 +122,7 @@ final class LiveOutbound {
         }
         if (newestSent == null || push.cursor().isAfter(newestSent)) {
             newestSent = push.cursor();
-            eventId = newestSent.encode();
+            eventId = push.eventId();
         }
         Future<Void> written = transport.writeStory(eventId, push);
         track(written, push.entryJson().length + eventId.length());

@@ -80,6 +80,18 @@ final class LiveRegistry {
 
     /** Renews every registration of {@code subscribers}: a script call per shard, platform and 500 keys. */
     Future<Void> renew(Redis redis, Iterable<Subscriber> subscribers) {
+        return leaseAll(redis, subscribers, leaseMillis);
+    }
+
+    /**
+     * Gives every registration of {@code subscribers} up, as a process that stops does: the fan-out stops
+     * publishing their pushes to it at once instead of until the lease ends.
+     */
+    Future<Void> releaseAll(Redis redis, Iterable<Subscriber> subscribers) {
+        return leaseAll(redis, subscribers, 0);
+    }
+
+    private Future<Void> leaseAll(Redis redis, Iterable<Subscriber> subscribers, long lease) {
         Map<Platform, Map<Integer, List<String>>> byShard = new LinkedHashMap<>();
         for (Subscriber subscriber : subscribers) {
             byShard.computeIfAbsent(subscriber.platform(), platform -> new HashMap<>())
@@ -90,7 +102,7 @@ final class LiveRegistry {
         byShard.forEach((platform, shards) -> shards.forEach((shard, ids) -> {
             for (int from = 0; from < ids.size(); from += MAX_KEYS_PER_CALL) {
                 calls.add(lease(redis, platform, shard, ids.subList(from, Math.min(ids.size(), from + MAX_KEYS_PER_CALL)),
-                        leaseMillis));
+                        lease));
             }
         }));
         return Future.all(calls).mapEmpty();

@@ -66,7 +66,7 @@ final class WebSocketTransport implements LiveTransport {
 
     @Override
     public Future<Void> writeStory(String id, LivePush push) {
-        return socket.writeTextMessage(new JsonObject().put("type", "story").put("id", id).put("story", push.entry()).encode());
+        return socket.writeTextMessage(push.webSocketMessage(id));
     }
 
     @Override

@@ -289,6 +289,25 @@ class LiveLimitsTest {
         }
     }
 
+    @Test
+    void aProcessThatStopsGivesItsRegistrationsUpWithoutWaitingForTheLease() throws Exception {
+        String leaving = "leaving-" + StoryEvents.newStoryId();
+        String route = KEYS.liveRoute(Platform.INSTAGRAM, leaving);
+        TestGateway stopping = TestGateway.start(redis.url(), Map.of(
+                "STORYCAST_LIVE_TOKEN_SECRET", LiveTokensForTests.SECRET, "STORYCAST_LIVE_LEASE_SECONDS", "600"));
+        try (SseClient stream = sse(stopping, leaving)) {
+            assertThat(stream.status()).isEqualTo(200);
+            assertThat(await(redis.api().get(route)).toString()).contains("=");
+            stopping.close(); // the client is still connected: the process, not the client, ends the connection
+            // A lease of ten minutes: only giving the registration up at the stop removes it this soon.
+            assertThat(await(redis.api().get(route))).as("the registry after the stop").isNull();
+            assertThat(await(redis.api().sismember(KEYS.liveOnline(Platform.INSTAGRAM,
+                    KEYS.liveShardOf(Platform.INSTAGRAM, leaving)), leaving)).toBoolean()).isFalse();
+        } finally {
+            stopping.close();
+        }
+    }
+
     /** @return the largest send buffer Linux grows a socket's to (tcp_wmem's third value), 4 MiB when unknown */
     private static long kernelSendBufferMax() {
         try {
