@@ -27,16 +27,38 @@ final class ClosedLoad {
     static IngestComparison.Result measure(String name, String unit, RedisCounters redisCounters, int warmupSeconds,
                                            int seconds, int concurrency, Supplier<Future<Integer>> operation)
             throws InterruptedException {
+        return measure(name, unit, redisCounters, null, warmupSeconds, seconds, concurrency, operation);
+    }
+
+    /**
+     * As {@link #measure(String, String, RedisCounters, int, int, int, Supplier)}, and also what the events cost
+     * the other processes in CPU time: {@code server} (when there is one) and this load-generating JVM. CPU time is
+     * what other work on a shared machine does not change, so it compares runs where rates cannot.
+     *
+     * @param server the process that serves the operations (the gateway, the bare endpoint), or {@code null}
+     */
+    static IngestComparison.Result measure(String name, String unit, RedisCounters redisCounters, ProcessHandle server,
+                                           int warmupSeconds, int seconds, int concurrency,
+                                           Supplier<Future<Integer>> operation) throws InterruptedException {
         run(warmupSeconds, concurrency, operation);
         RedisCounters.Snapshot before = redisCounters == null ? null : redisCounters.read();
+        long otherCpuBefore = cpuNanos(server) + cpuNanos(ProcessHandle.current());
         long count = run(seconds, concurrency, operation);
+        long otherCpuNanos = cpuNanos(server) + cpuNanos(ProcessHandle.current()) - otherCpuBefore;
         RedisCounters.Snapshot after = redisCounters == null ? null : redisCounters.read();
         IngestComparison.Result result = new IngestComparison.Result(name, unit, (double) count / seconds,
                 after == null ? 0 : after.cpuMicrosPerEvent(before, count),
-                after == null ? 0 : after.eventsPerScriptCall(before, count));
-        System.out.printf("%-70s %,14.0f %s  (Redis CPU %.1f us/event, %.1f events/script call)%n", name,
-                result.perSecond(), unit, result.redisMicrosPerEvent(), result.eventsPerScriptCall());
+                after == null ? 0 : after.eventsPerScriptCall(before, count),
+                count == 0 ? 0 : otherCpuNanos / 1000.0 / count);
+        System.out.printf("%-70s %,14.0f %s  (Redis CPU %.1f us/event, other CPU %.1f us/event, %.1f events/script call)%n",
+                name, result.perSecond(), unit, result.redisMicrosPerEvent(), result.otherMicrosPerEvent(),
+                result.eventsPerScriptCall());
         return result;
+    }
+
+    /** @return the process's CPU time so far (every thread, user and system), nanoseconds; 0 for none or unknown */
+    private static long cpuNanos(ProcessHandle process) {
+        return process == null ? 0 : process.info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(0L);
     }
 
     /** Runs {@code concurrency} loops of {@code operation} for {@code seconds}, measuring nothing. */

@@ -124,7 +124,7 @@ public final class IngestComparison {
             Redis raw = Redis.createClient(vertx, new RedisOptions().setConnectionString(redis.url())
                     .setMaxPoolSize(8).setMaxPoolWaiting(1024));
             Callable<Result> rawXadd = () -> ClosedLoad.measure("raw pipelined XADD (Vert.x client, depth " + PIPELINE_DEPTH
-                    + ", 4 pipelines)", "events/s", cpu, settings.warmup(), settings.seconds(), 4, () -> xaddBatch(raw, payload));
+                    + ", 4 pipelines)", "events/s", cpu, null, settings.warmup(), settings.seconds(), 4, () -> xaddBatch(raw, payload));
             // Ingest only: a fan-out consuming the streams would share the two cores and Redis with what is measured.
             // Both servers run from here on, each idle while the other is measured, so that each of the gateway's
             // phases has its reference right beside it in time: on a shared machine the load drifts.
@@ -137,9 +137,9 @@ public final class IngestComparison {
                  GatewayProcess bare = settings.bare() ? GatewayProcess.startBareEndpoint(settings.gatewayJvmArgs(),
                          Runtime.getRuntime().availableProcessors(), out.resolve("bare-endpoint.log")) : null) {
                 List<Target> targets = new ArrayList<>();
-                targets.add(new Target("HTTP", "http", client(vertx, gateway.port()), cpu));
+                targets.add(new Target("HTTP", "http", client(vertx, gateway.port()), cpu, gateway.handle()));
                 if (bare != null) {
-                    targets.add(new Target("bare Vert.x 202 endpoint:", "bare", client(vertx, bare.port()), null));
+                    targets.add(new Target("bare Vert.x 202 endpoint:", "bare", client(vertx, bare.port()), null, bare.handle()));
                 }
                 for (Target target : targets) {
                     target.warmUp(settings);
@@ -155,7 +155,8 @@ public final class IngestComparison {
                 // The reference of the batches: the raw limit measured before and after the HTTP phases, averaged.
                 byKey.put("raw-xadd", new Result(before.name() + ", mean of before and after the HTTP phases", before.unit(),
                         (before.perSecond() + after.perSecond()) / 2,
-                        (before.redisMicrosPerEvent() + after.redisMicrosPerEvent()) / 2, 0));
+                        (before.redisMicrosPerEvent() + after.redisMicrosPerEvent()) / 2, 0,
+                        (before.otherMicrosPerEvent() + after.otherMicrosPerEvent()) / 2));
                 byKey.put("raw-xadd-before", rename(before, "before"));
                 byKey.put("raw-xadd-after", rename(after, "after"));
                 RedisBenchmarkTool.run(redis.port(), payload, out, settings.redisBenchmarkRequests())
@@ -196,7 +197,7 @@ public final class IngestComparison {
 
     private static Result rename(Result result, String when) {
         return new Result(result.name() + ", " + when + " the HTTP phases", result.unit(), result.perSecond(),
-                result.redisMicrosPerEvent(), result.eventsPerScriptCall());
+                result.redisMicrosPerEvent(), result.eventsPerScriptCall(), result.otherMicrosPerEvent());
     }
 
     /**
@@ -206,9 +207,10 @@ public final class IngestComparison {
      *
      * @param cpu Redis's counters when the server writes to Redis, else {@code null}
      */
-    private record Target(String label, String key, HttpClient http, RedisCounters cpu, AtomicLong ids) {
-        Target(String label, String key, HttpClient http, RedisCounters cpu) {
-            this(label, key, http, cpu, new AtomicLong());
+    private record Target(String label, String key, HttpClient http, RedisCounters cpu, ProcessHandle server,
+                          AtomicLong ids) {
+        Target(String label, String key, HttpClient http, RedisCounters cpu, ProcessHandle server) {
+            this(label, key, http, cpu, server, new AtomicLong());
         }
 
         /** Sends singles, then batches, for {@code serverWarmup} seconds each, and counts nothing. */
@@ -225,13 +227,13 @@ public final class IngestComparison {
 
         Result closedSingles(Settings settings) throws InterruptedException {
             return ClosedLoad.measure(label + " single-event requests (" + settings.singleInFlight() + " in flight)",
-                    "events/s", cpu, settings.warmup(), settings.seconds(), settings.singleInFlight(),
+                    "events/s", cpu, server, settings.warmup(), settings.seconds(), settings.singleInFlight(),
                     () -> post(http, "application/json", single(ids, key), 1));
         }
 
         Result closedBatches(Settings settings) throws InterruptedException {
             return ClosedLoad.measure(label + " NDJSON batches of " + BATCH_SIZE + " (" + settings.batchInFlight()
-                    + " in flight)", "events/s", cpu, settings.warmup(), settings.seconds(), settings.batchInFlight(),
+                    + " in flight)", "events/s", cpu, server, settings.warmup(), settings.seconds(), settings.batchInFlight(),
                     () -> post(http, "application/x-ndjson", batch(ids, key), BATCH_SIZE));
         }
 
@@ -300,11 +302,20 @@ public final class IngestComparison {
      *
      * @param redisMicrosPerEvent Redis main-process CPU microseconds per event in the measured window; 0 when unknown
      * @param eventsPerScriptCall events per script call (EVALSHA) in the measured window; 0 when no script ran
+     * @param otherMicrosPerEvent CPU microseconds per event of the server measured (gateway or bare endpoint) and the
+     *                            load-generating JVM together; 0 when not measured
      */
-    record Result(String name, String unit, double perSecond, double redisMicrosPerEvent, double eventsPerScriptCall) {
+    record Result(String name, String unit, double perSecond, double redisMicrosPerEvent, double eventsPerScriptCall,
+                  double otherMicrosPerEvent) {
+        /** A result without the other processes' CPU time (0: not measured). */
+        Result(String name, String unit, double perSecond, double redisMicrosPerEvent, double eventsPerScriptCall) {
+            this(name, unit, perSecond, redisMicrosPerEvent, eventsPerScriptCall, 0);
+        }
+
         JsonObject toJson() {
             return new JsonObject().put("name", name).put("unit", unit).put("perSecond", Math.round(perSecond))
                     .put("redisCpuMicrosPerEvent", Math.round(redisMicrosPerEvent * 10) / 10.0)
+                    .put("otherCpuMicrosPerEvent", Math.round(otherMicrosPerEvent * 10) / 10.0)
                     .put("eventsPerScriptCall", Math.round(eventsPerScriptCall * 10) / 10.0);
         }
 

@@ -2,13 +2,16 @@ package io.storycast.gateway.http;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import io.storycast.gateway.ingest.LineResult;
+import io.storycast.gateway.story.Platform;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -20,6 +23,17 @@ import java.util.Map;
  */
 final class BatchReport {
     private static final JsonFactory JSON = new JsonFactory();
+    // The members every line has, encoded once (a batch of a thousand lines writes each a thousand times).
+    private static final SerializedString LINE = new SerializedString("line");
+    private static final SerializedString STATUS = new SerializedString("status");
+    private static final SerializedString PLATFORM = new SerializedString("platform");
+    private static final SerializedString STORY_ID = new SerializedString("storyId");
+    private static final SerializedString ENTRY_ID = new SerializedString("entryId");
+    private static final SerializedString ENTRY_INDEX = new SerializedString("entryIndex");
+    private static final SerializedString[] STATUS_NAMES = Arrays.stream(LineResult.Status.values())
+            .map(status -> new SerializedString(status.wireName())).toArray(SerializedString[]::new);
+    private static final SerializedString[] PLATFORM_NAMES = Arrays.stream(Platform.values())
+            .map(platform -> new SerializedString(platform.wireName())).toArray(SerializedString[]::new);
 
     private BatchReport() {
     }
@@ -87,15 +101,21 @@ final class BatchReport {
 
     private static void writeLine(JsonGenerator json, LineResult result) throws IOException {
         json.writeStartObject();
-        json.writeNumberField("line", result.line());
-        json.writeStringField("status", result.status().wireName());
+        json.writeFieldName(LINE);
+        json.writeNumber(result.line());
+        json.writeFieldName(STATUS);
+        json.writeString(STATUS_NAMES[result.status().ordinal()]);
         if (result.event() != null) {
-            json.writeStringField("platform", result.event().platform().wireName());
-            json.writeStringField("storyId", result.event().storyId());
+            json.writeFieldName(PLATFORM);
+            json.writeString(PLATFORM_NAMES[result.event().platform().ordinal()]);
+            json.writeFieldName(STORY_ID);
+            json.writeString(result.event().storyId());
         }
         if (result.entryId() != null) {
-            json.writeStringField("entryId", result.entryId());
-            json.writeNumberField("entryIndex", result.entryIndex());
+            json.writeFieldName(ENTRY_ID);
+            json.writeString(result.entryId());
+            json.writeFieldName(ENTRY_INDEX);
+            json.writeNumber(result.entryIndex());
         }
         if (result.problem() != null && result.status() != LineResult.Status.UNAVAILABLE) {
             json.writeObjectFieldStart("problem");

@@ -5,6 +5,7 @@ import io.storycast.gateway.config.IngestConfig;
 import io.storycast.gateway.story.Audience;
 import io.storycast.gateway.story.MediaKind;
 import io.storycast.gateway.story.Platform;
+import io.storycast.gateway.story.Rfc3339;
 import io.storycast.gateway.story.StoryEvent;
 
 import java.util.EnumSet;
@@ -89,8 +90,8 @@ final class EventFields {
         if (createdAt == null) {
             return invalid(FieldProblem.required("createdAt"));
         }
-        long created = StoryEventDecoder.parseRfc3339(createdAt);
-        if (created == Long.MIN_VALUE) {
+        long created = Rfc3339.parseEpochMillis(createdAt);
+        if (created == Rfc3339.INVALID) {
             return invalid(new FieldProblem("createdAt", "rfc3339", "createdAt must be an RFC 3339 date-time with an offset, e.g. 2026-11-21T12:00:00Z"));
         }
         long maxSkewMillis = limits.maxClockSkewSeconds() * 1000;
@@ -100,8 +101,8 @@ final class EventFields {
         long maxLifetimeMillis = limits.maxStoryLifetimeSeconds() * 1000;
         long expires = created + maxLifetimeMillis;
         if (expiresAt != null) {
-            expires = StoryEventDecoder.parseRfc3339(expiresAt);
-            if (expires == Long.MIN_VALUE) {
+            expires = Rfc3339.parseEpochMillis(expiresAt);
+            if (expires == Rfc3339.INVALID) {
                 return invalid(new FieldProblem("expiresAt", "rfc3339", "expiresAt must be an RFC 3339 date-time with an offset"));
             }
             if (expires <= created || expires - created > maxLifetimeMillis) {

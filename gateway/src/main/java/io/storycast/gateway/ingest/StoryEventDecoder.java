@@ -11,9 +11,6 @@ import io.storycast.gateway.story.Ids;
 import io.storycast.gateway.story.Platform;
 
 import java.io.IOException;
-import java.time.DateTimeException;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.EnumSet;
 import java.util.Objects;
 import java.util.function.LongSupplier;
@@ -175,20 +172,5 @@ public final class StoryEventDecoder {
             return new FieldProblem(field, rule, Ids.explain(field, text, maxLength, rule));
         }
         return null;
-    }
-
-    /**
-     * @return epoch milliseconds, or {@code Long.MIN_VALUE} when the text is not RFC 3339 with seconds and offset
-     */
-    static long parseRfc3339(String text) {
-        // ISO_OFFSET_DATE_TIME also takes "HH:mm" without seconds; RFC 3339 does not.
-        if (text.length() < 20 || text.charAt(10) != 'T' || text.charAt(16) != ':') {
-            return Long.MIN_VALUE;
-        }
-        try {
-            return OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant().toEpochMilli();
-        } catch (DateTimeException | ArithmeticException e) {
-            return Long.MIN_VALUE;
-        }
     }
 }

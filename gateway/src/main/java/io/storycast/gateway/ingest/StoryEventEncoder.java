@@ -2,13 +2,17 @@ package io.storycast.gateway.ingest;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
+import io.storycast.gateway.story.Audience;
+import io.storycast.gateway.story.MediaKind;
 import io.storycast.gateway.story.Platform;
+import io.storycast.gateway.story.Rfc3339;
 import io.storycast.gateway.story.StoryEvent;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -18,6 +22,24 @@ import java.util.List;
  */
 public final class StoryEventEncoder {
     private static final JsonFactory JSON = new JsonFactory();
+    // Names and enum values encoded once: writing them from a String costs a character scan each time.
+    private static final SerializedString PLATFORM = new SerializedString("platform");
+    private static final SerializedString STORY_ID = new SerializedString("storyId");
+    private static final SerializedString AUTHOR_ID = new SerializedString("authorId");
+    private static final SerializedString CREATED_AT = new SerializedString("createdAt");
+    private static final SerializedString EXPIRES_AT = new SerializedString("expiresAt");
+    private static final SerializedString AUDIENCE = new SerializedString("audience");
+    private static final SerializedString MEDIA = new SerializedString("media");
+    private static final SerializedString MEDIA_ID = new SerializedString("id");
+    private static final SerializedString MEDIA_KIND = new SerializedString("kind");
+    private static final SerializedString CAPTION = new SerializedString("caption");
+    private static final SerializedString SHARE_TO = new SerializedString("shareTo");
+    private static final SerializedString[] PLATFORM_NAMES = Arrays.stream(Platform.values())
+            .map(platform -> new SerializedString(platform.wireName())).toArray(SerializedString[]::new);
+    private static final SerializedString[] AUDIENCE_NAMES = Arrays.stream(Audience.values())
+            .map(audience -> new SerializedString(audience.wireName())).toArray(SerializedString[]::new);
+    private static final SerializedString[] MEDIA_KIND_NAMES = Arrays.stream(MediaKind.values())
+            .map(kind -> new SerializedString(kind.wireName())).toArray(SerializedString[]::new);
 
     /** @return the event as UTF-8 JSON */
     public byte[] encode(StoryEvent event) {
@@ -54,24 +76,35 @@ public final class StoryEventEncoder {
 
     private static void write(StoryEvent event, JsonGenerator json) throws IOException {
         json.writeStartObject();
-        json.writeStringField("platform", event.platform().wireName());
-        json.writeStringField("storyId", event.storyId());
-        json.writeStringField("authorId", event.authorId());
-        json.writeStringField("createdAt", Instant.ofEpochMilli(event.createdAtMillis()).toString());
-        json.writeStringField("expiresAt", Instant.ofEpochMilli(event.expiresAtMillis()).toString());
-        json.writeStringField("audience", event.audience().wireName());
-        json.writeObjectFieldStart("media");
-        json.writeStringField("id", event.mediaId());
-        json.writeStringField("kind", event.mediaKind().wireName());
+        json.writeFieldName(PLATFORM);
+        json.writeString(PLATFORM_NAMES[event.platform().ordinal()]);
+        json.writeFieldName(STORY_ID);
+        json.writeString(event.storyId());
+        json.writeFieldName(AUTHOR_ID);
+        json.writeString(event.authorId());
+        json.writeFieldName(CREATED_AT);
+        json.writeString(Rfc3339.formatUtcMillis(event.createdAtMillis()));
+        json.writeFieldName(EXPIRES_AT);
+        json.writeString(Rfc3339.formatUtcMillis(event.expiresAtMillis()));
+        json.writeFieldName(AUDIENCE);
+        json.writeString(AUDIENCE_NAMES[event.audience().ordinal()]);
+        json.writeFieldName(MEDIA);
+        json.writeStartObject();
+        json.writeFieldName(MEDIA_ID);
+        json.writeString(event.mediaId());
+        json.writeFieldName(MEDIA_KIND);
+        json.writeString(MEDIA_KIND_NAMES[event.mediaKind().ordinal()]);
         json.writeEndObject();
         if (event.caption() != null) {
-            json.writeStringField("caption", event.caption());
+            json.writeFieldName(CAPTION);
+            json.writeString(event.caption());
         }
         if (event.shareTo() != null) {
-            json.writeArrayFieldStart("shareTo");
+            json.writeFieldName(SHARE_TO);
+            json.writeStartArray();
             for (Platform target : Platform.values()) {
                 if (event.shareTo().contains(target)) {
-                    json.writeString(target.wireName());
+                    json.writeString(PLATFORM_NAMES[target.ordinal()]);
                 }
             }
             json.writeEndArray();

@@ -1,9 +1,8 @@
 package io.storycast.gateway.trays;
 
 import io.storycast.gateway.story.Platform;
+import io.storycast.gateway.story.Rfc3339;
 import io.vertx.core.json.JsonObject;
-
-import java.time.Instant;
 
 /**
  * A tray entry as clients see it, the one shape of a story in a tray page ({@code GET /v1/trays}) and in a
@@ -23,7 +22,7 @@ public final class TrayEntries {
                 .put("caption", story.caption())
                 .put("media", new JsonObject().put("id", story.mediaId()).put("kind", story.mediaKind().wireName())
                         .put("platform", trayPlatform.wireName()))
-                .put("createdAt", Instant.ofEpochMilli(story.createdAtMillis()).toString())
-                .put("expiresAt", Instant.ofEpochMilli(story.expiresAtMillis()).toString());
+                .put("createdAt", Rfc3339.formatUtcMillis(story.createdAtMillis()))
+                .put("expiresAt", Rfc3339.formatUtcMillis(story.expiresAtMillis()));
     }
 }
