@@ -43,6 +43,10 @@ import java.nio.charset.StandardCharsets;
  *                         were sent the story; default 256
  * @param subscribeTimeoutSeconds how long a WebSocket may stay open without its subscribe message, 1 to 300;
  *                         default 10
+ * @param maxWaitingDeliveries deliveries (a push to one connection) that may wait for one HTTP event loop to take
+ *                         them from the hub, 1 to 10000000: the hand-over queue's bound, so a loop that falls behind
+ *                         holds nothing without limit; a push that finds it full cuts its connections off with a
+ *                         resume hint (reason {@code overloaded}); default 65536
  * @param demoPage         serve the example client page {@code /live-demo/} on the API port (off by default: the API
  *                         listener serves nothing unauthenticated); default false
  */
@@ -60,6 +64,7 @@ public record LiveConfig(
         int maxPendingLookups,
         int recentStoriesPerConnection,
         int subscribeTimeoutSeconds,
+        int maxWaitingDeliveries,
         boolean demoPage) {
 
     /** The registry's shards on a Redis Cluster when {@code live.registryShards} is 0. */
@@ -86,6 +91,7 @@ public record LiveConfig(
         ConfigException.requireRange(maxPendingLookups, 1, 100_000, "live.maxPendingLookups");
         ConfigException.requireRange(recentStoriesPerConnection, 0, 100_000, "live.recentStoriesPerConnection");
         ConfigException.requireRange(subscribeTimeoutSeconds, 1, 300, "live.subscribeTimeoutSeconds");
+        ConfigException.requireRange(maxWaitingDeliveries, 1, 10_000_000, "live.maxWaitingDeliveries");
     }
 
     /**
@@ -114,6 +120,7 @@ public record LiveConfig(
                 + ", writeQueueBytes=" + writeQueueBytes + ", leaseSeconds=" + leaseSeconds
                 + ", registryShards=" + registryShards + ", maxResumeStories=" + maxResumeStories
                 + ", maxPendingLookups=" + maxPendingLookups + ", recentStoriesPerConnection=" + recentStoriesPerConnection
-                + ", subscribeTimeoutSeconds=" + subscribeTimeoutSeconds + ", demoPage=" + demoPage + "]";
+                + ", subscribeTimeoutSeconds=" + subscribeTimeoutSeconds + ", maxWaitingDeliveries=" + maxWaitingDeliveries
+                + ", demoPage=" + demoPage + "]";
     }
 }

@@ -24,7 +24,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The live connections of one HTTP event loop: their routes, their heartbeats, and the hand-over of pushes from the
- * hub's event loop to theirs. The hand-over is a queue bounded by {@value #MAX_WAITING_DELIVERIES} deliveries
+ * hub's event loop to theirs. The hand-over is a queue bounded by {@code live.maxWaitingDeliveries} deliveries
  * (one per connection a push goes to), drained in one task however many arrive meanwhile; a push that finds it full
  * cuts its connections off with a resume hint (reason {@code overloaded}), so an event loop that falls behind loses
  * nothing and holds nothing without bound.
@@ -33,9 +33,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  * on this event loop.
  */
 public final class LiveLoop {
-    /** Deliveries (a push to one connection) waiting for this event loop at most. */
-    static final int MAX_WAITING_DELIVERIES = 65_536;
-
     private final LiveHub hub;
     private final Vertx vertx;
     private final Context context;
@@ -96,7 +93,7 @@ public final class LiveLoop {
 
     /** Hands a push to some of this loop's connections; any thread. */
     void deliver(List<LiveSession> targets, LivePush push) {
-        if (waiting.addAndGet(targets.size()) > MAX_WAITING_DELIVERIES) {
+        if (waiting.addAndGet(targets.size()) > config.maxWaitingDeliveries()) {
             waiting.addAndGet(-targets.size());
             overflowed.addAll(targets);
         } else {

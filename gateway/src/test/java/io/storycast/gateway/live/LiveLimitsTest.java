@@ -254,6 +254,40 @@ class LiveLimitsTest {
     }
 
     @Test
+    void aPushForMoreConnectionsThanAnEventLoopMayHaveWaitingCutsThemOffAsOverloaded() {
+        // One event loop that may have two deliveries waiting: a story to two connections fits, one to three does not.
+        TestGateway narrow = TestGateway.start(redis.url(), TestGateway.withFanout(Map.of(
+                "STORYCAST_LIVE_TOKEN_SECRET", LiveTokensForTests.SECRET,
+                "STORYCAST_HTTP_INSTANCES", "1",
+                "STORYCAST_LIVE_MAX_WAITING_DELIVERIES", "2")));
+        List<String> subscribers = IntStream.range(0, 3).mapToObj(i -> "crowd-" + i + "-" + StoryEvents.newStoryId()).toList();
+        String pair = "pair-" + StoryEvents.newStoryId();
+        String crowd = "crowd-" + StoryEvents.newStoryId();
+        audience(pair, subscribers.subList(0, 2));
+        audience(crowd, subscribers);
+        List<SseClient> streams = subscribers.stream().map(subscriber -> sse(narrow, subscriber)).toList();
+        try {
+            streams.forEach(stream -> assertThat(stream.status()).isEqualTo(200));
+            double overloadedBefore = cutOffs(narrow, "overloaded");
+            String fits = StoryEvents.newStoryId();
+            assertThat(narrow.postStories("application/json", StoryEvents.valid(fits, pair).encode()).statusCode()).isEqualTo(202);
+            streams.subList(0, 2).forEach(stream -> stream.awaitStory(fits, DEADLINE));
+
+            String tooMany = StoryEvents.newStoryId();
+            assertThat(narrow.postStories("application/json", StoryEvents.valid(tooMany, crowd).encode()).statusCode()).isEqualTo(202);
+            for (SseClient stream : streams) {
+                SseClient.Event hint = stream.awaitEvent(event -> "reconnect".equals(event.event()), DEADLINE);
+                assertThat(hint.json().getString("reason")).isEqualTo("overloaded");
+                assertThat(stream.stories()).extracting(story -> story.getString("storyId")).doesNotContain(tooMany);
+            }
+            assertThat(cutOffs(narrow, "overloaded") - overloadedBefore).isEqualTo(3);
+        } finally {
+            streams.forEach(SseClient::close);
+            narrow.close();
+        }
+    }
+
+    @Test
     void anIdleConnectionGetsHeartbeats() {
         try (SseClient idle = sse(gateway, "idle-" + StoryEvents.newStoryId())) {
             int atStart = idle.comments();
@@ -323,7 +357,12 @@ class LiveLimitsTest {
     }
 
     private static double cutOffs() {
-        return gateway.metrics().registry().get("storycast.live.cutoffs").tag("reason", "slow-client").counter().count();
+        return cutOffs(gateway, "slow-client");
+    }
+
+    private static double cutOffs(TestGateway on, String reason) {
+        var counter = on.metrics().registry().find("storycast.live.cutoffs").tag("reason", reason).counter();
+        return counter == null ? 0 : counter.count();
     }
 
     private static void audience(String author, List<String> members) {
