@@ -290,9 +290,10 @@ public final class IngestComparison {
 
     private static String batch(AtomicLong ids, String prefix) {
         StringBuilder body = new StringBuilder(BATCH_SIZE * 320);
+        String createdAt = BenchEvents.createdASecondAgo();
         for (int i = 0; i < BATCH_SIZE; i++) {
             long id = ids.incrementAndGet();
-            body.append(BenchEvents.event(prefix + "-b-" + id, "author-" + (id % 1000))).append('\n');
+            body.append(BenchEvents.event(prefix + "-b-" + id, "author-" + (id % 1000), createdAt)).append('\n');
         }
         return body.toString();
     }

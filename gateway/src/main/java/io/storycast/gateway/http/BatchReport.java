@@ -5,7 +5,6 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import io.storycast.gateway.ingest.LineResult;
-import io.storycast.gateway.story.Platform;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 
@@ -32,8 +31,6 @@ final class BatchReport {
     private static final SerializedString ENTRY_INDEX = new SerializedString("entryIndex");
     private static final SerializedString[] STATUS_NAMES = Arrays.stream(LineResult.Status.values())
             .map(status -> new SerializedString(status.wireName())).toArray(SerializedString[]::new);
-    private static final SerializedString[] PLATFORM_NAMES = Arrays.stream(Platform.values())
-            .map(platform -> new SerializedString(platform.wireName())).toArray(SerializedString[]::new);
 
     private BatchReport() {
     }
@@ -107,7 +104,7 @@ final class BatchReport {
         json.writeString(STATUS_NAMES[result.status().ordinal()]);
         if (result.event() != null) {
             json.writeFieldName(PLATFORM);
-            json.writeString(PLATFORM_NAMES[result.event().platform().ordinal()]);
+            json.writeString(result.event().platform().jsonWireName());
             json.writeFieldName(STORY_ID);
             json.writeString(result.event().storyId());
         }

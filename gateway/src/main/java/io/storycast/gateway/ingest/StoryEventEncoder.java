@@ -34,8 +34,6 @@ public final class StoryEventEncoder {
     private static final SerializedString MEDIA_KIND = new SerializedString("kind");
     private static final SerializedString CAPTION = new SerializedString("caption");
     private static final SerializedString SHARE_TO = new SerializedString("shareTo");
-    private static final SerializedString[] PLATFORM_NAMES = Arrays.stream(Platform.values())
-            .map(platform -> new SerializedString(platform.wireName())).toArray(SerializedString[]::new);
     private static final SerializedString[] AUDIENCE_NAMES = Arrays.stream(Audience.values())
             .map(audience -> new SerializedString(audience.wireName())).toArray(SerializedString[]::new);
     private static final SerializedString[] MEDIA_KIND_NAMES = Arrays.stream(MediaKind.values())
@@ -77,7 +75,7 @@ public final class StoryEventEncoder {
     private static void write(StoryEvent event, JsonGenerator json) throws IOException {
         json.writeStartObject();
         json.writeFieldName(PLATFORM);
-        json.writeString(PLATFORM_NAMES[event.platform().ordinal()]);
+        json.writeString(event.platform().jsonWireName());
         json.writeFieldName(STORY_ID);
         json.writeString(event.storyId());
         json.writeFieldName(AUTHOR_ID);
@@ -104,7 +102,7 @@ public final class StoryEventEncoder {
             json.writeStartArray();
             for (Platform target : Platform.values()) {
                 if (event.shareTo().contains(target)) {
-                    json.writeString(PLATFORM_NAMES[target.ordinal()]);
+                    json.writeString(target.jsonWireName());
                 }
             }
             json.writeEndArray();
