@@ -61,6 +61,10 @@ class DeploymentFilesTest {
         assertThat(copy.find()).isTrue();
         assertThat(runtime).contains("ENTRYPOINT [\"java\", \"-jar\", \"" + copy.group(1) + "\"]");
         assertThat(lines).anyMatch(line -> line.contains("mvn") && line.contains("package -pl gateway -am"));
+        // Production's base images are the defaults; a proxy's CA reaches the build stage only.
+        assertThat(lines).contains("ARG BUILD_IMAGE=debian:bookworm-slim", "ARG RUNTIME_IMAGE=debian:bookworm-slim");
+        assertThat(froms).containsExactly("FROM ${BUILD_IMAGE} AS build", "FROM --platform=linux/amd64 ${RUNTIME_IMAGE}");
+        assertThat(runtime).doesNotContain("build-ca");
     }
 
     @Test
