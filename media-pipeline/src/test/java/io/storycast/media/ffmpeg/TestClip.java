@@ -14,12 +14,15 @@ import org.bytedeco.ffmpeg.avutil.AVDictionary;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.bytedeco.ffmpeg.avutil.AVMasteringDisplayMetadata;
 import org.bytedeco.ffmpeg.avutil.AVRational;
+import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacpp.PointerPointer;
 
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_FLAG_GLOBAL_HEADER;
+import static org.bytedeco.ffmpeg.global.avcodec.FF_COMPLIANCE_UNOFFICIAL;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_PKT_DATA_CONTENT_LIGHT_LEVEL;
+import static org.bytedeco.ffmpeg.global.avcodec.AV_PKT_DATA_DOVI_CONF;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_PKT_DATA_DISPLAYMATRIX;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_PKT_DATA_MASTERING_DISPLAY_METADATA;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_alloc;
@@ -82,6 +85,8 @@ public final class TestClip {
     private Transfer transfer = Transfer.SDR;
     private int maxCll;
     private int masteringPeakNits;
+    private int doviProfile = -1;
+    private int doviCompatibility;
 
     public TestClip(int width, int height, int fps) {
         this.width = width;
@@ -171,9 +176,24 @@ public final class TestClip {
         return this;
     }
 
+    /**
+     * A Dolby Vision configuration record on the video track, as a Dolby Vision camera or grading tool writes it:
+     * a {@code dvcC} box (profile up to 7) or {@code dvvC} (8 to 10) beside the codec's own configuration, with an
+     * RPU and a base layer and no enhancement layer. Only the record is Dolby Vision: the pictures stay what the
+     * clip's codec and {@link #hdr} make (this FFmpeg build encodes no HEVC and writes no RPU).
+     *
+     * @param profile       {@code dv_profile}, e.g. 5 or 8
+     * @param compatibility {@code dv_bl_signal_compatibility_id}: 0 none, 1 HDR10, 2 SDR, 4 HLG
+     */
+    public TestClip dolbyVision(int profile, int compatibility) {
+        this.doviProfile = profile;
+        this.doviCompatibility = compatibility;
+        return this;
+    }
+
     /** @return the clip in a direct buffer the caller releases */
     public ByteBuf make() {
-        boolean mov = audio == TestVideos.Audio.PCM || location != null || transfer != Transfer.SDR;
+        boolean mov = audio == TestVideos.Audio.PCM || location != null || prores();
         AVFormatContext container = new AVFormatContext(null);
         check(avformat_alloc_output_context2(container, null, mov ? "mov" : "mp4", null), "muxer");
         AVCodecContext video = null;
@@ -204,6 +224,13 @@ public final class TestClip {
                 display.white_point(0, av_make_q(15635, 50_000)).white_point(1, av_make_q(16450, 50_000))
                         .min_luminance(av_make_q(50, 10_000)).max_luminance(av_make_q(masteringPeakNits * 10_000, 10_000))
                         .has_primaries(1).has_luminance(1);
+            }
+            if (doviProfile >= 0) {
+                // AVDOVIDecoderConfigurationRecord, one byte a field: version 1.0, profile, level 4 (1080p30),
+                // RPU present, no enhancement layer, base layer present, compatibility, no metadata compression.
+                byte[] record = {1, 0, (byte) doviProfile, 4, 1, 0, 1, (byte) doviCompatibility, 0};
+                new BytePointer(addSideData(videoStream.codecpar(), AV_PKT_DATA_DOVI_CONF, record.length)).put(record);
+                container.strict_std_compliance(FF_COMPLIANCE_UNOFFICIAL); // movenc writes dvcC/dvvC only then
             }
             AVStream audioStream = null;
             if (audio != TestVideos.Audio.NONE) {
@@ -240,7 +267,7 @@ public final class TestClip {
                     samplesWritten += TestSounds.SAMPLES_PER_FRAME;
                 }
                 check(av_frame_make_writable(picture), "writable picture");
-                if (transfer != Transfer.SDR) {
+                if (prores()) {
                     TestPictures.paintHdr(picture, transfer);
                 } else if (texture != null) {
                     texture.paint(picture, i);
@@ -274,11 +301,19 @@ public final class TestClip {
         }
     }
 
+    /**
+     * An HDR clip is 10-bit ProRes in QuickTime, unless it carries Dolby Vision: the MP4 muxer alone writes the
+     * record, and takes no ProRes, so such a clip is 8-bit H.264 in MP4 with the same colour tags (the pattern).
+     */
+    private boolean prores() {
+        return transfer != Transfer.SDR && doviProfile < 0;
+    }
+
     private AVCodecContext videoEncoder(boolean globalHeader) {
         boolean hdr = transfer != Transfer.SDR;
-        AVCodec codec = avcodec_find_encoder_by_name(hdr ? "prores_ks" : "libopenh264");
+        AVCodec codec = avcodec_find_encoder_by_name(prores() ? "prores_ks" : "libopenh264");
         AVCodecContext encoder = avcodec_alloc_context3(codec);
-        encoder.width(width).height(height).pix_fmt(hdr ? AV_PIX_FMT_YUV422P10LE : AV_PIX_FMT_YUV420P).time_base(av_make_q(1, fps))
+        encoder.width(width).height(height).pix_fmt(prores() ? AV_PIX_FMT_YUV422P10LE : AV_PIX_FMT_YUV420P).time_base(av_make_q(1, fps))
                 .framerate(av_make_q(fps, 1)).gop_size(fps).bit_rate(Math.max(200_000L, (long) width * height * fps / 10))
                 .sample_aspect_ratio(av_make_q(sarNum, sarDen));
         if (hdr) {
