@@ -78,6 +78,8 @@ public final class TestClip {
     private boolean beeps;
     private String location;
     private boolean textured;
+    private boolean scene;
+    private long bitRate;
     private boolean topBand;
     private int sarNum = 1;
     private int sarDen = 1;
@@ -135,6 +137,18 @@ public final class TestClip {
     /** Fine panning texture and grain, like camera footage to a codec. */
     public TestClip textured() {
         this.textured = true;
+        return this;
+    }
+
+    /** A natural-looking scene under a slow hand-held pan ({@link TestPictures.Scene}), like a phone's footage. */
+    public TestClip scene() {
+        this.scene = true;
+        return this;
+    }
+
+    /** @param bitsPerSecond the video's bit rate; by default width x height x fps / 10, at least 200 kb/s */
+    public TestClip bitRate(long bitsPerSecond) {
+        this.bitRate = bitsPerSecond;
         return this;
     }
 
@@ -251,6 +265,7 @@ public final class TestClip {
             check(written, "header");
 
             TestPictures.Texture texture = textured ? new TestPictures.Texture(width, height, frames) : null;
+            TestPictures.Scene view = scene ? new TestPictures.Scene(width, height, frames) : null;
             picture.width(width).height(height).format(video.pix_fmt());
             // ProRes writes each picture's own colour into its header: the same as the stream's.
             picture.color_primaries(video.color_primaries()).color_trc(video.color_trc()).colorspace(video.colorspace())
@@ -271,6 +286,8 @@ public final class TestClip {
                     TestPictures.paintHdr(picture, transfer);
                 } else if (texture != null) {
                     texture.paint(picture, i);
+                } else if (view != null) {
+                    view.paint(picture, i);
                 } else if (beeps && TestPictures.marked((double) i / fps)) {
                     TestPictures.paintWhite(picture);
                 } else {
@@ -314,7 +331,7 @@ public final class TestClip {
         AVCodec codec = avcodec_find_encoder_by_name(prores() ? "prores_ks" : "libopenh264");
         AVCodecContext encoder = avcodec_alloc_context3(codec);
         encoder.width(width).height(height).pix_fmt(prores() ? AV_PIX_FMT_YUV422P10LE : AV_PIX_FMT_YUV420P).time_base(av_make_q(1, fps))
-                .framerate(av_make_q(fps, 1)).gop_size(fps).bit_rate(Math.max(200_000L, (long) width * height * fps / 10))
+                .framerate(av_make_q(fps, 1)).gop_size(fps).bit_rate(bitRate > 0 ? bitRate : Math.max(200_000L, (long) width * height * fps / 10))
                 .sample_aspect_ratio(av_make_q(sarNum, sarDen));
         if (hdr) {
             encoder.color_primaries(AVCOL_PRI_BT2020).colorspace(AVCOL_SPC_BT2020_NCL).color_range(AVCOL_RANGE_MPEG)
