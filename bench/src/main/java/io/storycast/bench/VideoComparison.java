@@ -33,7 +33,7 @@ import static io.storycast.bench.ImageComparison.show;
  * {@code veryfast}; the output is the same format, not the same encoder. Beside the wall-clock medians, each way's mean
  * CPU time per job (the process's for the transcoder, the waited-for child's for the CLI: what other work on the machine
  * does not change), and each output's PSNR and SSIM against the source scaled to 720x1280 with lanczos (FFmpeg's
- * {@code psnr} and {@code ssim} filters, through the CLI).
+ * {@code psnr} and {@code ssim} filters, through the CLI), frame by frame from each one's first picture.
  *
  * <pre>java -cp bench/target/benchmarks.jar io.storycast.bench.VideoComparison [--runs 3] [--warmups 1] [--clip-seconds 10] [--clip textured]</pre>
  */
@@ -150,9 +150,11 @@ public final class VideoComparison {
 
     /** @return {@code output} against {@code source} scaled to the rendition's frame with lanczos */
     private static Quality quality(Path output, Path source, VideoRendition rendition) throws Exception {
-        String reference = "[1:v]scale=" + rendition.width() + ":" + rendition.height()
+        // Frame by frame from each one's first: libx264's B-frames, without an edit list, start its output's
+        // pictures 2 frames late (what the filters would otherwise pair with the wrong source frames).
+        String reference = "[1:v]setpts=PTS-STARTPTS,scale=" + rendition.width() + ":" + rendition.height()
                 + ":force_original_aspect_ratio=increase:flags=lanczos+accurate_rnd+full_chroma_int,crop=" + rendition.width() + ":"
-                + rendition.height() + ",format=yuv420p[ref];[0:v][ref]";
+                + rendition.height() + ",format=yuv420p[ref];[0:v]setpts=PTS-STARTPTS[out];[out][ref]";
         double psnr = measure(output, source, reference + "psnr", Pattern.compile("average:([0-9.]+|inf)"));
         double ssim = measure(output, source, reference + "ssim", Pattern.compile("All:([0-9.]+)"));
         return new Quality(psnr, ssim);

@@ -24,8 +24,8 @@ import static org.bytedeco.ffmpeg.global.avutil.AVCOL_TRC_BT709;
 /**
  * Dolby Vision, told by the configuration record in the MP4/QuickTime sample entry ({@code dvcC}/{@code dvvC}),
  * which the clips here carry as a camera writes it. The pictures are not Dolby Vision (this FFmpeg build
- * encodes no HEVC and writes no RPU): they are H.264 in MP4, the only pairing for which the muxer writes the
- * record, with the colour tags of the base layer the record claims. Profile 5 is refused from its record before
+ * encodes no HEVC and writes no RPU): they are H.264 in MP4, for which the muxer writes the record (it wrote
+ * none for ProRes in QuickTime), with the colour tags of the base layer the record claims. Profile 5 is refused from its record before
  * anything is decoded; profiles 8.1 and 8.4 go through the usual HDR path over their PQ or HLG base layer.
  */
 class DolbyVisionTest {

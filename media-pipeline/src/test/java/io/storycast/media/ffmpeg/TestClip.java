@@ -319,8 +319,9 @@ public final class TestClip {
     }
 
     /**
-     * An HDR clip is 10-bit ProRes in QuickTime, unless it carries Dolby Vision: the MP4 muxer alone writes the
-     * record, and takes no ProRes, so such a clip is 8-bit H.264 in MP4 with the same colour tags (the pattern).
+     * An HDR clip is 10-bit ProRes in QuickTime, unless it carries Dolby Vision: the muxer wrote no record for
+     * ProRes in QuickTime and takes no ProRes in MP4, so such a clip is 8-bit H.264 in MP4 (where the record is
+     * written) with the same colour tags, over the usual pattern.
      */
     private boolean prores() {
         return transfer != Transfer.SDR && doviProfile < 0;
