@@ -3,8 +3,10 @@ package io.storycast.media.ffmpeg;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import io.storycast.media.MediaLimits;
 import io.storycast.media.MediaProblem;
 import io.storycast.media.MediaRejectedException;
+import io.storycast.media.probe.DolbyVisionConfig;
 import io.storycast.media.profile.Fit;
 import io.storycast.media.profile.VideoRendition;
 import org.junit.jupiter.api.AfterEach;
@@ -23,10 +25,12 @@ import static org.bytedeco.ffmpeg.global.avutil.AVCOL_TRC_BT709;
 
 /**
  * Dolby Vision, told by the configuration record in the MP4/QuickTime sample entry ({@code dvcC}/{@code dvvC}),
- * which the clips here carry as a camera writes it. The pictures are not Dolby Vision (this FFmpeg build
- * encodes no HEVC and writes no RPU): they are H.264 in MP4, for which the muxer writes the record (it wrote
- * none for ProRes in QuickTime), with the colour tags of the base layer the record claims. Profile 5 is refused from its record before
- * anything is decoded; profiles 8.1 and 8.4 go through the usual HDR path over their PQ or HLG base layer.
+ * which the clips here carry as a camera writes it. The pictures are not Dolby Vision (this FFmpeg build encodes
+ * no HEVC and writes no RPU): they are H.264 in MP4, for which the muxer writes the record (it wrote none for
+ * ProRes in QuickTime), with the colour tags of the base layer the record claims. Profile 5 is refused from its
+ * record before anything is decoded, read from the bytes ({@link DolbyVisionConfig}, as the gateway does on its
+ * event loop) and as the demuxer reads it ({@link DolbyVision}); profiles 8.1 and 8.4 go through the usual HDR
+ * path over their PQ or HLG base layer.
  */
 class DolbyVisionTest {
     private final VideoFixture fixture = new VideoFixture();
@@ -50,12 +54,37 @@ class DolbyVisionTest {
         ByteBuf clip = fixture.input(new TestClip(180, 320, 30).seconds(0.2).audio(TestVideos.Audio.NONE).dolbyVision(5, 0).make());
         assertThat(holds(clip, "dvcC")).as("the clip carries a dvcC box").isTrue();
 
-        assertThatThrownBy(() -> fixture.outputs(clip, story()))
-                .isInstanceOfSatisfying(MediaRejectedException.class, e -> {
-                    assertThat(e.problem()).isEqualTo(MediaProblem.UNSUPPORTED_TYPE);
-                    assertThat(e.getMessage()).startsWith("Dolby Vision profile 5 with signal compatibility 0 is not supported")
-                            .contains("no HDR10, HLG or SDR base layer");
-                });
+        assertThatThrownBy(() -> fixture.outputs(clip, story())).satisfies(DolbyVisionTest::assertProfileFiveRefused);
+    }
+
+    @Test
+    void readsTheRecordFromTheBytesAsTheDemuxerDoes() {
+        ByteBuf five = fixture.input(new TestClip(180, 320, 30).seconds(0.2).audio(TestVideos.Audio.NONE).dolbyVision(5, 0).make());
+        ByteBuf eightFour = fixture.input(new TestClip(180, 320, 30).seconds(0.2).audio(TestVideos.Audio.NONE).hdr(TestClip.Transfer.HLG)
+                .dolbyVision(8, 4).make());
+        ByteBuf plain = fixture.input(new TestClip(180, 320, 30).seconds(0.2).audio(TestVideos.Audio.NONE).make());
+
+        assertThat(DolbyVisionConfig.read(five)).contains(new DolbyVisionConfig(5, 0, true));
+        assertThat(DolbyVisionConfig.read(eightFour)).contains(new DolbyVisionConfig(8, 4, true));
+        assertThat(DolbyVisionConfig.read(plain)).isEmpty();
+        assertThat(five.readerIndex()).isZero();
+    }
+
+    @Test
+    void theDemuxersReadingOfProfileFiveIsRefusedToo() {
+        // The transcoder's own check, on the record FFmpeg hands the decoder, behind the byte-level one.
+        ByteBuf clip = fixture.input(new TestClip(180, 320, 30).seconds(0.2).audio(TestVideos.Audio.NONE).dolbyVision(5, 0).make());
+
+        assertThatThrownBy(() -> VideoSource.open(clip, MediaLimits.DEFAULTS, System.nanoTime() + 60_000_000_000L).close())
+                .satisfies(DolbyVisionTest::assertProfileFiveRefused);
+    }
+
+    private static void assertProfileFiveRefused(Throwable thrown) {
+        assertThat(thrown).isInstanceOfSatisfying(MediaRejectedException.class, e -> {
+            assertThat(e.problem()).isEqualTo(MediaProblem.UNSUPPORTED_TYPE);
+            assertThat(e.getMessage()).startsWith("Dolby Vision profile 5 with signal compatibility 0 is not supported")
+                    .contains("no HDR10, HLG or SDR base layer");
+        });
     }
 
     @ParameterizedTest(name = "profile 8.{1} over {0}")
@@ -95,7 +124,7 @@ class DolbyVisionTest {
             "8, 1, false, false", // an enhancement layer alone
     })
     void tellsWhichProfilesHaveABaseLayerOfTheirOwn(int profile, int compatibility, boolean baseLayer, boolean plays) {
-        assertThat(DolbyVision.playsWithoutDolbyVision(profile, compatibility, baseLayer)).isEqualTo(plays);
+        assertThat(new DolbyVisionConfig(profile, compatibility, baseLayer).playsWithoutDolbyVision()).isEqualTo(plays);
     }
 
     private static boolean holds(ByteBuf clip, String boxType) {
