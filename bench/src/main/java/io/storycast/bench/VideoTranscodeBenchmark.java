@@ -36,10 +36,14 @@ import java.util.concurrent.TimeUnit;
  * into the shipped WhatsApp status rendition (720x1280 H.264 at 1.5 Mb/s, AAC copied, 16 MB cap), decoded,
  * scaled, encoded and muxed in memory with the transcoder's default threads (2). One job per invocation.
  *
- * <p>{@code content}: {@code textured} pans a fine texture with grain across the frame (about 8 Mb/s as
- * H.264 at the source, like phone footage to a codec; the encoder's worst case here), {@code pattern} is
- * the tests' flat red/blue picture with a moving box (cheap to code). After each iteration the real-time
- * factor (clip seconds per second of work) is printed.
+ * <p>{@code content}: {@code textured} pans a fine texture with grain across the frame (6.3 Mb/s as H.264 at
+ * the source; the encoder's worst case here: grain it cannot predict), {@code camera} models a phone's footage
+ * (a natural-looking scene, detail at every scale and hard edges, under a slow hand-held pan and faint grain, at
+ * a phone's 16 Mb/s), {@code pattern} is the tests' flat red/blue picture with a moving box (cheap to code).
+ *
+ * <p>After each iteration it prints the wall time and the real-time factor per job, the process's CPU time
+ * per job (what other work on the machine does not change; half of it bounds the wall time on two idle
+ * cores), and that CPU split by thread group ({@link ThreadCpu}: encode, decode, job, jvm).
  *
  * <pre>java -jar bench/target/benchmarks.jar VideoTranscodeBenchmark -f 1 -wi 1 -i 3</pre>
  */
@@ -52,7 +56,7 @@ import java.util.concurrent.TimeUnit;
 public class VideoTranscodeBenchmark {
     private static final double CLIP_SECONDS = 10;
 
-    @Param({"textured", "pattern"})
+    @Param({"textured", "camera", "pattern"})
     public String content;
 
     private ByteBuf clip;
@@ -61,12 +65,12 @@ public class VideoTranscodeBenchmark {
     private long jobs;
     private long nanos;
     private long cpuMillis;
+    private ThreadCpu threads;
 
     @Setup(Level.Trial)
     public void makeClip() {
         transcoder = new VideoTranscoder(PooledByteBufAllocator.DEFAULT); // first: it quiets FFmpeg's log
-        clip = content.equals("textured") ? TestVideos.texturedClip(1080, 1920, 30, CLIP_SECONDS)
-                : TestVideos.clip(1080, 1920, 30, CLIP_SECONDS, TestVideos.Audio.AAC);
+        clip = clip(content, CLIP_SECONDS);
         renditions = Map.of("whatsapp", PlatformProfiles.shipped().of("whatsapp").orElseThrow().video());
         System.out.printf("%n%s clip: %d bytes (%.1f Mb/s)%n", content, clip.readableBytes(),
                 clip.readableBytes() * 8 / CLIP_SECONDS / 1e6);
@@ -77,16 +81,19 @@ public class VideoTranscodeBenchmark {
         jobs = 0;
         nanos = 0;
         cpuMillis = 0;
+        threads = ThreadCpu.start();
     }
 
     @TearDown(Level.Iteration)
     public void printRealTimeFactor() {
+        Map<String, Long> byGroup = threads.stop();
         if (jobs > 0) {
             double seconds = nanos / 1e9 / jobs;
             double cpuSeconds = cpuMillis / 1e3 / jobs;
             // The CPU time says what the wall time would be on two idle cores, whatever else the machine ran.
             System.out.printf("%n%d jobs, %.2f s each: %.2fx real time; %.2f s of CPU each (%.2fx on 2 idle cores at best)%n",
                     jobs, seconds, CLIP_SECONDS / seconds, cpuSeconds, CLIP_SECONDS / (cpuSeconds / 2));
+            System.out.printf("CPU per job by thread group: %s; load average %s%n", ThreadCpu.perJob(byGroup, jobs), loadAverage());
         }
     }
 
@@ -106,7 +113,29 @@ public class VideoTranscodeBenchmark {
         return bytes;
     }
 
-    /** @return the CPU time of the whole process (every FFmpeg thread too), from /proc/self/stat */
+    /**
+     * @param content {@code textured}, {@code camera} or {@code pattern} (see the class comment)
+     * @return a 1080x1920 30 fps H.264 + AAC clip in a direct buffer the caller releases
+     */
+    static ByteBuf clip(String content, double seconds) {
+        return switch (content) {
+            case "textured" -> TestVideos.texturedClip(1080, 1920, 30, seconds);
+            case "camera" -> TestVideos.cameraClip(1080, 1920, 30, seconds);
+            case "pattern" -> TestVideos.clip(1080, 1920, 30, seconds, TestVideos.Audio.AAC);
+            default -> throw new IllegalArgumentException("no clip " + content + ": textured, camera or pattern");
+        };
+    }
+
+    /** @return the one-, five- and fifteen-minute load averages, from /proc/loadavg */
+    static String loadAverage() {
+        try {
+            String[] fields = Files.readString(Path.of("/proc/loadavg")).split(" ");
+            return fields[0] + " " + fields[1] + " " + fields[2];
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Transcodes {@code clip} into {@code renditions} and releases every segment made; @return their bytes */
     static int transcodeAndRelease(VideoTranscoder transcoder, ByteBuf clip, Map<String, VideoRendition> renditions)
             throws MediaRejectedException {
@@ -121,11 +150,22 @@ public class VideoTranscodeBenchmark {
         return bytes;
     }
 
+    /** @return the CPU time of the whole process (every FFmpeg thread too), from /proc/self/stat */
     static long processCpuMillis() {
+        return statTicks(11) * 10;
+    }
+
+    /** @return the CPU time of this process's children that it waited for (the CLI runs), from /proc/self/stat */
+    static long childrenCpuMillis() {
+        return statTicks(13) * 10;
+    }
+
+    /** @return the ticks at {@code field} (0 is the state) after the command name plus the next one: user + system */
+    private static long statTicks(int field) {
         try {
             String stat = Files.readString(Path.of("/proc/self/stat"));
             String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10; // utime + stime, at 100 ticks/s
+            return Long.parseLong(fields[field]) + Long.parseLong(fields[field + 1]); // at 100 ticks/s
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

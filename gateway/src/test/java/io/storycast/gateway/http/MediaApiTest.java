@@ -6,6 +6,7 @@ import io.storycast.gateway.testing.RawHttpConnection;
 import io.storycast.gateway.testing.TestGateway;
 import io.storycast.gateway.testing.TestRedis;
 import io.storycast.media.ffmpeg.TestImages;
+import io.storycast.media.ffmpeg.TestClip;
 import io.storycast.media.ffmpeg.TestVideos;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
@@ -240,6 +241,14 @@ class MediaApiTest {
 
         JsonObject problem = assertProblem(put(gateway, newId("long"), clip), 422, "media-too-long");
         assertThat(problem.getString("limit")).isEqualTo("media.maxDurationSeconds");
+    }
+
+    @Test
+    void refusesDolbyVisionProfileFiveWith422SayingWhy() {
+        byte[] clip = bytesOf(new TestClip(160, 288, 10).seconds(0.3).audio(TestVideos.Audio.NONE).dolbyVision(5, 0).make());
+
+        JsonObject problem = assertProblem(put(gateway, newId("dovi"), clip), 422, "unsupported-media-type");
+        assertThat(problem.getString("detail")).startsWith("Dolby Vision profile 5 with signal compatibility 0 is not supported");
     }
 
     @Test

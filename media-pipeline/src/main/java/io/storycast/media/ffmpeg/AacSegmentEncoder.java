@@ -25,7 +25,7 @@ import static org.bytedeco.ffmpeg.global.avutil.av_channel_layout_default;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_alloc;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_get_buffer;
-import static org.bytedeco.ffmpeg.global.avutil.av_frame_unref;
+import static org.bytedeco.ffmpeg.global.avutil.av_frame_make_writable;
 import static org.bytedeco.ffmpeg.global.avutil.av_make_q;
 import static org.bytedeco.ffmpeg.global.avutil.av_samples_set_silence;
 
@@ -48,8 +48,10 @@ import static org.bytedeco.ffmpeg.global.avutil.av_samples_set_silence;
  * whole AAC frame of the current segment is there. Runs on the encoding thread of the job, as its renditions'
  * {@link SegmentedOutput}s do.
  *
- * <p>Ownership: packets handed to the renditions are referenced by them; frees its FIFO, frames, encoder and
- * track parameters on {@link #close()}, after every rendition sharing it is closed.
+ * <p>Ownership: packets handed to the renditions are referenced by them. The chunk frame that carries each AAC
+ * frame's samples to the encoder and the frame of silence are allocated once and reused for every frame; this
+ * object frees them, its FIFO, encoder and track parameters on {@link #close()}, after every rendition sharing
+ * it is closed.
  */
 final class AacSegmentEncoder implements AutoCloseable {
     private final int bitsPerSecond;
@@ -99,8 +101,8 @@ final class AacSegmentEncoder implements AutoCloseable {
             if (copied < 0) {
                 throw new OutOfMemoryError("cannot set up the audio encoding: " + FfmpegErrors.describe(copied));
             }
-            if (fifo == null || fill(silence, frameSize) < 0) {
-                throw new OutOfMemoryError("cannot allocate the audio encoding's FIFO or silence frame");
+            if (fifo == null || fill(silence, frameSize) < 0 || fill(chunk, frameSize) < 0) {
+                throw new OutOfMemoryError("cannot allocate the audio encoding's FIFO, chunk or silence frame");
             }
             av_samples_set_silence(silence.extended_data(), 0, frameSize, channels, AV_SAMPLE_FMT_FLTP);
             made = true;
@@ -211,9 +213,9 @@ final class AacSegmentEncoder implements AutoCloseable {
 
     /** Encodes the FIFO's first {@code samples} as the current segment's frame starting at {@link #next}. */
     private void encodeChunk(int samples) throws MediaRejectedException {
-        if (fill(chunk, samples) < 0 || av_audio_fifo_read(fifo, chunk.extended_data(), samples) != samples) {
-            av_frame_unref(chunk);
-            throw new OutOfMemoryError("cannot take " + samples + " samples from the audio FIFO");
+        writableChunk(samples);
+        if (av_audio_fifo_read(fifo, chunk.extended_data(), samples) != samples) {
+            throw new IllegalStateException("the audio FIFO gave fewer than the " + samples + " samples it held");
         }
         encodeFrame();
         fifoStart += samples;
@@ -222,22 +224,30 @@ final class AacSegmentEncoder implements AutoCloseable {
 
     /** Encodes one silent sample at {@link #next}, so that the encoder gives its priming packet. */
     private void encodeSilentSample() throws MediaRejectedException {
-        if (fill(chunk, 1) < 0) {
-            throw new OutOfMemoryError("cannot make a frame of silence");
-        }
+        writableChunk(1);
         av_samples_set_silence(chunk.extended_data(), 0, 1, channels, AV_SAMPLE_FMT_FLTP);
         encodeFrame();
     }
 
-    /** Encodes {@link #chunk} (then unref'd) at {@link #next}, hands its packets to every rendition and lets each write. */
+    /**
+     * Makes {@link #chunk} (allocated once, for a whole AAC frame) ours to write and {@code samples} long. The
+     * encoder takes a reference to each frame it is sent and has let it go by the time it gives its packets
+     * back (FFmpeg's AAC encoder copies the samples in), so the buffer is normally reused as it is; were a
+     * reference still held, {@code av_frame_make_writable} would move the chunk to a buffer of its own.
+     */
+    private void writableChunk(int samples) {
+        chunk.nb_samples(frameSize); // the copy, if one is made, keeps room for a whole frame
+        if (av_frame_make_writable(chunk) < 0) {
+            throw new OutOfMemoryError("cannot make the audio chunk writable");
+        }
+        chunk.nb_samples(samples);
+    }
+
+    /** Encodes {@link #chunk} at {@link #next}, hands its packets to every rendition and lets each write. */
     private void encodeFrame() throws MediaRejectedException {
         long segmentStart = segment * segmentSamples;
-        try {
-            chunk.pts(next - segmentStart);
-            encoder.encode(chunk, scratch, this::handOut);
-        } finally {
-            av_frame_unref(chunk); // the encoder holds its own reference
-        }
+        chunk.pts(next - segmentStart);
+        encoder.encode(chunk, scratch, this::handOut);
         encodedFrames++;
         encodedInSegment = true;
         for (EncodedSegments rendition : renditions) {

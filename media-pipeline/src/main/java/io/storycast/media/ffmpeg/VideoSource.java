@@ -36,7 +36,8 @@ import static org.bytedeco.ffmpeg.global.avutil.av_dict_set;
  * list is never parsed as one.
  *
  * <p>The header is checked before any frame is decoded: a video stream must be there, its frame within the
- * pixel limit, and the duration the container and its streams claim within the duration limit.
+ * pixel limit, no Dolby Vision without a base layer of its own ({@link DolbyVision}), and the duration the
+ * container and its streams claim within the duration limit.
  * {@code avformat_find_stream_info} is never called: it would decode frames to fill in what the MP4 sample
  * description already says.
  *
@@ -127,6 +128,7 @@ final class VideoSource implements AutoCloseable {
         if (parameters.codec_id() == AV_CODEC_ID_NONE) {
             throw new MediaRejectedException(MediaProblem.UNSUPPORTED_TYPE, "the video's codec is unknown");
         }
+        DolbyVision.check(parameters);
         // The longest of what the movie header, the container and each stream claim: a file may lie in one place only.
         long claimedMillis = Math.max(movieMillis, container.duration() == AV_NOPTS_VALUE ? 0 : container.duration() / (AV_TIME_BASE / 1000));
         for (int i = 0; i < container.nb_streams(); i++) {

@@ -14,12 +14,15 @@ import org.bytedeco.ffmpeg.avutil.AVDictionary;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.bytedeco.ffmpeg.avutil.AVMasteringDisplayMetadata;
 import org.bytedeco.ffmpeg.avutil.AVRational;
+import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacpp.PointerPointer;
 
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_FLAG_GLOBAL_HEADER;
+import static org.bytedeco.ffmpeg.global.avcodec.FF_COMPLIANCE_UNOFFICIAL;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_PKT_DATA_CONTENT_LIGHT_LEVEL;
+import static org.bytedeco.ffmpeg.global.avcodec.AV_PKT_DATA_DOVI_CONF;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_PKT_DATA_DISPLAYMATRIX;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_PKT_DATA_MASTERING_DISPLAY_METADATA;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_alloc;
@@ -75,6 +78,8 @@ public final class TestClip {
     private boolean beeps;
     private String location;
     private boolean textured;
+    private boolean scene;
+    private long bitRate;
     private boolean topBand;
     private int sarNum = 1;
     private int sarDen = 1;
@@ -82,6 +87,8 @@ public final class TestClip {
     private Transfer transfer = Transfer.SDR;
     private int maxCll;
     private int masteringPeakNits;
+    private int doviProfile = -1;
+    private int doviCompatibility;
 
     public TestClip(int width, int height, int fps) {
         this.width = width;
@@ -133,6 +140,18 @@ public final class TestClip {
         return this;
     }
 
+    /** A natural-looking scene under a slow hand-held pan ({@link TestPictures.Scene}), like a phone's footage. */
+    public TestClip scene() {
+        this.scene = true;
+        return this;
+    }
+
+    /** @param bitsPerSecond the video's bit rate; by default width x height x fps / 10, at least 200 kb/s */
+    public TestClip bitRate(long bitsPerSecond) {
+        this.bitRate = bitsPerSecond;
+        return this;
+    }
+
     /** A green band over the top eighth of the picture, so that a vertical flip shows. */
     public TestClip topBand() {
         this.topBand = true;
@@ -171,9 +190,24 @@ public final class TestClip {
         return this;
     }
 
+    /**
+     * A Dolby Vision configuration record on the video track, as a Dolby Vision camera or grading tool writes it:
+     * a {@code dvcC} box (profile up to 7) or {@code dvvC} (8 to 10) beside the codec's own configuration, with an
+     * RPU and a base layer and no enhancement layer. Only the record is Dolby Vision: the pictures stay what the
+     * clip's codec and {@link #hdr} make (this FFmpeg build encodes no HEVC and writes no RPU).
+     *
+     * @param profile       {@code dv_profile}, e.g. 5 or 8
+     * @param compatibility {@code dv_bl_signal_compatibility_id}: 0 none, 1 HDR10, 2 SDR, 4 HLG
+     */
+    public TestClip dolbyVision(int profile, int compatibility) {
+        this.doviProfile = profile;
+        this.doviCompatibility = compatibility;
+        return this;
+    }
+
     /** @return the clip in a direct buffer the caller releases */
     public ByteBuf make() {
-        boolean mov = audio == TestVideos.Audio.PCM || location != null || transfer != Transfer.SDR;
+        boolean mov = audio == TestVideos.Audio.PCM || location != null || prores();
         AVFormatContext container = new AVFormatContext(null);
         check(avformat_alloc_output_context2(container, null, mov ? "mov" : "mp4", null), "muxer");
         AVCodecContext video = null;
@@ -205,6 +239,13 @@ public final class TestClip {
                         .min_luminance(av_make_q(50, 10_000)).max_luminance(av_make_q(masteringPeakNits * 10_000, 10_000))
                         .has_primaries(1).has_luminance(1);
             }
+            if (doviProfile >= 0) {
+                // AVDOVIDecoderConfigurationRecord, one byte a field: version 1.0, profile, level 4 (1080p30),
+                // RPU present, no enhancement layer, base layer present, compatibility, no metadata compression.
+                byte[] record = {1, 0, (byte) doviProfile, 4, 1, 0, 1, (byte) doviCompatibility, 0};
+                new BytePointer(addSideData(videoStream.codecpar(), AV_PKT_DATA_DOVI_CONF, record.length)).put(record);
+                container.strict_std_compliance(FF_COMPLIANCE_UNOFFICIAL); // movenc writes dvcC/dvvC only then
+            }
             AVStream audioStream = null;
             if (audio != TestVideos.Audio.NONE) {
                 sound = TestSounds.encoder(audio, sampleRate, globalHeader);
@@ -224,6 +265,7 @@ public final class TestClip {
             check(written, "header");
 
             TestPictures.Texture texture = textured ? new TestPictures.Texture(width, height, frames) : null;
+            TestPictures.Scene view = scene ? new TestPictures.Scene(width, height, frames) : null;
             picture.width(width).height(height).format(video.pix_fmt());
             // ProRes writes each picture's own colour into its header: the same as the stream's.
             picture.color_primaries(video.color_primaries()).color_trc(video.color_trc()).colorspace(video.colorspace())
@@ -240,10 +282,12 @@ public final class TestClip {
                     samplesWritten += TestSounds.SAMPLES_PER_FRAME;
                 }
                 check(av_frame_make_writable(picture), "writable picture");
-                if (transfer != Transfer.SDR) {
+                if (prores()) {
                     TestPictures.paintHdr(picture, transfer);
                 } else if (texture != null) {
                     texture.paint(picture, i);
+                } else if (view != null) {
+                    view.paint(picture, i);
                 } else if (beeps && TestPictures.marked((double) i / fps)) {
                     TestPictures.paintWhite(picture);
                 } else {
@@ -274,12 +318,21 @@ public final class TestClip {
         }
     }
 
+    /**
+     * An HDR clip is 10-bit ProRes in QuickTime, unless it carries Dolby Vision: the muxer wrote no record for
+     * ProRes in QuickTime and takes no ProRes in MP4, so such a clip is 8-bit H.264 in MP4 (where the record is
+     * written) with the same colour tags, over the usual pattern.
+     */
+    private boolean prores() {
+        return transfer != Transfer.SDR && doviProfile < 0;
+    }
+
     private AVCodecContext videoEncoder(boolean globalHeader) {
         boolean hdr = transfer != Transfer.SDR;
-        AVCodec codec = avcodec_find_encoder_by_name(hdr ? "prores_ks" : "libopenh264");
+        AVCodec codec = avcodec_find_encoder_by_name(prores() ? "prores_ks" : "libopenh264");
         AVCodecContext encoder = avcodec_alloc_context3(codec);
-        encoder.width(width).height(height).pix_fmt(hdr ? AV_PIX_FMT_YUV422P10LE : AV_PIX_FMT_YUV420P).time_base(av_make_q(1, fps))
-                .framerate(av_make_q(fps, 1)).gop_size(fps).bit_rate(Math.max(200_000L, (long) width * height * fps / 10))
+        encoder.width(width).height(height).pix_fmt(prores() ? AV_PIX_FMT_YUV422P10LE : AV_PIX_FMT_YUV420P).time_base(av_make_q(1, fps))
+                .framerate(av_make_q(fps, 1)).gop_size(fps).bit_rate(bitRate > 0 ? bitRate : Math.max(200_000L, (long) width * height * fps / 10))
                 .sample_aspect_ratio(av_make_q(sarNum, sarDen));
         if (hdr) {
             encoder.color_primaries(AVCOL_PRI_BT2020).colorspace(AVCOL_SPC_BT2020_NCL).color_range(AVCOL_RANGE_MPEG)

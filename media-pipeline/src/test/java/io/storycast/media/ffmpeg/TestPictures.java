@@ -10,7 +10,7 @@ import java.util.Random;
  * The pictures of the test clips. 8-bit limited-range 4:2:0: the left half red, the right half blue, a grey
  * box moving across (so orientation and cropping show and the encoder has motion to code), optionally a green
  * band on top; white frames as sync marks; a panning texture. 10-bit 4:2:2 BT.2020 for HDR: bands of known
- * luminance.
+ * luminance; a scene with the statistics of camera footage.
  */
 final class TestPictures {
     /** When the sync marks start (seconds), each lasting {@link #MARK_SECONDS}: on picture boundaries at 25 and 30 fps. */
@@ -168,6 +168,105 @@ final class TestPictures {
             for (int y = 0; y < frame.height() / 2; y++) {
                 frame.data(1).position((long) y * frame.linesize(1)).put(chroma[y], PAN * index / 2, width / 2);
                 frame.data(2).position((long) y * frame.linesize(2)).put(chroma[frame.height() / 2 - 1 - y], PAN * index / 2, width / 2);
+            }
+        }
+    }
+
+    /**
+     * A scene like a phone's footage of the world, for benchmarks: a picture with the spectrum of natural images
+     * (detail at every scale, each octave's contrast falling with its frequency, as in photographs), hard edges
+     * (buildings with lit windows, a brighter sky), soft colour, panned by a slow hand-held camera (2 pixels right and about 1
+     * down a frame, with a jitter) under a faint grain (plus or minus 1, from a few precomputed fields, as a
+     * phone's denoiser leaves it).
+     */
+    static final class Scene {
+        private static final int GRAIN_FIELDS = 7;
+        private final int width;
+        private final int height;
+        private final byte[][] luma;
+        private final byte[][] chroma;
+        private final byte[][] grain;
+
+        Scene(int width, int height, int frames) {
+            this.width = width;
+            this.height = height;
+            int wide = width + 2 * frames + 16;
+            int tall = height + frames + 16;
+            Random random = new Random(7);
+            float[][] value = new float[tall][wide];
+            for (int wavelength = 512, octave = 0; wavelength >= 2; wavelength /= 2, octave++) {
+                addOctave(value, wavelength, 18.0 * Math.sqrt(wavelength / 512.0) + 2, random);
+            }
+            luma = new byte[tall][wide];
+            for (int y = 0; y < tall; y++) {
+                double sky = y < tall / 3 ? 40.0 * (tall / 3 - y) / (tall / 3.0) : 0; // a brighter sky over the horizon
+                for (int x = 0; x < wide; x++) {
+                    boolean building = (x / 173) % 3 == 0 && y > tall / 3 + (x % 97);
+                    boolean window = building && x % 24 < 12 && y % 32 < 16;
+                    double edges = window ? 30 : building ? -45 : 0; // dark buildings with lit windows
+                    luma[y][x] = (byte) Math.max(16, Math.min(235, Math.round(110 + sky + edges + value[y][x])));
+                }
+            }
+            float[][] tint = new float[tall / 2][wide / 2];
+            addOctave(tint, 256, 14, random);
+            addOctave(tint, 64, 5, random);
+            chroma = new byte[tall / 2][wide / 2];
+            for (int y = 0; y < tall / 2; y++) {
+                for (int x = 0; x < wide / 2; x++) {
+                    chroma[y][x] = (byte) Math.round(128 + tint[y][x]);
+                }
+            }
+            grain = new byte[GRAIN_FIELDS][width * height];
+            for (byte[] field : grain) {
+                for (int i = 0; i < field.length; i++) {
+                    field[i] = (byte) (random.nextInt(3) - 1);
+                }
+            }
+        }
+
+        /** Adds value noise of this wavelength (a random lattice, smoothly interpolated), amplitude {@code contrast}. */
+        private static void addOctave(float[][] into, int wavelength, double contrast, Random random) {
+            int rows = into.length / wavelength + 2;
+            int columns = into[0].length / wavelength + 2;
+            float[][] lattice = new float[rows][columns];
+            for (float[] row : lattice) {
+                for (int i = 0; i < columns; i++) {
+                    row[i] = (float) ((random.nextDouble() * 2 - 1) * contrast);
+                }
+            }
+            for (int y = 0; y < into.length; y++) {
+                int ly = y / wavelength;
+                double fy = smooth((y % wavelength) / (double) wavelength);
+                for (int x = 0; x < into[y].length; x++) {
+                    int lx = x / wavelength;
+                    double fx = smooth((x % wavelength) / (double) wavelength);
+                    double top = lattice[ly][lx] + (lattice[ly][lx + 1] - lattice[ly][lx]) * fx;
+                    double bottom = lattice[ly + 1][lx] + (lattice[ly + 1][lx + 1] - lattice[ly + 1][lx]) * fx;
+                    into[y][x] += (float) (top + (bottom - top) * fy);
+                }
+            }
+        }
+
+        private static double smooth(double t) {
+            return t * t * (3 - 2 * t);
+        }
+
+        void paint(AVFrame frame, int index) {
+            int jitter = (index * 7919) % 5 - 2; // a hand's small shake, -2 to 2 pixels
+            int left = Math.max(0, 2 * index + 8 + jitter);
+            int top = Math.max(0, index / 2 + 8 + jitter / 2);
+            byte[] field = grain[index % GRAIN_FIELDS];
+            byte[] row = new byte[width];
+            for (int y = 0; y < height; y++) {
+                byte[] source = luma[top + y];
+                for (int x = 0; x < width; x++) {
+                    row[x] = (byte) ((source[left + x] & 0xff) + field[y * width + x]);
+                }
+                frame.data(0).position((long) y * frame.linesize(0)).put(row, 0, width);
+            }
+            for (int y = 0; y < height / 2; y++) {
+                frame.data(1).position((long) y * frame.linesize(1)).put(chroma[top / 2 + y], left / 2, width / 2);
+                frame.data(2).position((long) y * frame.linesize(2)).put(chroma[chroma.length - 1 - top / 2 - y], left / 2, width / 2);
             }
         }
     }

@@ -39,6 +39,15 @@ public final class TestVideos {
     }
 
     /**
+     * A clip like a phone's footage: a natural-looking scene (detail at every scale, soft colour, a few hard edges)
+     * under a slow hand-held pan and a faint grain, as H.264 at 16 Mb/s (a phone's rate for 1080p30), with AAC
+     * sound. For benchmarks, between the flat clips and {@link #texturedClip}'s grain.
+     */
+    public static ByteBuf cameraClip(int width, int height, int fps, double seconds) {
+        return new TestClip(width, height, fps).seconds(seconds).scene().bitRate(16_000_000).make();
+    }
+
+    /**
      * A QuickTime clip with AAC sound whose header carries a GPS position as a phone camera writes it: the
      * {@code location} key, which FFmpeg's mov muxer writes as a {@code udta/©xyz} box.
      */
