@@ -32,27 +32,31 @@ final class ClosedLoad {
 
     /**
      * As {@link #measure(String, String, RedisCounters, int, int, int, Supplier)}, and also what the events cost
-     * the other processes in CPU time: {@code server} (when there is one) and this load-generating JVM. CPU time is
-     * what other work on a shared machine does not change, so it compares runs where rates cannot.
+     * in CPU time the process that serves them ({@code server}, when there is one) and this load-generating JVM, each
+     * apart. CPU time is what other work on a shared machine changes least, so it compares runs where rates cannot.
      *
-     * @param server the process that serves the operations (the gateway, the bare endpoint), or {@code null}
+     * @param server the process that serves the operations (the gateway, the bare endpoint), or {@code null} when
+     *               this JVM talks to Redis itself (its CPU is then the load column alone)
      */
     static IngestComparison.Result measure(String name, String unit, RedisCounters redisCounters, ProcessHandle server,
                                            int warmupSeconds, int seconds, int concurrency,
                                            Supplier<Future<Integer>> operation) throws InterruptedException {
         run(warmupSeconds, concurrency, operation);
         RedisCounters.Snapshot before = redisCounters == null ? null : redisCounters.read();
-        long otherCpuBefore = cpuNanos(server) + cpuNanos(ProcessHandle.current());
+        long serverCpuBefore = cpuNanos(server);
+        long loadCpuBefore = cpuNanos(ProcessHandle.current());
         long count = run(seconds, concurrency, operation);
-        long otherCpuNanos = cpuNanos(server) + cpuNanos(ProcessHandle.current()) - otherCpuBefore;
+        long serverCpuNanos = cpuNanos(server) - serverCpuBefore;
+        long loadCpuNanos = cpuNanos(ProcessHandle.current()) - loadCpuBefore;
         RedisCounters.Snapshot after = redisCounters == null ? null : redisCounters.read();
         IngestComparison.Result result = new IngestComparison.Result(name, unit, (double) count / seconds,
                 after == null ? 0 : after.cpuMicrosPerEvent(before, count),
                 after == null ? 0 : after.eventsPerScriptCall(before, count),
-                count == 0 ? 0 : otherCpuNanos / 1000.0 / count);
-        System.out.printf("%-70s %,14.0f %s  (Redis CPU %.1f us/event, other CPU %.1f us/event, %.1f events/script call)%n",
-                name, result.perSecond(), unit, result.redisMicrosPerEvent(), result.otherMicrosPerEvent(),
-                result.eventsPerScriptCall());
+                server == null || count == 0 ? 0 : serverCpuNanos / 1000.0 / count,
+                count == 0 ? 0 : loadCpuNanos / 1000.0 / count);
+        System.out.printf("%-70s %,14.0f %s  (CPU us/event: Redis %.1f, server %.1f, load %.1f; %.1f events/script call)%n",
+                name, result.perSecond(), unit, result.redisMicrosPerEvent(), result.serverMicrosPerEvent(),
+                result.loadMicrosPerEvent(), result.eventsPerScriptCall());
         return result;
     }
 

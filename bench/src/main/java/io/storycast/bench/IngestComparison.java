@@ -155,8 +155,8 @@ public final class IngestComparison {
                 // The reference of the batches: the raw limit measured before and after the HTTP phases, averaged.
                 byKey.put("raw-xadd", new Result(before.name() + ", mean of before and after the HTTP phases", before.unit(),
                         (before.perSecond() + after.perSecond()) / 2,
-                        (before.redisMicrosPerEvent() + after.redisMicrosPerEvent()) / 2, 0,
-                        (before.otherMicrosPerEvent() + after.otherMicrosPerEvent()) / 2));
+                        (before.redisMicrosPerEvent() + after.redisMicrosPerEvent()) / 2, 0, 0,
+                        (before.loadMicrosPerEvent() + after.loadMicrosPerEvent()) / 2));
                 byKey.put("raw-xadd-before", rename(before, "before"));
                 byKey.put("raw-xadd-after", rename(after, "after"));
                 RedisBenchmarkTool.run(redis.port(), payload, out, settings.redisBenchmarkRequests())
@@ -197,7 +197,8 @@ public final class IngestComparison {
 
     private static Result rename(Result result, String when) {
         return new Result(result.name() + ", " + when + " the HTTP phases", result.unit(), result.perSecond(),
-                result.redisMicrosPerEvent(), result.eventsPerScriptCall(), result.otherMicrosPerEvent());
+                result.redisMicrosPerEvent(), result.eventsPerScriptCall(), result.serverMicrosPerEvent(),
+                result.loadMicrosPerEvent());
     }
 
     /**
@@ -303,20 +304,23 @@ public final class IngestComparison {
      *
      * @param redisMicrosPerEvent Redis main-process CPU microseconds per event in the measured window; 0 when unknown
      * @param eventsPerScriptCall events per script call (EVALSHA) in the measured window; 0 when no script ran
-     * @param otherMicrosPerEvent CPU microseconds per event of the server measured (gateway or bare endpoint) and the
-     *                            load-generating JVM together; 0 when not measured
+     * @param serverMicrosPerEvent CPU microseconds per event of the server measured (gateway or bare endpoint); 0 when
+     *                            there is none or it was not measured
+     * @param loadMicrosPerEvent  CPU microseconds per event of the load-generating JVM (the client, for raw Redis
+     *                            loops); 0 when not measured
      */
     record Result(String name, String unit, double perSecond, double redisMicrosPerEvent, double eventsPerScriptCall,
-                  double otherMicrosPerEvent) {
+                  double serverMicrosPerEvent, double loadMicrosPerEvent) {
         /** A result without the other processes' CPU time (0: not measured). */
         Result(String name, String unit, double perSecond, double redisMicrosPerEvent, double eventsPerScriptCall) {
-            this(name, unit, perSecond, redisMicrosPerEvent, eventsPerScriptCall, 0);
+            this(name, unit, perSecond, redisMicrosPerEvent, eventsPerScriptCall, 0, 0);
         }
 
         JsonObject toJson() {
             return new JsonObject().put("name", name).put("unit", unit).put("perSecond", Math.round(perSecond))
                     .put("redisCpuMicrosPerEvent", Math.round(redisMicrosPerEvent * 10) / 10.0)
-                    .put("otherCpuMicrosPerEvent", Math.round(otherMicrosPerEvent * 10) / 10.0)
+                    .put("serverCpuMicrosPerEvent", Math.round(serverMicrosPerEvent * 10) / 10.0)
+                    .put("loadCpuMicrosPerEvent", Math.round(loadMicrosPerEvent * 10) / 10.0)
                     .put("eventsPerScriptCall", Math.round(eventsPerScriptCall * 10) / 10.0);
         }
 

@@ -41,12 +41,13 @@ final class Report {
         IngestComparison.Result rawLimit = results.get(0);
         StringBuilder markdown = new StringBuilder()
                 .append("| measurement | ").append(unit).append(" | ratio to ").append(reference)
-                .append(" | Redis CPU µs/event | other CPU µs/event | events/script call |\n")
-                .append("|---|---:|---:|---:|---:|---:|\n");
+                .append(" | Redis CPU µs/event | server CPU µs/event | load CPU µs/event | events/script call |\n")
+                .append("|---|---:|---:|---:|---:|---:|---:|\n");
         for (IngestComparison.Result result : results) {
-            markdown.append(String.format("| %s | %,.0f | %.1f%% | %s | %s | %s |%n", result.name(), result.perSecond(),
+            markdown.append(String.format("| %s | %,.0f | %.1f%% | %s | %s | %s | %s |%n", result.name(), result.perSecond(),
                     100 * result.perSecond() / rawLimit.perSecond(), orNotApplicable(result.redisMicrosPerEvent()),
-                    orNotApplicable(result.otherMicrosPerEvent()), orNotApplicable(result.eventsPerScriptCall())));
+                    orNotApplicable(result.serverMicrosPerEvent()), orNotApplicable(result.loadMicrosPerEvent()),
+                    orNotApplicable(result.eventsPerScriptCall())));
         }
         return markdown.toString();
     }

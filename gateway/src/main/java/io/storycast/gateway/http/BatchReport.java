@@ -4,13 +4,14 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
+import io.storycast.gateway.ingest.JsonNames;
 import io.storycast.gateway.ingest.LineResult;
+import io.storycast.gateway.story.Platform;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -29,8 +30,8 @@ final class BatchReport {
     private static final SerializedString STORY_ID = new SerializedString("storyId");
     private static final SerializedString ENTRY_ID = new SerializedString("entryId");
     private static final SerializedString ENTRY_INDEX = new SerializedString("entryIndex");
-    private static final SerializedString[] STATUS_NAMES = Arrays.stream(LineResult.Status.values())
-            .map(status -> new SerializedString(status.wireName())).toArray(SerializedString[]::new);
+    private static final SerializedString[] STATUS_NAMES = JsonNames.of(LineResult.Status.values(), LineResult.Status::wireName);
+    private static final SerializedString[] PLATFORM_NAMES = JsonNames.of(Platform.values(), Platform::wireName);
 
     private BatchReport() {
     }
@@ -104,7 +105,7 @@ final class BatchReport {
         json.writeString(STATUS_NAMES[result.status().ordinal()]);
         if (result.event() != null) {
             json.writeFieldName(PLATFORM);
-            json.writeString(result.event().platform().jsonWireName());
+            json.writeString(PLATFORM_NAMES[result.event().platform().ordinal()]);
             json.writeFieldName(STORY_ID);
             json.writeString(result.event().storyId());
         }

@@ -12,7 +12,6 @@ import io.storycast.gateway.story.StoryEvent;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -34,10 +33,9 @@ public final class StoryEventEncoder {
     private static final SerializedString MEDIA_KIND = new SerializedString("kind");
     private static final SerializedString CAPTION = new SerializedString("caption");
     private static final SerializedString SHARE_TO = new SerializedString("shareTo");
-    private static final SerializedString[] AUDIENCE_NAMES = Arrays.stream(Audience.values())
-            .map(audience -> new SerializedString(audience.wireName())).toArray(SerializedString[]::new);
-    private static final SerializedString[] MEDIA_KIND_NAMES = Arrays.stream(MediaKind.values())
-            .map(kind -> new SerializedString(kind.wireName())).toArray(SerializedString[]::new);
+    private static final SerializedString[] PLATFORM_NAMES = JsonNames.of(Platform.values(), Platform::wireName);
+    private static final SerializedString[] AUDIENCE_NAMES = JsonNames.of(Audience.values(), Audience::wireName);
+    private static final SerializedString[] MEDIA_KIND_NAMES = JsonNames.of(MediaKind.values(), MediaKind::wireName);
 
     /** @return the event as UTF-8 JSON */
     public byte[] encode(StoryEvent event) {
@@ -75,7 +73,7 @@ public final class StoryEventEncoder {
     private static void write(StoryEvent event, JsonGenerator json) throws IOException {
         json.writeStartObject();
         json.writeFieldName(PLATFORM);
-        json.writeString(event.platform().jsonWireName());
+        json.writeString(PLATFORM_NAMES[event.platform().ordinal()]);
         json.writeFieldName(STORY_ID);
         json.writeString(event.storyId());
         json.writeFieldName(AUTHOR_ID);
@@ -102,7 +100,7 @@ public final class StoryEventEncoder {
             json.writeStartArray();
             for (Platform target : Platform.values()) {
                 if (event.shareTo().contains(target)) {
-                    json.writeString(target.jsonWireName());
+                    json.writeString(PLATFORM_NAMES[target.ordinal()]);
                 }
             }
             json.writeEndArray();

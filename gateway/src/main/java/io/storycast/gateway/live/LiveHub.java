@@ -70,6 +70,11 @@ public final class LiveHub extends VerticleBase {
     private OutboxMembers outboxMembers;
     private long renewTimer = -1;
     private long sweepTimer = -1;
+    /**
+     * Set when the hub begins to stop, on its event loop: the HTTP loops stop at the same time (Vert.x undeploys every
+     * verticle at once), so a connection may still attach or detach after the registrations were listed for release.
+     */
+    private boolean stopping;
 
     /** This process's connections of one subscriber, and the registration that makes them reachable. */
     private static final class Holders {
@@ -120,6 +125,7 @@ public final class LiveHub extends VerticleBase {
 
     @Override
     public Future<?> stop() {
+        stopping = true;
         if (renewTimer != -1) {
             vertx.cancelTimer(renewTimer);
         }
@@ -182,6 +188,11 @@ public final class LiveHub extends VerticleBase {
     Future<Void> attach(LiveSession session) {
         Promise<Void> attached = Promise.promise();
         context.runOnContext(v -> {
+            if (stopping) {
+                // Registering now would outlive the release of the stop by a whole lease.
+                attached.fail(new IllegalStateException("live delivery is stopping"));
+                return;
+            }
             Holders held = holders.get(session.platform()).computeIfAbsent(session.subscriberId(), id -> new Holders());
             held.sessions.add(session);
             if (held.registered == null || held.registered.failed()) {
@@ -201,7 +212,9 @@ public final class LiveHub extends VerticleBase {
                 return;
             }
             byId.remove(session.subscriberId());
-            registry.release(redis, session.subscriber()); // best effort: the lease ends anyway
+            if (!stopping) { // the stop releases every registration at once
+                registry.release(redis, session.subscriber()); // best effort: the lease ends anyway
+            }
         });
     }
 

@@ -1,8 +1,5 @@
 package io.storycast.gateway.story;
 
-import com.fasterxml.jackson.core.SerializableString;
-import com.fasterxml.jackson.core.io.SerializedString;
-
 /**
  * A story platform. The wire name ({@link #wireName()}) is the lower-case name used in JSON, URLs and
  * Redis keys; it never changes once released.
@@ -16,24 +13,14 @@ public enum Platform {
     private static final Platform[] VALUES = values();
 
     private final String wireName;
-    private final SerializedString jsonWireName;
 
     Platform(String wireName) {
         this.wireName = wireName;
-        this.jsonWireName = new SerializedString(wireName);
     }
 
     /** @return the lower-case name used on the wire and in Redis keys */
     public String wireName() {
         return wireName;
-    }
-
-    /**
-     * @return the wire name as a JSON string value encoded once, for Jackson generators that write it for every
-     *         event or line (the stream entry, a batch's answer)
-     */
-    public SerializableString jsonWireName() {
-        return jsonWireName;
     }
 
     /**

@@ -2,16 +2,16 @@ package io.storycast.gateway.story;
 
 /**
  * RFC 3339 date-times read and written by hand, to the millisecond. {@code java.time}'s
- * {@code OffsetDateTime.parse} and {@code Instant.toString} cost about 15% of the gateway's CPU per ingested
- * event (a JFR profile of the batch ingest phase, docs/PERFORMANCE.md); these take a few dozen nanoseconds.
- * The tests check both against {@code java.time} over random instants and mutated texts.
+ * {@code OffsetDateTime.parse} and {@code Instant.toString} took 18% of the gateway's samples in a JFR profile of the
+ * batch ingest phase; these took 0.9% (docs/PERFORMANCE.md). The tests check both against {@code java.time} over
+ * random instants and mutated texts.
  *
  * <p>What {@link #parseEpochMillis} takes is RFC 3339's {@code date-time} (section 5.6) with a four-digit year:
  * {@code YYYY-MM-DDTHH:MM:SS}, an optional fraction of 1 to 9 digits, then {@code Z} or {@code +HH:MM} /
  * {@code -HH:MM} with the offset at most 18:00 (as {@code java.time} allows). {@code T} and {@code Z} may be
  * lower case (RFC 3339 allows it). Dates are checked against the calendar (no 30 February); hours are 00 to 23,
  * and the leap second 60 is refused, as {@code java.time} does. A fraction beyond milliseconds is cut off
- * (toward the past for times after 1970, as {@code Instant.toEpochMilli} does).
+ * (toward the past, as {@code Instant.toEpochMilli} does).
  */
 public final class Rfc3339 {
     /** What {@link #parseEpochMillis} answers for a text that is not an RFC 3339 date-time. */
