@@ -65,7 +65,7 @@ public record DolbyVisionConfig(int profile, int compatibility, boolean baseLaye
 
     private static Optional<DolbyVisionConfig> search(ByteBuf mp4, int from, int to, int depth) {
         for (int at = from; at + 8 <= to; ) {
-            long size = size(mp4, at, to);
+            long size = Mp4Boxes.size(mp4, at, to);
             if (size == 0) {
                 return Optional.empty();
             }
@@ -89,13 +89,13 @@ public record DolbyVisionConfig(int profile, int compatibility, boolean baseLaye
     private static Optional<DolbyVisionConfig> entries(ByteBuf mp4, int from, int to, int count) {
         int at = from;
         for (int i = 0; i < count && at + 8 <= to; i++) {
-            long size = size(mp4, at, to);
+            long size = Mp4Boxes.size(mp4, at, to);
             if (size == 0) {
                 return Optional.empty();
             }
             int end = (int) (at + size);
             for (int child = at + 8 + VISUAL_SAMPLE_ENTRY; child + 8 <= end; ) {
-                long childSize = size(mp4, child, end);
+                long childSize = Mp4Boxes.size(mp4, child, end);
                 if (childSize == 0) {
                     break;
                 }
@@ -118,16 +118,5 @@ public record DolbyVisionConfig(int profile, int compatibility, boolean baseLaye
     private static int type(String fourCc) {
         byte[] bytes = fourCc.getBytes(StandardCharsets.ISO_8859_1);
         return (bytes[0] & 0xff) << 24 | (bytes[1] & 0xff) << 16 | (bytes[2] & 0xff) << 8 | (bytes[3] & 0xff);
-    }
-
-    /** @return the size of the box at {@code at}, or 0 when it is malformed or runs past {@code to} */
-    private static long size(ByteBuf mp4, int at, int to) {
-        long size = mp4.getUnsignedInt(at);
-        if (size == 1) {
-            size = at + 16 <= to ? mp4.getLong(at + 8) : 0;
-        } else if (size == 0) {
-            size = to - at;
-        }
-        return size < 8 || at + size > to ? 0 : size;
     }
 }

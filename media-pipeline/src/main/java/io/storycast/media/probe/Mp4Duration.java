@@ -22,7 +22,7 @@ public final class Mp4Duration {
         if (moov < 0) {
             return 0;
         }
-        int mvhd = find(upload, moov + 8, moov + (int) size(upload, moov, upload.writerIndex()), "mvhd");
+        int mvhd = find(upload, moov + 8, moov + (int) Mp4Boxes.size(upload, moov, upload.writerIndex()), "mvhd");
         if (mvhd < 0 || mvhd + 40 > upload.writerIndex()) {
             return 0;
         }
@@ -43,7 +43,7 @@ public final class Mp4Duration {
     /** @return the offset of the first box of {@code type} between {@code from} and {@code to}, or -1 */
     private static int find(ByteBuf mp4, int from, int to, String type) {
         for (int at = from; at + 8 <= to; ) {
-            long size = size(mp4, at, to);
+            long size = Mp4Boxes.size(mp4, at, to);
             if (size < 8) {
                 return -1;
             }
@@ -53,16 +53,5 @@ public final class Mp4Duration {
             at += (int) size;
         }
         return -1;
-    }
-
-    /** @return the size of the box at {@code at}, or 0 when it is malformed or runs past {@code to} */
-    private static long size(ByteBuf mp4, int at, int to) {
-        long size = mp4.getUnsignedInt(at);
-        if (size == 1) {
-            size = at + 16 <= to ? mp4.getLong(at + 8) : 0;
-        } else if (size == 0) {
-            size = to - at;
-        }
-        return size < 8 || at + size > to ? 0 : size;
     }
 }
