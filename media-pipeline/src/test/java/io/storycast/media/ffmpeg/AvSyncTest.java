@@ -3,9 +3,8 @@ package io.storycast.media.ffmpeg;
 import io.netty.buffer.ByteBuf;
 import io.storycast.media.profile.Fit;
 import io.storycast.media.profile.VideoRendition;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -32,17 +31,8 @@ class AvSyncTest {
     private static final double ENCODED_START = 0.002;
     private static final double ENCODED_LENGTH = 0.001;
 
-    private final VideoFixture fixture = new VideoFixture();
-
-    @BeforeEach
-    void start() {
-        fixture.start();
-    }
-
-    @AfterEach
-    void releaseInputsAndCheckNothingLeaked() {
-        fixture.finish();
-    }
+    @RegisterExtension
+    final VideoFixture fixture = new VideoFixture();
 
     private static VideoRendition segmented(int maxSegmentSeconds) {
         return new VideoRendition("story", 180, 320, 30, 1, 400_000, 96_000, maxSegmentSeconds, 0, Fit.COVER, "test");

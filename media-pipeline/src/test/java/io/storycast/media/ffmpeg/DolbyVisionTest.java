@@ -9,9 +9,8 @@ import io.storycast.media.MediaRejectedException;
 import io.storycast.media.probe.DolbyVisionConfig;
 import io.storycast.media.profile.Fit;
 import io.storycast.media.profile.VideoRendition;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -33,17 +32,8 @@ import static org.bytedeco.ffmpeg.global.avutil.AVCOL_TRC_BT709;
  * path over their PQ or HLG base layer.
  */
 class DolbyVisionTest {
-    private final VideoFixture fixture = new VideoFixture();
-
-    @BeforeEach
-    void start() {
-        fixture.start();
-    }
-
-    @AfterEach
-    void releaseInputsAndCheckNothingLeaked() {
-        fixture.finish();
-    }
+    @RegisterExtension
+    final VideoFixture fixture = new VideoFixture();
 
     private static VideoRendition story() {
         return new VideoRendition("story", 360, 640, 30, 1, 600_000, 96_000, 60, 0, Fit.COVER, "test");

@@ -7,9 +7,8 @@ import io.storycast.media.Rendition;
 import io.storycast.media.profile.Fit;
 import io.storycast.media.profile.VideoRendition;
 import org.bytedeco.ffmpeg.avcodec.AVPacket;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -27,17 +26,8 @@ import static org.bytedeco.ffmpeg.global.avcodec.av_packet_unref;
  * renditions, which carry the very same AAC packets.
  */
 class SharedAacEncodingTest {
-    private final VideoFixture fixture = new VideoFixture();
-
-    @BeforeEach
-    void start() {
-        fixture.start();
-    }
-
-    @AfterEach
-    void releaseInputsAndCheckNothingLeaked() {
-        fixture.finish();
-    }
+    @RegisterExtension
+    final VideoFixture fixture = new VideoFixture();
 
     private static VideoRendition rendition(int width, int height, int audioBitsPerSecond, int maxSegmentSeconds) {
         return new VideoRendition("story", width, height, 30, 1, 400_000, audioBitsPerSecond, maxSegmentSeconds, 0, Fit.COVER, "test");

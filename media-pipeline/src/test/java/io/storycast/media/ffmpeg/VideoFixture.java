@@ -7,6 +7,10 @@ import io.storycast.media.MediaRejectedException;
 import io.storycast.media.Rendition;
 import io.storycast.media.profile.VideoRendition;
 
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,21 +21,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * What the video tests share: a transcoder on a pooled direct allocator without thread caches (so that its
  * count of live buffers is exact), the clips a test made (released after it), and every output read back by
- * {@link ProbedVideo}. {@link #start()} before a test, {@link #finish()} after it: it fails when a buffer is
- * left allocated.
+ * {@link ProbedVideo}. A JUnit extension ({@code @RegisterExtension}): it notes the live buffers before each test,
+ * and after it releases the clips and fails when a buffer is left allocated.
  */
-final class VideoFixture {
+final class VideoFixture implements BeforeEachCallback, AfterEachCallback {
     private static final PooledByteBufAllocator ALLOCATOR = new PooledByteBufAllocator(true, 0, 1, 8192, 9, 0, 0, false);
 
     private final VideoTranscoder transcoder = new VideoTranscoder(ALLOCATOR);
     private final List<ByteBuf> inputs = new ArrayList<>();
     private long liveBuffersBefore;
 
-    void start() {
+    @Override
+    public void beforeEach(ExtensionContext context) {
         liveBuffersBefore = liveBuffers();
     }
 
-    void finish() {
+    @Override
+    public void afterEach(ExtensionContext context) {
         inputs.forEach(ByteBuf::release);
         inputs.clear();
         assertThat(liveBuffers()).as("pooled direct buffers still allocated").isEqualTo(liveBuffersBefore);
