@@ -216,14 +216,19 @@ public final class Comparison {
                 "ffmpeg CLI, libx264 -preset medium", outcome.mediumMillis(), 0.9, "ffmpeg");
         timeOrSkip(report, job + " vs the ffmpeg CLI (libx264 veryfast)", outcome.inProcessMillis(),
                 "ffmpeg CLI, libx264 -preset veryfast", outcome.veryfastMillis(), null, "ffmpeg");
-        report.details("Video (median of " + runs + " runs)", String.format(
-                "| way | median ms | real time |%n|---|---:|---:|%n| in process (VideoTranscoder, libopenh264) | %.0f | %s |%n"
+        timeOrSkip(report, job + ", default encoder vs FFmpeg's bundled libopenh264", outcome.inProcessMillis(),
+                "in process, FFmpeg's bundled libopenh264", outcome.bundledMillis(), null, null);
+        report.details("Video (median of " + runs + " runs; default encoder: " + outcome.encoder() + ")", String.format(
+                "| way | median ms | real time |%n|---|---:|---:|%n| in process (VideoTranscoder, default encoder) | %.0f | %s |%n"
+                        + "| in process, FFmpeg's bundled libopenh264 | %.0f | %s |%n"
                         + "| ffmpeg CLI, libx264 -preset medium | %s | %s |%n| ffmpeg CLI, libx264 -preset veryfast | %s | %s |%n",
                 outcome.inProcessMillis(), VideoComparison.realTime(outcome.inProcessMillis(), outcome.clipSeconds()),
+                outcome.bundledMillis(), VideoComparison.realTime(outcome.bundledMillis(), outcome.clipSeconds()),
                 ImageComparison.show(outcome.mediumMillis()), VideoComparison.realTime(outcome.mediumMillis(), outcome.clipSeconds()),
                 ImageComparison.show(outcome.veryfastMillis()), VideoComparison.realTime(outcome.veryfastMillis(), outcome.clipSeconds())),
-                "video", new JsonObject().put("clipSeconds", outcome.clipSeconds())
-                        .put("inProcessMillis", outcome.inProcessMillis()).put("ffmpegMediumMillis", orNull(outcome.mediumMillis()))
+                "video", new JsonObject().put("clipSeconds", outcome.clipSeconds()).put("encoder", outcome.encoder())
+                        .put("inProcessMillis", outcome.inProcessMillis()).put("bundledMillis", outcome.bundledMillis())
+                        .put("ffmpegMediumMillis", orNull(outcome.mediumMillis()))
                         .put("ffmpegVeryfastMillis", orNull(outcome.veryfastMillis())));
     }
 

@@ -5,12 +5,14 @@ import io.netty.buffer.PooledByteBufAllocator;
 import io.storycast.media.MediaLimits;
 import io.storycast.media.Rendition;
 import io.storycast.media.ffmpeg.TestVideos;
+import io.storycast.media.ffmpeg.H264Encoders;
 import io.storycast.media.ffmpeg.VideoTranscoder;
 import io.storycast.media.profile.PlatformProfiles;
 import io.storycast.media.profile.VideoRendition;
 
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -29,7 +31,8 @@ import static io.storycast.bench.ImageComparison.show;
  * {@code --clip}: {@code textured} by default, {@code camera} or {@code pattern}, see {@link VideoTranscodeBenchmark})
  * into the shipped WhatsApp story video (720x1280 H.264 at its bit rate, a closed GOP every 2 s, AAC copied,
  * {@code moov} first), each way timed {@code --runs} times after {@code --warmups} untimed runs (1 by default), medians
- * compared. Debian's CLI has no libopenh264, so it encodes with libx264, at its default preset ({@code medium}) and at
+ * compared. In process twice: with the default encoder ({@code media.h264Encoder auto}: the system's {@code libopenh264}
+ * when installed, see {@code H264Encoders}) and with FFmpeg's bundled OpenH264. Debian's CLI has no libopenh264, so it encodes with libx264, at its default preset ({@code medium}) and at
  * {@code veryfast}; the output is the same format, not the same encoder. Beside the wall-clock medians, each way's mean
  * CPU time per job (the process's for the transcoder, the waited-for child's for the CLI: what other work on the machine
  * does not change), and each output's PSNR and SSIM against the source scaled to 720x1280 with lanczos (FFmpeg's
@@ -41,20 +44,25 @@ public final class VideoComparison {
     /**
      * Median wall-clock times of one job each way, milliseconds; {@code NaN} when {@code ffmpeg} is not installed.
      *
-     * @param clipSeconds the clip's length, for the real-time factor
-     * @param cpuMillis   mean CPU time of one job each way (in process, medium, veryfast), milliseconds
-     * @param quality     each way's output against the source, in the same order; empty without {@code ffmpeg}
+     * @param inProcessMillis the transcoder as the gateway runs it by default ({@code auto}: the system's
+     *                        {@code libopenh264} when installed)
+     * @param bundledMillis   the transcoder with FFmpeg's bundled OpenH264 ({@code media.h264Encoder bundled}); the
+     *                        same as {@code inProcessMillis} when the default is the bundled one
+     * @param clipSeconds     the clip's length, for the real-time factor
+     * @param cpuMillis       mean CPU time of one job each way (default, bundled, medium, veryfast), milliseconds
+     * @param quality         each way's output against the source, in the same order; empty without {@code ffmpeg}
+     * @param encoder         which OpenH264 the default way encoded with ({@code H264Encoders#description})
      */
-    record Outcome(double inProcessMillis, double mediumMillis, double veryfastMillis, int clipSeconds, double[] cpuMillis,
-                   List<Quality> quality) {
+    record Outcome(double inProcessMillis, double bundledMillis, double mediumMillis, double veryfastMillis, int clipSeconds,
+                   double[] cpuMillis, List<Quality> quality, String encoder) {
     }
 
     /** PSNR (dB, average over the frames, Y U V weighted) and SSIM (All) of an output against the source. */
     record Quality(double psnr, double ssim) {
     }
 
-    private static final String[] WAYS = {"in process (VideoTranscoder, libopenh264)", "ffmpeg CLI, libx264 -preset medium",
-            "ffmpeg CLI, libx264 -preset veryfast"};
+    private static final String[] WAYS = {"in process (VideoTranscoder, default encoder)", "in process, FFmpeg's bundled libopenh264",
+            "ffmpeg CLI, libx264 -preset medium", "ffmpeg CLI, libx264 -preset veryfast"};
 
     public static void main(String[] args) throws Exception {
         Arguments options = Arguments.parse(args);
@@ -65,8 +73,9 @@ public final class VideoComparison {
         options.requireKnown();
         Outcome outcome = run(runs, warmups, clipSeconds, clip);
         double inProcess = outcome.inProcessMillis();
-        double[] millis = {inProcess, outcome.mediumMillis(), outcome.veryfastMillis()};
+        double[] millis = {inProcess, outcome.bundledMillis(), outcome.mediumMillis(), outcome.veryfastMillis()};
         System.out.println();
+        System.out.println("default encoder: " + outcome.encoder());
         System.out.println("| way | median ms | real time | in-process time / this | CPU per job ms | in-process CPU / this | PSNR dB | SSIM |");
         System.out.println("|---|---|---|---|---|---|---|---|");
         for (int i = 0; i < WAYS.length; i++) {
@@ -87,6 +96,8 @@ public final class VideoComparison {
     /** Times each way {@code runs} times after {@code warmups} untimed runs, on clip {@code content} of {@code clipSeconds}. */
     static Outcome run(int runs, int warmups, int clipSeconds, String content) throws Exception {
         VideoTranscoder transcoder = new VideoTranscoder(PooledByteBufAllocator.DEFAULT);
+        VideoTranscoder bundled = new VideoTranscoder(PooledByteBufAllocator.DEFAULT, VideoTranscoder.DEFAULT_THREADS, H264Encoders.bundled());
+        boolean bundledApart = transcoder.encoders().usesSystemLibrary();
         try (TempFolder folder = TempFolder.create("storycast-video-comparison")) {
             Path work = folder.path();
             ByteBuf clip = VideoTranscodeBenchmark.clip(content, clipSeconds);
@@ -102,29 +113,43 @@ public final class VideoComparison {
             MediaLimits limits = new MediaLimits(MediaLimits.DEFAULTS.maxUploadBytes(), MediaLimits.DEFAULTS.maxPixels(),
                     MediaLimits.DEFAULTS.maxDurationMillis(), 600_000);
             Path inProcessOutput = work.resolve("in-process.mp4");
-            double[] cpu = new double[3];
+            Path bundledOutput = work.resolve("in-process-bundled.mp4");
+            double[] cpu = new double[4];
             double inProcess;
+            double bundledMillis;
             try {
-                for (int i = 0; i < warmups; i++) {
-                    transcodeInto(transcoder, clip, whatsapp, limits, inProcessOutput);
+                inProcess = timeInProcess(transcoder, clip, whatsapp, limits, inProcessOutput, warmups, runs, cpu, 0);
+                bundledMillis = bundledApart ? timeInProcess(bundled, clip, whatsapp, limits, bundledOutput, warmups, runs, cpu, 1) : inProcess;
+                if (!bundledApart) {
+                    cpu[1] = cpu[0];
+                    Files.copy(inProcessOutput, bundledOutput);
                 }
-                long cpuBefore = VideoTranscodeBenchmark.processCpuMillis();
-                inProcess = medianMillis(0, runs, () -> transcodeInto(transcoder, clip, whatsapp, limits, inProcessOutput));
-                cpu[0] = (VideoTranscodeBenchmark.processCpuMillis() - cpuBefore) / (double) runs;
             } finally {
                 clip.release();
             }
             boolean cli = Tools.installed("ffmpeg");
-            double medium = cli ? timeCli(warmups, runs, cli(input, whatsapp, "medium", work), cpu, 1) : Double.NaN;
-            double veryfast = cli ? timeCli(warmups, runs, cli(input, whatsapp, "veryfast", work), cpu, 2) : Double.NaN;
+            double medium = cli ? timeCli(warmups, runs, cli(input, whatsapp, "medium", work), cpu, 2) : Double.NaN;
+            double veryfast = cli ? timeCli(warmups, runs, cli(input, whatsapp, "veryfast", work), cpu, 3) : Double.NaN;
             if (!cli) {
-                cpu[1] = Double.NaN;
                 cpu[2] = Double.NaN;
+                cpu[3] = Double.NaN;
             }
-            List<Quality> quality = cli ? List.of(quality(inProcessOutput, input, whatsapp), quality(output(work, "medium"), input, whatsapp),
-                    quality(output(work, "veryfast"), input, whatsapp)) : List.of();
-            return new Outcome(inProcess, medium, veryfast, clipSeconds, cpu, quality);
+            List<Quality> quality = cli ? List.of(quality(inProcessOutput, input, whatsapp), quality(bundledOutput, input, whatsapp),
+                    quality(output(work, "medium"), input, whatsapp), quality(output(work, "veryfast"), input, whatsapp)) : List.of();
+            return new Outcome(inProcess, bundledMillis, medium, veryfast, clipSeconds, cpu, quality, transcoder.encoders().description());
         }
+    }
+
+    /** @return the median wall time of {@code runs} jobs after {@code warmups}; their mean CPU time goes to {@code cpu[way]} */
+    private static double timeInProcess(VideoTranscoder transcoder, ByteBuf clip, VideoRendition rendition, MediaLimits limits,
+                                        Path output, int warmups, int runs, double[] cpu, int way) throws Exception {
+        for (int i = 0; i < warmups; i++) {
+            transcodeInto(transcoder, clip, rendition, limits, output);
+        }
+        long cpuBefore = VideoTranscodeBenchmark.processCpuMillis();
+        double median = medianMillis(0, runs, () -> transcodeInto(transcoder, clip, rendition, limits, output));
+        cpu[way] = (VideoTranscodeBenchmark.processCpuMillis() - cpuBefore) / (double) runs;
+        return median;
     }
 
     private static void transcodeInto(VideoTranscoder transcoder, ByteBuf clip, VideoRendition rendition, MediaLimits limits, Path output)

@@ -5,8 +5,10 @@ import io.netty.buffer.PooledByteBufAllocator;
 import io.storycast.media.MediaLimits;
 import io.storycast.media.MediaRejectedException;
 import io.storycast.media.Rendition;
+import io.storycast.media.ffmpeg.H264Encoders;
 import io.storycast.media.ffmpeg.TestVideos;
 import io.storycast.media.ffmpeg.VideoTranscoder;
+import io.storycast.media.openh264.OpenH264Library;
 import io.storycast.media.profile.PlatformProfiles;
 import io.storycast.media.profile.VideoRendition;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -45,7 +47,7 @@ import java.util.concurrent.TimeUnit;
  * per job (what other work on the machine does not change; half of it bounds the wall time on two idle
  * cores), and that CPU split by thread group ({@link ThreadCpu}: encode, decode, job, jvm).
  *
- * <pre>java -jar bench/target/benchmarks.jar VideoTranscodeBenchmark -f 1 -wi 1 -i 3</pre>
+ * <pre>java -jar bench/target/benchmarks.jar VideoTranscodeBenchmark -f 1 -wi 1 -i 3 [-p encoder=system] [-p content=camera]</pre>
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -59,6 +61,13 @@ public class VideoTranscodeBenchmark {
     @Param({"textured", "camera", "pattern"})
     public String content;
 
+    /**
+     * Which OpenH264 encodes: {@code system} (the system's {@code libopenh264.so.7}, built with its assembly; the
+     * run fails without it: Debian package {@code libopenh264-7}) or {@code bundled} (FFmpeg's, without).
+     */
+    @Param({"system", "bundled"})
+    public String encoder;
+
     private ByteBuf clip;
     private Map<String, VideoRendition> renditions;
     private VideoTranscoder transcoder;
@@ -69,7 +78,9 @@ public class VideoTranscodeBenchmark {
 
     @Setup(Level.Trial)
     public void makeClip() {
-        transcoder = new VideoTranscoder(PooledByteBufAllocator.DEFAULT); // first: it quiets FFmpeg's log
+        // First: the transcoder's class quiets FFmpeg's log.
+        transcoder = new VideoTranscoder(PooledByteBufAllocator.DEFAULT, VideoTranscoder.DEFAULT_THREADS,
+                encoder.equals("system") ? H264Encoders.system(OpenH264Library.DEFAULT_LIBRARY) : H264Encoders.bundled());
         clip = clip(content, CLIP_SECONDS);
         renditions = Map.of("whatsapp", PlatformProfiles.shipped().of("whatsapp").orElseThrow().video());
         System.out.printf("%n%s clip: %d bytes (%.1f Mb/s)%n", content, clip.readableBytes(),

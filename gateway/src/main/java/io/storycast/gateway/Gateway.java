@@ -26,6 +26,7 @@ import io.storycast.gateway.redis.RedisClients;
 import io.storycast.gateway.redis.RedisKeys;
 import io.storycast.gateway.redis.StoryStreams;
 import io.netty.buffer.PooledByteBufAllocator;
+import io.storycast.media.ffmpeg.H264Encoders;
 import io.storycast.media.ffmpeg.ImageTranscoder;
 import io.storycast.media.ffmpeg.VideoTranscoder;
 import io.storycast.media.profile.PlatformProfiles;
@@ -108,10 +109,13 @@ public final class Gateway implements AutoCloseable {
             throw new IllegalStateException("cannot create media.storeDir " + media.storeDir() + ": " + e.getMessage(), e);
         }
         MediaJobs jobs = new MediaJobs(vertx, media.resolvedWorkers(), media.maxJobs(), media.jobTimeoutSeconds() * 1000L);
+        H264Encoders encoders = media.h264Encoders();
+        LOG.info("video: H.264 through {} (media.h264Encoder {})", encoders.description(), media.h264Encoder());
         this.media = new SharedMedia(jobs, new UploadMemory(media.maxBufferedBytes()), media.memoryWaitSeconds() * 1000L,
                 media.uploadTimeoutSeconds() * 1000L,
                 new MediaTranscoding(new ImageTranscoder(PooledByteBufAllocator.DEFAULT),
-                        new VideoTranscoder(PooledByteBufAllocator.DEFAULT), profiles, store, media.limits()),
+                        new VideoTranscoder(PooledByteBufAllocator.DEFAULT, VideoTranscoder.DEFAULT_THREADS, encoders), profiles,
+                        store, media.limits()),
                 store, media.limits());
         return this.media;
     }

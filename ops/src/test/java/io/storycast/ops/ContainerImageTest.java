@@ -1,5 +1,8 @@
 package io.storycast.ops;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.storycast.media.ffmpeg.TestVideos;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
@@ -151,6 +154,27 @@ class ContainerImageTest {
 
     @Test
     @Order(4)
+    void videoIsEncodedThroughTheImagesSystemOpenH264() throws Exception {
+        assertThat(logs()).as("the start-up log names the encoder")
+                .contains("video: H.264 through system libopenh264.so.7 (OpenH264 2.");
+        ByteBuf clip = TestVideos.clip(640, 360, 30, 1, TestVideos.Audio.AAC);
+        byte[] video = ByteBufUtil.getBytes(clip);
+        clip.release();
+        String media = "m-video-test";
+        HttpResponse<String> upload = send(HttpRequest.newBuilder(uri("/v1/media/" + media))
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(video)));
+        assertThat(upload.statusCode()).as(upload.body()).isEqualTo(202);
+
+        await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(250)).untilAsserted(() ->
+                assertThat(new JsonObject(get("/v1/media/" + media).body()).getString("status")).isEqualTo("ready"));
+        JsonObject story = new JsonObject(get("/v1/media/" + media).body()).getJsonObject("renditions")
+                .getJsonArray("whatsapp").getJsonObject(0);
+        assertThat(story.getString("codec")).isEqualTo("h264");
+        assertThat(story.getInteger("durationMillis")).isEqualTo(1000);
+    }
+
+    @Test
+    @Order(5)
     void sigtermWaitsForAnUploadInFlightThenExitsWith143WithinTheStopTimeout() throws Exception {
         byte[] jpeg = TestImages.jpeg(320, 180);
         try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {

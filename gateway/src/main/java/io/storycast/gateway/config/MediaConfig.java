@@ -1,6 +1,9 @@
 package io.storycast.gateway.config;
 
 import io.storycast.media.MediaLimits;
+import io.storycast.media.ffmpeg.H264Encoders;
+
+import java.util.Set;
 
 /**
  * Story media: uploads, the transcoding workers, where renditions are kept.
@@ -23,10 +26,17 @@ import io.storycast.media.MediaLimits;
  *                           included, 1 to 86400; past it 408 and the id is free again; default 600
  * @param memoryWaitSeconds  longest an upload waits paused for memory before it is answered 503, 1 to 600;
  *                           default 10
+ * @param h264Encoder        which OpenH264 encodes video: {@code auto} (the system's {@code openh264Library} when
+ *                           it loads and passes its checks, else FFmpeg's bundled one), {@code system} (that
+ *                           library or no start-up), {@code bundled}; default {@code auto}
+ * @param openh264Library    the system OpenH264 for {@code dlopen}, a soname or a path; default
+ *                           {@code libopenh264.so.7}
  */
 public record MediaConfig(String storeDir, String profilesFile, long maxUploadBytes, long maxPixels,
                           int maxDurationSeconds, int jobTimeoutSeconds, int workers, int maxJobs,
-                          long maxBufferedBytes, int uploadTimeoutSeconds, int memoryWaitSeconds) {
+                          long maxBufferedBytes, int uploadTimeoutSeconds, int memoryWaitSeconds,
+                          String h264Encoder, String openh264Library) {
+    private static final Set<String> H264_ENCODERS = Set.of("auto", "system", "bundled");
 
     void validate() {
         ConfigException.require(storeDir != null && !storeDir.isBlank(), "media.storeDir", "must be a folder");
@@ -42,6 +52,29 @@ public record MediaConfig(String storeDir, String profilesFile, long maxUploadBy
         ConfigException.requireRange(maxBufferedBytes, maxUploadBytes, 1L << 40, "media.maxBufferedBytes");
         ConfigException.requireRange(uploadTimeoutSeconds, 1, 86_400, "media.uploadTimeoutSeconds");
         ConfigException.requireRange(memoryWaitSeconds, 1, 600, "media.memoryWaitSeconds");
+        ConfigException.require(H264_ENCODERS.contains(h264Encoder), "media.h264Encoder", "must be auto, system or bundled");
+        ConfigException.require(openh264Library != null && !openh264Library.isBlank(), "media.openh264Library",
+                "must be a library name or path");
+    }
+
+    /**
+     * Loads the system OpenH264 when asked to (a blocking {@code dlopen} and a trial encoder: call it at start-up).
+     *
+     * @return the encoders {@code h264Encoder} names
+     * @throws ConfigException when it is {@code system} and {@code openh264Library} cannot be used, saying why
+     */
+    public H264Encoders h264Encoders() {
+        return switch (h264Encoder) {
+            case "bundled" -> H264Encoders.bundled();
+            case "auto" -> H264Encoders.auto(openh264Library);
+            default -> {
+                try {
+                    yield H264Encoders.system(openh264Library);
+                } catch (IllegalStateException e) {
+                    throw new ConfigException("media.openh264Library", "cannot be used with media.h264Encoder system: " + e.getMessage());
+                }
+            }
+        };
     }
 
     /** @return the transcoding threads: {@code workers}, or one per core when 0 */

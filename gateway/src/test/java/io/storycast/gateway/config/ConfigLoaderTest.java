@@ -122,6 +122,23 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void choosesTheH264EncoderAndRefusesAnUnusableSystemLibraryNamingTheKey() {
+        assertThat(loader.load(null, Map.of()).media().h264Encoder()).isEqualTo("auto");
+        assertThat(loader.load(null, Map.of("STORYCAST_MEDIA_H264_ENCODER", "bundled")).media().h264Encoders().usesSystemLibrary())
+                .isFalse();
+        assertThatThrownBy(() -> loader.load(null, Map.of("STORYCAST_MEDIA_H264_ENCODER", "x264")))
+                .hasMessageContaining("'media.h264Encoder'").hasMessageContaining("auto, system or bundled");
+
+        Map<String, String> missingLibrary = Map.of("STORYCAST_MEDIA_OPENH264_LIBRARY", "/nonexistent/libopenh264.so.7");
+        assertThat(loader.load(null, missingLibrary).media().h264Encoders().description())
+                .as("auto falls back, saying why").startsWith("FFmpeg's bundled").contains("/nonexistent/libopenh264.so.7");
+        MediaConfig system = loader.load(null, Map.of("STORYCAST_MEDIA_H264_ENCODER", "system",
+                "STORYCAST_MEDIA_OPENH264_LIBRARY", "/nonexistent/libopenh264.so.7")).media();
+        assertThatThrownBy(system::h264Encoders).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("'media.openh264Library'").hasMessageContaining("cannot load /nonexistent/libopenh264.so.7");
+    }
+
+    @Test
     void rejectsAValueOutOfRangeNamingTheKeyAndTheRange() {
         assertThatThrownBy(() -> loader.load(null, Map.of("STORYCAST_INGEST_STREAM_PARTITIONS", "0")))
                 .hasMessageContaining("'ingest.streamPartitions'").hasMessageContaining("between 1 and 1024");

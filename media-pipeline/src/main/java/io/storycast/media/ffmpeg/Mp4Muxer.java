@@ -4,7 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.storycast.media.MediaProblem;
 import io.storycast.media.MediaRejectedException;
-import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
+import org.bytedeco.ffmpeg.avcodec.AVCodecParameters;
 import org.bytedeco.ffmpeg.avcodec.AVPacket;
 import org.bytedeco.ffmpeg.avformat.AVFormatContext;
 import org.bytedeco.ffmpeg.avformat.AVStream;
@@ -13,7 +13,6 @@ import org.bytedeco.ffmpeg.avutil.AVRational;
 
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_rescale_ts;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_parameters_copy;
-import static org.bytedeco.ffmpeg.global.avcodec.avcodec_parameters_from_context;
 import static org.bytedeco.ffmpeg.global.avformat.av_interleaved_write_frame;
 import static org.bytedeco.ffmpeg.global.avformat.av_write_trailer;
 import static org.bytedeco.ffmpeg.global.avformat.avformat_alloc_output_context2;
@@ -46,10 +45,12 @@ final class Mp4Muxer implements AutoCloseable {
 
     /**
      * @param maxBytes most bytes the file may have, 1 to {@link Integer#MAX_VALUE}
-     * @param video    the opened H.264 encoder (its parameters and SPS/PPS make the video track)
-     * @param audio    the AAC track, or null for a silent file
+     * @param video          the H.264 encoder's parameters (size, colours, SPS/PPS) that make the video track
+     * @param videoTimeBase  the time base of the video packets
+     * @param audio          the AAC track, or null for a silent file
      */
-    Mp4Muxer(ByteBufAllocator allocator, long maxBytes, AVCodecContext video, AacAudio.Track audio) throws MediaRejectedException {
+    Mp4Muxer(ByteBufAllocator allocator, long maxBytes, AVCodecParameters video, AVRational videoTimeBase, AacAudio.Track audio)
+            throws MediaRejectedException {
         this.allocator = allocator;
         this.output = new NativeOutput(allocator, maxBytes);
         boolean opened = false;
@@ -62,8 +63,8 @@ final class Mp4Muxer implements AutoCloseable {
             container.pb(output.context());
             container.flags(container.flags() | BITEXACT);
             AVStream videoStream = avformat_new_stream(container, null);
-            check(avcodec_parameters_from_context(videoStream.codecpar(), video), "video parameters");
-            videoStream.time_base(video.time_base());
+            check(avcodec_parameters_copy(videoStream.codecpar(), video), "video parameters");
+            videoStream.time_base(videoTimeBase);
             if (audio != null) {
                 AVStream audioStream = avformat_new_stream(container, null);
                 check(avcodec_parameters_copy(audioStream.codecpar(), audio.parameters()), "audio parameters");

@@ -37,10 +37,10 @@ final class SegmentedOutput implements AutoCloseable {
     private static final class Open {
         final int index;
         final Mp4Muxer muxer;
-        H264Encoder encoder;
+        VideoEncoder encoder;
         long frames;
 
-        Open(int index, H264Encoder encoder, Mp4Muxer muxer) {
+        Open(int index, VideoEncoder encoder, Mp4Muxer muxer) {
             this.index = index;
             this.encoder = encoder;
             this.muxer = muxer;
@@ -51,6 +51,7 @@ final class SegmentedOutput implements AutoCloseable {
     private final SegmentAudio audio;
     private final ByteBufAllocator allocator;
     private final int threads;
+    private final H264Encoders encoders;
     private final long framesPerSegment;
     private final TreeMap<Integer, Open> open = new TreeMap<>();
     private final TreeMap<Integer, Segment> finished = new TreeMap<>();
@@ -62,12 +63,14 @@ final class SegmentedOutput implements AutoCloseable {
     /**
      * @param sound   the job's sound, which every segment carries (this output owns and closes its cut of it,
      *                {@link AacAudio#segments}), or null for silent segments
-     * @param threads H.264 encoder threads
+     * @param threads  H.264 encoder threads
+     * @param encoders which OpenH264 encodes
      */
-    SegmentedOutput(VideoRendition rendition, AacAudio sound, ByteBufAllocator allocator, int threads) {
+    SegmentedOutput(VideoRendition rendition, AacAudio sound, ByteBufAllocator allocator, int threads, H264Encoders encoders) {
         this.rendition = Objects.requireNonNull(rendition, "rendition");
         this.allocator = Objects.requireNonNull(allocator, "allocator");
         this.threads = threads;
+        this.encoders = Objects.requireNonNull(encoders, "encoders");
         this.framesPerSegment = (long) rendition.framesPerSecond() * rendition.maxSegmentSeconds();
         this.audio = sound == null ? null : sound.segments(rendition, audioWriter);
     }
@@ -88,7 +91,7 @@ final class SegmentedOutput implements AutoCloseable {
         }
         Open segment = open.get(index);
         frame.pts(number - index * framesPerSegment);
-        AVRational timeBase = segment.encoder.context().time_base();
+        AVRational timeBase = segment.encoder.timeBase();
         segment.encoder.encode(frame, packet -> segment.muxer.write(Mp4Muxer.VIDEO, packet, timeBase));
         segment.frames++;
         frames = number + 1;
@@ -123,10 +126,10 @@ final class SegmentedOutput implements AutoCloseable {
 
     private void start(int index, AVFrame first) throws MediaRejectedException {
         long maxBytes = rendition.maxBytes() > 0 ? rendition.maxBytes() : Integer.MAX_VALUE;
-        H264Encoder encoder = new H264Encoder(rendition, audio == null ? 0 : audio.track().bitsPerSecond(), threads, first);
+        VideoEncoder encoder = encoders.open(rendition, audio == null ? 0 : audio.track().bitsPerSecond(), threads, first);
         Mp4Muxer muxer;
         try {
-            muxer = new Mp4Muxer(allocator, maxBytes, encoder.context(), audio == null ? null : audio.track());
+            muxer = new Mp4Muxer(allocator, maxBytes, encoder.parameters(), encoder.timeBase(), audio == null ? null : audio.track());
         } catch (MediaRejectedException | RuntimeException | Error e) {
             encoder.close();
             throw e;
@@ -135,7 +138,7 @@ final class SegmentedOutput implements AutoCloseable {
     }
 
     private void endVideo(Open segment) throws MediaRejectedException {
-        AVRational timeBase = segment.encoder.context().time_base();
+        AVRational timeBase = segment.encoder.timeBase();
         segment.encoder.encode(null, packet -> segment.muxer.write(Mp4Muxer.VIDEO, packet, timeBase));
         segment.encoder.close();
         segment.encoder = null;

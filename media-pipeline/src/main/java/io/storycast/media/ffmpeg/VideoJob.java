@@ -36,6 +36,7 @@ final class VideoJob {
     private final long deadlineNanos;
     private final ByteBufAllocator allocator;
     private final int threads;
+    private final H264Encoders encoders;
     private final List<SegmentedOutput> writers = new ArrayList<>();
     private VideoGraph graph;
     private EncodeStage stage;
@@ -46,13 +47,14 @@ final class VideoJob {
     private long aacFramesEncoded;
 
     VideoJob(ByteBuf upload, List<VideoRendition> outputs, MediaLimits limits, long deadlineNanos, ByteBufAllocator allocator,
-             int threads) {
+             int threads, H264Encoders encoders) {
         this.upload = upload;
         this.outputs = List.copyOf(outputs);
         this.limits = limits;
         this.deadlineNanos = deadlineNanos;
         this.allocator = allocator;
         this.threads = threads;
+        this.encoders = encoders;
     }
 
     /** @return per output, its segments in order; the caller releases their bytes */
@@ -69,7 +71,7 @@ final class VideoJob {
                 audio = AacAudio.open(source.audio(), video);
             }
             for (VideoRendition output : outputs) {
-                writers.add(new SegmentedOutput(output, audio, allocator, threads));
+                writers.add(new SegmentedOutput(output, audio, allocator, threads, encoders));
             }
             String upright = VideoDecoder.uprightFilters(video);
             stage = new EncodeStage(writers, audio);

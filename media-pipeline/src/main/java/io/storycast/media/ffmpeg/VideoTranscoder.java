@@ -6,6 +6,7 @@ import io.storycast.media.MediaLimits;
 import io.storycast.media.MediaProblem;
 import io.storycast.media.MediaRejectedException;
 import io.storycast.media.Rendition;
+import io.storycast.media.openh264.OpenH264Library;
 import io.storycast.media.probe.SourceFormat;
 import io.storycast.media.probe.UploadCheck;
 import io.storycast.media.profile.VideoRendition;
@@ -63,22 +64,35 @@ public final class VideoTranscoder {
 
     private final ByteBufAllocator allocator;
     private final int threads;
+    private final H264Encoders encoders;
 
-    /** @param allocator where segment bytes go: a pooled direct allocator in the gateway */
+    /**
+     * A transcoder with {@link #DEFAULT_THREADS} threads that encodes through the system's
+     * {@code libopenh264.so.7} when it is there and usable, else through FFmpeg's ({@link H264Encoders#auto}).
+     *
+     * @param allocator where segment bytes go: a pooled direct allocator in the gateway
+     */
     public VideoTranscoder(ByteBufAllocator allocator) {
-        this(allocator, DEFAULT_THREADS);
+        this(allocator, DEFAULT_THREADS, H264Encoders.auto(OpenH264Library.DEFAULT_LIBRARY));
     }
 
     /**
      * @param allocator where segment bytes go
      * @param threads   threads FFmpeg may use per job for each of decoding, filtering and encoding, 1 to 16
+     * @param encoders  which OpenH264 encodes the H.264
      */
-    public VideoTranscoder(ByteBufAllocator allocator, int threads) {
+    public VideoTranscoder(ByteBufAllocator allocator, int threads, H264Encoders encoders) {
         this.allocator = Objects.requireNonNull(allocator, "allocator");
+        this.encoders = Objects.requireNonNull(encoders, "encoders");
         if (threads < 1 || threads > 16) {
             throw new IllegalArgumentException("threads must be 1 to 16, was " + threads);
         }
         this.threads = threads;
+    }
+
+    /** @return which OpenH264 encodes */
+    public H264Encoders encoders() {
+        return encoders;
     }
 
     /**
@@ -104,7 +118,7 @@ public final class VideoTranscoder {
         byPlatform.values().forEach(rendition -> distinct.putIfAbsent(sameOutput(rendition), distinct.size()));
         List<VideoRendition> outputs = new ArrayList<>(distinct.keySet());
 
-        List<List<SegmentedOutput.Segment>> encoded = new VideoJob(upload, outputs, limits, deadlineNanos, allocator, threads).run();
+        List<List<SegmentedOutput.Segment>> encoded = new VideoJob(upload, outputs, limits, deadlineNanos, allocator, threads, encoders).run();
         boolean handedOver = false;
         try {
             Map<String, List<Rendition>> shared = share(byPlatform, distinct, encoded);

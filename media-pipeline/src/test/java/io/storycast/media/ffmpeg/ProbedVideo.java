@@ -10,12 +10,15 @@ import org.bytedeco.ffmpeg.avformat.AVStream;
 import org.bytedeco.ffmpeg.avutil.AVDictionary;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.bytedeco.ffmpeg.avutil.AVRational;
+import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.FloatPointer;
 
 import java.util.ArrayList;
 import java.util.List;
 
+import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_H264;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_PKT_FLAG_KEY;
+import static org.bytedeco.ffmpeg.global.avcodec.AV_PROFILE_H264_CONSTRAINED;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_alloc;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_free;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_unref;
@@ -24,6 +27,7 @@ import static org.bytedeco.ffmpeg.global.avcodec.avcodec_find_decoder;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_free_context;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_get_name;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_open2;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_profile_name;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_parameters_to_context;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_receive_frame;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_send_packet;
@@ -34,12 +38,12 @@ import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_unref;
 
 /**
- * What a player finds in an MP4: each track's codec, the picture size, every video packet (key or not, its
+ * What a player finds in an MP4: each track's codec (and the video's H.264 profile), the picture size, every video packet (key or not, its
  * timestamp), the number of pictures that decode, the first picture itself, where each track's first
  * packet is on the file's timeline, and, from decoding everything, when the picture turns white and when a
  * beep starts (the sync marks of {@link TestClip#beeps()}).
  */
-record ProbedVideo(String videoCodec, String audioCodec, int width, int height, List<Long> videoPts,
+record ProbedVideo(String videoCodec, String videoProfile, String audioCodec, int width, int height, List<Long> videoPts,
                    List<Integer> keyframes, int decodedFrames, long videoDurationMillis, long audioDurationMillis,
                    Picture first, double videoStartSeconds, double audioStartSeconds, int audioSampleRate, long audioSamples,
                    List<Double> flashes, List<Double> beeps) {
@@ -133,7 +137,7 @@ record ProbedVideo(String videoCodec, String audioCodec, int width, int height, 
                 avcodec_send_packet(sound, null);
                 heard.drain(sound, frame);
             }
-            return new ProbedVideo(avcodec_get_name(video.codecpar().codec_id()).getString(),
+            return new ProbedVideo(avcodec_get_name(video.codecpar().codec_id()).getString(), h264Profile(video),
                     audio == null ? null : avcodec_get_name(audio.codecpar().codec_id()).getString(),
                     video.codecpar().width(), video.codecpar().height(), pts, keyframes, pictures.decoded,
                     VideoSource.millis(video.duration(), video.time_base()),
@@ -146,6 +150,23 @@ record ProbedVideo(String videoCodec, String audioCodec, int width, int height, 
             av_frame_free(frame);
             av_packet_free(packet);
         }
+    }
+
+    /**
+     * @return the H.264 profile's name as FFmpeg names it, from the {@code avcC} record's profile and
+     *         constraint flags (the demuxer fills in no profile without {@code avformat_find_stream_info}); null
+     *         for a stream without one
+     */
+    private static String h264Profile(AVStream video) {
+        int size = video.codecpar().extradata_size();
+        if (video.codecpar().codec_id() != AV_CODEC_ID_H264 || size < 4) {
+            return null;
+        }
+        BytePointer avcC = video.codecpar().extradata();
+        int profile = avcC.get(1) & 0xFF;
+        boolean constrainedSet1 = (avcC.get(2) & 0x40) != 0;
+        BytePointer name = avcodec_profile_name(AV_CODEC_ID_H264, profile | (constrainedSet1 ? AV_PROFILE_H264_CONSTRAINED : 0));
+        return name == null || name.isNull() ? null : name.getString();
     }
 
     private static AVCodecContext audioDecoder(AVStream stream) {

@@ -3,6 +3,7 @@ package io.storycast.media.ffmpeg;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.storycast.media.MediaLimits;
+import io.storycast.media.openh264.OpenH264Library;
 import io.storycast.media.MediaRejectedException;
 import io.storycast.media.Rendition;
 import io.storycast.media.profile.VideoRendition;
@@ -27,9 +28,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 final class VideoFixture implements BeforeEachCallback, AfterEachCallback {
     private static final PooledByteBufAllocator ALLOCATOR = new PooledByteBufAllocator(true, 0, 1, 8192, 9, 0, 0, false);
 
-    private final VideoTranscoder transcoder = new VideoTranscoder(ALLOCATOR);
+    private final H264Encoders encoders;
+    private final VideoTranscoder transcoder;
     private final List<ByteBuf> inputs = new ArrayList<>();
     private long liveBuffersBefore;
+
+    /** A fixture whose transcoder encodes as the gateway's default does ({@link H264Encoders#auto}). */
+    VideoFixture() {
+        this(H264Encoders.auto(OpenH264Library.DEFAULT_LIBRARY));
+    }
+
+    /** @param encoders which OpenH264 the fixture's transcoder encodes with */
+    VideoFixture(H264Encoders encoders) {
+        this.encoders = encoders;
+        this.transcoder = new VideoTranscoder(ALLOCATOR, VideoTranscoder.DEFAULT_THREADS, encoders);
+    }
 
     @Override
     public void beforeEach(ExtensionContext context) {
@@ -62,8 +75,22 @@ final class VideoFixture implements BeforeEachCallback, AfterEachCallback {
         return outputs(clip, Map.of("p", rendition)).get("p");
     }
 
+    /**
+     * @param other which OpenH264 encodes, instead of the fixture's own
+     * @return each of the rendition's outputs (its segments in order) read back; the outputs are released
+     */
+    List<ProbedVideo> outputs(ByteBuf clip, VideoRendition rendition, H264Encoders other) throws MediaRejectedException {
+        VideoTranscoder transcoder = new VideoTranscoder(ALLOCATOR, VideoTranscoder.DEFAULT_THREADS, other);
+        return outputs(transcoder, clip, Map.of("p", rendition)).get("p");
+    }
+
     /** @return per platform, its rendition's outputs (segments in order) read back; the outputs are released */
     Map<String, List<ProbedVideo>> outputs(ByteBuf clip, Map<String, VideoRendition> byPlatform) throws MediaRejectedException {
+        return outputs(transcoder, clip, byPlatform);
+    }
+
+    private static Map<String, List<ProbedVideo>> outputs(VideoTranscoder transcoder, ByteBuf clip, Map<String, VideoRendition> byPlatform)
+            throws MediaRejectedException {
         Map<String, List<Rendition>> made = transcoder.transcode(clip, byPlatform, MediaLimits.DEFAULTS);
         try {
             Map<String, List<ProbedVideo>> probed = new LinkedHashMap<>();
@@ -87,7 +114,7 @@ final class VideoFixture implements BeforeEachCallback, AfterEachCallback {
      */
     long aacFramesEncoded(ByteBuf clip, List<VideoRendition> outputs) throws MediaRejectedException {
         VideoJob job = new VideoJob(clip, outputs, MediaLimits.DEFAULTS, System.nanoTime() + 60_000_000_000L, ALLOCATOR,
-                VideoTranscoder.DEFAULT_THREADS);
+                VideoTranscoder.DEFAULT_THREADS, encoders);
         job.run().forEach(segments -> segments.forEach(segment -> segment.bytes().release()));
         return job.aacFramesEncoded();
     }

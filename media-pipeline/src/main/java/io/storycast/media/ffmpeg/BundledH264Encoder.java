@@ -4,9 +4,11 @@ import io.storycast.media.MediaRejectedException;
 import io.storycast.media.profile.VideoRendition;
 import org.bytedeco.ffmpeg.avcodec.AVCodec;
 import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
+import org.bytedeco.ffmpeg.avcodec.AVCodecParameters;
 import org.bytedeco.ffmpeg.avcodec.AVPacket;
 import org.bytedeco.ffmpeg.avutil.AVDictionary;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
+import org.bytedeco.ffmpeg.avutil.AVRational;
 
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_FLAG_GLOBAL_HEADER;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_alloc;
@@ -16,6 +18,9 @@ import static org.bytedeco.ffmpeg.global.avcodec.avcodec_alloc_context3;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_find_encoder_by_name;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_free_context;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_open2;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_parameters_alloc;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_parameters_free;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_parameters_from_context;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_receive_packet;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_send_frame;
 import static org.bytedeco.ffmpeg.global.avutil.AVCOL_PRI_UNSPECIFIED;
@@ -30,19 +35,21 @@ import static org.bytedeco.ffmpeg.global.avutil.av_dict_set;
 import static org.bytedeco.ffmpeg.global.avutil.av_make_q;
 
 /**
- * The H.264 encoder of one segment of one rendition: {@code libopenh264} (the LGPL build has no x264), in
- * its bit-rate mode at the rendition's rate, with frame skipping off so every input frame becomes one
+ * The H.264 encoder of one segment of one rendition through FFmpeg: the {@code libopenh264} that the
+ * JavaCPP FFmpeg build links (the LGPL build has no x264; its OpenH264 is compiled without assembly, see
+ * {@link H264Encoders}), in its bit-rate mode at the rendition's rate, with frame skipping off so every input frame becomes one
  * output frame (constant frame rate). A new encoder per segment starts each segment on an IDR picture, and
  * OpenH264's intra period puts an IDR every {@code framesPerSecond * gopSeconds} frames after it: each GOP
  * is closed (IDR pictures reset the reference list). OpenH264 makes no B-frames, so packets come out in
  * presentation order with {@code dts == pts}.
  *
- * <p>Ownership: frees its codec context and packet on {@link #close()}; packets handed to the sink are
- * unref'd after the sink returns.
+ * <p>Ownership: frees its codec context, parameters and packet on {@link #close()}; packets handed to the sink
+ * are unref'd after the sink returns.
  */
-final class H264Encoder implements AutoCloseable {
+final class BundledH264Encoder implements VideoEncoder {
     private final AVCodecContext context;
     private final AVPacket packet = av_packet_alloc();
+    private final AVCodecParameters parameters = avcodec_parameters_alloc();
 
     /**
      * @param audioBitsPerSecond the bit rate of the segment's audio (0 for none): subtracted from the byte cap
@@ -50,17 +57,18 @@ final class H264Encoder implements AutoCloseable {
      * @param first              the segment's first frame: its colour primaries, transfer and matrix, where
      *                           known, are written into the stream (H.264 VUI) for players
      */
-    H264Encoder(VideoRendition rendition, long audioBitsPerSecond, int threads, AVFrame first) {
+    BundledH264Encoder(VideoRendition rendition, long audioBitsPerSecond, int threads, AVFrame first) {
         AVCodec codec = avcodec_find_encoder_by_name("libopenh264");
         if (codec == null) {
             av_packet_free(packet);
+            avcodec_parameters_free(parameters);
             throw new IllegalStateException("this FFmpeg build lacks the libopenh264 encoder");
         }
         context = avcodec_alloc_context3(codec);
         AVDictionary options = new AVDictionary(null);
         boolean opened = false;
         try {
-            long bitsPerSecond = bitsPerSecond(rendition, audioBitsPerSecond);
+            long bitsPerSecond = H264Encoders.bitsPerSecond(rendition, audioBitsPerSecond);
             context.width(rendition.width()).height(rendition.height()).pix_fmt(AV_PIX_FMT_YUV420P)
                     .time_base(av_make_q(1, rendition.framesPerSecond()))
                     .framerate(av_make_q(rendition.framesPerSecond(), 1))
@@ -92,38 +100,31 @@ final class H264Encoder implements AutoCloseable {
             if (result < 0) {
                 throw new IllegalStateException("cannot open the libopenh264 encoder: " + FfmpegErrors.describe(result));
             }
+            result = avcodec_parameters_from_context(parameters, context);
+            if (result < 0) {
+                throw new IllegalStateException("cannot read the encoder's parameters: " + FfmpegErrors.describe(result));
+            }
             opened = true;
         } finally {
             av_dict_free(options);
             if (!opened) {
-                avcodec_free_context(context);
-                av_packet_free(packet);
+                close();
             }
         }
     }
 
-    /**
-     * @return the video bit rate: the rendition's, lowered when the segment's byte cap needs it
-     */
-    static long bitsPerSecond(VideoRendition rendition, long audioBitsPerSecond) {
-        long wanted = rendition.videoBitsPerSecond();
-        if (rendition.maxBytes() == 0) {
-            return wanted;
-        }
-        long fitting = (long) (rendition.maxBytes() * 8 * VideoRendition.CAP_SHARE / rendition.maxSegmentSeconds()) - audioBitsPerSecond;
-        return Math.max(100_000, Math.min(wanted, fitting));
+    @Override
+    public AVCodecParameters parameters() {
+        return parameters;
     }
 
-    /** @return the opened codec context, for the muxer's stream parameters */
-    AVCodecContext context() {
-        return context;
+    @Override
+    public AVRational timeBase() {
+        return context.time_base();
     }
 
-    /**
-     * @param frame a 4:2:0 frame of the rendition's size with {@code pts} the frame number in the segment,
-     *              or null to flush the encoder at the end of the segment
-     */
-    void encode(AVFrame frame, PacketSink sink) throws MediaRejectedException {
+    @Override
+    public void encode(AVFrame frame, PacketSink sink) throws MediaRejectedException {
         if (frame != null) {
             frame.pict_type(AV_PICTURE_TYPE_NONE); // the intra period decides, not the source's picture types
         }
@@ -152,5 +153,6 @@ final class H264Encoder implements AutoCloseable {
     public void close() {
         avcodec_free_context(context);
         av_packet_free(packet);
+        avcodec_parameters_free(parameters);
     }
 }
