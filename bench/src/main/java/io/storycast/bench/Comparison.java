@@ -216,8 +216,13 @@ public final class Comparison {
                 "ffmpeg CLI, libx264 -preset medium", outcome.mediumMillis(), 0.9, "ffmpeg");
         timeOrSkip(report, job + " vs the ffmpeg CLI (libx264 veryfast)", outcome.inProcessMillis(),
                 "ffmpeg CLI, libx264 -preset veryfast", outcome.veryfastMillis(), null, "ffmpeg");
-        timeOrSkip(report, job + ", default encoder vs FFmpeg's bundled libopenh264", outcome.inProcessMillis(),
-                "in process, FFmpeg's bundled libopenh264", outcome.bundledMillis(), null, null);
+        if (outcome.bundledApart()) {
+            report.time(job + ", default encoder vs FFmpeg's bundled libopenh264", outcome.inProcessMillis(),
+                    "in process, FFmpeg's bundled libopenh264", outcome.bundledMillis(), null);
+        } else {
+            report.skip(job + ", default encoder vs FFmpeg's bundled libopenh264",
+                    "the default is the bundled one here: no system libopenh264 (Debian package libopenh264-7)");
+        }
         report.details("Video (median of " + runs + " runs; default encoder: " + outcome.encoder() + ")", String.format(
                 "| way | median ms | real time |%n|---|---:|---:|%n| in process (VideoTranscoder, default encoder) | %.0f | %s |%n"
                         + "| in process, FFmpeg's bundled libopenh264 | %.0f | %s |%n"

@@ -55,6 +55,10 @@ public final class VideoComparison {
      */
     record Outcome(double inProcessMillis, double bundledMillis, double mediumMillis, double veryfastMillis, int clipSeconds,
                    double[] cpuMillis, List<Quality> quality, String encoder) {
+        /** @return whether the bundled encoder was timed apart (else the default was the bundled one, copied) */
+        boolean bundledApart() {
+            return !encoder.startsWith("FFmpeg's bundled");
+        }
     }
 
     /** PSNR (dB, average over the frames, Y U V weighted) and SSIM (All) of an output against the source. */

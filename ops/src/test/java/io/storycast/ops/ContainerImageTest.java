@@ -92,7 +92,8 @@ class ContainerImageTest {
         assertThat(podman.inspect(image, "{{.Config.StopSignal}}")).isEqualTo("SIGTERM");
         assertThat(podman.inspect(image, "{{json .HealthCheck.Test}}")).contains("/healthz");
         assertThat(podman.inspect(image, "{{json .Config.Env}}"))
-                .contains("-Dorg.bytedeco.javacpp.cachedir=/tmp/javacpp").contains("-XX:+ExitOnOutOfMemoryError");
+                .contains("-Dorg.bytedeco.javacpp.cachedir=/tmp/javacpp").contains("-Djna.tmpdir=/tmp/jna")
+                .contains("-XX:+ExitOnOutOfMemoryError");
         assertThat(podman.inspect(image, "{{json .Config.Volumes}}")).contains("/var/lib/storycast/media");
 
         // The running container: java is PID 1 (it gets SIGTERM itself), on the host as uid 10001, not root.

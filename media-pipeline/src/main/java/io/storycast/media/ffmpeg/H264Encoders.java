@@ -63,7 +63,7 @@ public final class H264Encoders {
         return system != null;
     }
 
-    /** @return which encoder this is, for logs and the media status; with {@link #auto}'s fallback, why */
+    /** @return which encoder this is, for the start-up log; with {@link #auto}'s fallback, why */
     public String description() {
         return description;
     }

@@ -67,7 +67,10 @@ final class SystemH264Encoder implements VideoEncoder {
         }
     }
 
-    /** What {@code avcodec_parameters_from_context} copies from FFmpeg's opened libopenh264 context. */
+    /**
+     * What {@code avcodec_parameters_from_context} copies from FFmpeg's opened libopenh264 context, but its CPB
+     * properties: without them the muxer computes the {@code btrt} box's rates from the data.
+     */
     private void describe(VideoRendition rendition, int bitsPerSecond, AVFrame first, ByteBuffer parameterSets) {
         parameters.codec_type(AVMEDIA_TYPE_VIDEO).codec_id(AV_CODEC_ID_H264).format(AV_PIX_FMT_YUV420P)
                 .width(rendition.width()).height(rendition.height()).sample_aspect_ratio(av_make_q(1, 1))
@@ -108,6 +111,8 @@ final class SystemH264Encoder implements VideoEncoder {
             strides[plane] = frame.linesize(plane);
         }
         if (!encoder.encode(planes, strides)) {
+            // FFmpeg's wrapper would make no packet; with frame skipping off a skip is a broken promise
+            // (one picture out per picture in, constant frame rate), so the job fails instead.
             throw new IllegalStateException("OpenH264 skipped a picture with frame skipping off");
         }
         ByteBuffer picture = encoder.picture();

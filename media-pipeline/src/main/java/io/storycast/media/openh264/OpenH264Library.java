@@ -70,7 +70,9 @@ public final class OpenH264Library {
         NativeLibrary loaded;
         try {
             loaded = NativeLibrary.getInstance(library);
-        } catch (UnsatisfiedLinkError e) {
+        } catch (LinkageError e) {
+            // Also JNA's own native part failing to load (no writable temporary folder to unpack it to): the
+            // first attempt throws UnsatisfiedLinkError, later ones NoClassDefFoundError.
             throw new IllegalStateException("cannot load " + library + ": " + e.getMessage(), e);
         }
         try {

@@ -10,7 +10,8 @@ import static io.storycast.media.openh264.OpenH264Abi.*;
  * context and options ({@code rc_mode=bitrate}, {@code allow_skip_frames=0}, no profile or coder chosen,
  * {@code qmin}/{@code qmax} left at -1, one slice per thread, SAR 1:1, limited colour range): the two
  * encoders then make the same decisions on the same pictures, as {@code bench/openh264-probe} measured.
- * Line by line the FFmpeg source is the reference; where this differs, it says why.
+ * FFmpeg's source is the reference, field by field; where this differs, it says why. What differs in the stream
+ * is OpenH264's version (Debian's 2.3.1 writes {@code pic_order_cnt_type} 0, the FFmpeg build's newer one 2).
  */
 final class OpenH264Parameters {
     private OpenH264Parameters() {
@@ -53,9 +54,10 @@ final class OpenH264Parameters {
         parameters.setInt(LAYER_SLICE_MODE, settings.threads() > 1 ? SM_FIXEDSLCNUM_SLICE : SM_SINGLE_SLICE);
         parameters.setInt(LAYER_SLICE_NUM, settings.threads() > 1 ? settings.threads() : 0);
         parameters.setByte(LAYER_VIDEO_FORMAT, (byte) VF_UNDEF);
-        // The range is always given (limited, "MPEG"), so the video signal type is always present.
-        parameters.setByte(LAYER_VIDEO_SIGNAL_TYPE_PRESENT, (byte) 1);
+        // FFmpeg 8 writes the video signal type only for full range or a colour description: limited range
+        // (ours, always) is what a decoder assumes without it.
         parameters.setByte(LAYER_FULL_RANGE, (byte) 0);
+        parameters.setByte(LAYER_VIDEO_SIGNAL_TYPE_PRESENT, (byte) (settings.describesColour() ? 1 : 0));
         if (settings.describesColour()) {
             parameters.setByte(LAYER_COLOR_DESCRIPTION_PRESENT, (byte) 1);
             if (settings.colourPrimaries() != OpenH264Settings.UNSPECIFIED) {

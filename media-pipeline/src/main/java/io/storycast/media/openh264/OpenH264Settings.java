@@ -4,7 +4,8 @@ package io.storycast.media.openh264;
  * What an {@link OpenH264Encoder} makes: one spatial and one temporal layer of constrained-baseline H.264
  * (CAVLC), in OpenH264's bit-rate mode without frame skipping, so every picture in is one picture out.
  *
- * @param width              picture width in pixels, even, 16 to 4096
+ * @param width              picture width in pixels, even, 16 to 4096 (OpenH264 refuses pictures of more than
+ *                           9,437,184 pixels, such as 4096x4096, when the encoder is made)
  * @param height             picture height in pixels, even, 16 to 4096
  * @param framesPerSecond    the constant frame rate, 1 to 240
  * @param bitsPerSecond      the target bit rate, bits per second, 1 to {@link Integer#MAX_VALUE}

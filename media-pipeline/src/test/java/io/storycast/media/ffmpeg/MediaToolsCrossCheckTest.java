@@ -6,6 +6,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.storycast.media.MediaLimits;
 import io.storycast.media.Rendition;
+import io.storycast.media.openh264.OpenH264Library;
 import io.storycast.media.profile.Fit;
 import io.storycast.media.profile.ImageRendition;
 import io.storycast.media.profile.PlatformProfiles;
@@ -44,6 +45,9 @@ import static org.assertj.core.api.Assertions.within;
 @Tag("media-tools")
 @ExtendWith(LeakDetectionExtension.class)
 class MediaToolsCrossCheckTest {
+    /** The profile installs the system OpenH264: outside tools read what the deployed image makes. */
+    private static final VideoTranscoder SYSTEM_ENCODER = new VideoTranscoder(PooledByteBufAllocator.DEFAULT,
+            VideoTranscoder.DEFAULT_THREADS, H264Encoders.system(OpenH264Library.DEFAULT_LIBRARY));
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<String> PRIVATE_GROUPS = List.of("EXIF", "XMP", "IPTC", "GPS", "MakerNotes");
 
@@ -97,7 +101,7 @@ class MediaToolsCrossCheckTest {
         VideoRendition twoSeconds = new VideoRendition("story", 180, 320, 30, 1, 400_000, 96_000, 2, 0, Fit.COVER, "test");
         Map<String, List<Rendition>> made;
         try {
-            made = new VideoTranscoder(PooledByteBufAllocator.DEFAULT).transcode(clip, Map.of("p", twoSeconds), MediaLimits.DEFAULTS);
+            made = SYSTEM_ENCODER.transcode(clip, Map.of("p", twoSeconds), MediaLimits.DEFAULTS);
         } finally {
             clip.release();
         }
@@ -160,7 +164,7 @@ class MediaToolsCrossCheckTest {
             JsonNode source = stream(probe(write(clip, "source")).path("streams"), "video");
             assertThat(source.path(conversion.sourceField()).asText()).as("ffprobe sees the source's " + conversion.sourceField())
                     .isEqualTo(conversion.sourceValue());
-            made = new VideoTranscoder(PooledByteBufAllocator.DEFAULT).transcode(clip, Map.of("p", rendition), MediaLimits.DEFAULTS);
+            made = SYSTEM_ENCODER.transcode(clip, Map.of("p", rendition), MediaLimits.DEFAULTS);
         } finally {
             clip.release();
         }

@@ -45,8 +45,13 @@ class NativeMemoryTest {
      */
     private static final long TOLERANCE_BYTES = 32L << 20;
 
-    private final VideoTranscoder videos = new VideoTranscoder(ALLOCATOR);
+    private final VideoTranscoder videos = new VideoTranscoder(ALLOCATOR, VideoTranscoder.DEFAULT_THREADS, encoders());
     private final ImageTranscoder images = new ImageTranscoder(ALLOCATOR);
+
+    /** @return the OpenH264 the video jobs encode with: FFmpeg's bundled one here, the system's in a subclass */
+    H264Encoders encoders() {
+        return H264Encoders.bundled();
+    }
 
     @Test
     void nativeMemoryReturnsToItsBaselineAfterAThousandJobs() throws Exception {

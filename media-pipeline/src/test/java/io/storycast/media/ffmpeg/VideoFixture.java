@@ -3,7 +3,6 @@ package io.storycast.media.ffmpeg;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.storycast.media.MediaLimits;
-import io.storycast.media.openh264.OpenH264Library;
 import io.storycast.media.MediaRejectedException;
 import io.storycast.media.Rendition;
 import io.storycast.media.profile.VideoRendition;
@@ -33,9 +32,12 @@ final class VideoFixture implements BeforeEachCallback, AfterEachCallback {
     private final List<ByteBuf> inputs = new ArrayList<>();
     private long liveBuffersBefore;
 
-    /** A fixture whose transcoder encodes as the gateway's default does ({@link H264Encoders#auto}). */
+    /**
+     * A fixture whose transcoder encodes with FFmpeg's bundled OpenH264: the one every machine has, so the tests of
+     * the README's test command run the same code everywhere (the system one: {@code SystemOpenH264Test}).
+     */
     VideoFixture() {
-        this(H264Encoders.auto(OpenH264Library.DEFAULT_LIBRARY));
+        this(H264Encoders.bundled());
     }
 
     /** @param encoders which OpenH264 the fixture's transcoder encodes with */

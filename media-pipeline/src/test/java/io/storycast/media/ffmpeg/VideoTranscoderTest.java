@@ -35,7 +35,7 @@ class VideoTranscoderTest {
     /** Pooled and direct as in the gateway, without thread caches, so its count of live buffers is exact. */
     private static final PooledByteBufAllocator ALLOCATOR = new PooledByteBufAllocator(true, 0, 1, 8192, 9, 0, 0, false);
 
-    private final VideoTranscoder transcoder = new VideoTranscoder(ALLOCATOR);
+    private final VideoTranscoder transcoder = new VideoTranscoder(ALLOCATOR, VideoTranscoder.DEFAULT_THREADS, H264Encoders.bundled());
     private final List<ByteBuf> inputs = new ArrayList<>();
     private long liveBuffersBefore;
 

@@ -55,9 +55,18 @@ class OpenH264EncoderTest {
     }
 
     @Test
+    void refusesAPictureLargerThanOpenH264EncodesSayingSo() {
+        // 4096x4096 is 16.8 MP; OpenH264 2.3 encodes at most 9,437,184 pixels (InitializeExt fails).
+        assertThatThrownBy(() -> LIBRARY.newEncoder(tooLarge()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("refused the settings").hasMessageContaining("width=4096");
+    }
+
+    @Test
     void nativeMemoryReturnsToItsBaselineAfterAThousandEncoders() throws IOException {
         // Each encoder holds its reference pictures and slice threads' buffers inside OpenH264 until it is
-        // uninitialised: with close() calling neither Uninitialize nor WelsDestroySVCEncoder this fails.
+        // uninitialised: with close() calling neither Uninitialize nor WelsDestroySVCEncoder this fails. Each
+        // round also makes an encoder that OpenH264 refuses, whose failure path must free it as well.
         try (Memory frame = grey()) {
             for (int i = 0; i < 200; i++) {
                 encodeOne(frame);
@@ -83,6 +92,13 @@ class OpenH264EncoderTest {
             encoder.parameterSets();
             encoder.encode(planes(frame), new int[]{WIDTH, WIDTH / 2, WIDTH / 2});
         }
+        // And the path where OpenH264 refuses the settings after the encoder was made: it must free it too.
+        assertThatThrownBy(() -> LIBRARY.newEncoder(tooLarge())).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    private static OpenH264Settings tooLarge() {
+        return new OpenH264Settings(4096, 4096, 30, 500_000, 500_000, 60, 1,
+                OpenH264Settings.UNSPECIFIED, OpenH264Settings.UNSPECIFIED, OpenH264Settings.UNSPECIFIED);
     }
 
     private static Memory grey() {
