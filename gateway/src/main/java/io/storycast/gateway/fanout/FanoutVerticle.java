@@ -13,7 +13,6 @@ import io.storycast.gateway.redis.StoryStreams;
 import io.storycast.gateway.trays.SweepLease;
 import io.storycast.gateway.trays.TrayJanitor;
 import io.storycast.gateway.trays.TrayWriter;
-import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 
@@ -23,11 +22,9 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One fan-out worker: consumes the partitions {@code p} with {@code p % instances == index}, each
+ * One fan-out event loop: consumes the partitions {@code p} with {@code p % instances == index}, each
  * through a {@link PartitionConsumer} with its own blocking-read connection, and writes through two
- * pipelined connections, the express and the bulk {@link FanoutLane}: the express lane on this verticle's
- * event loop, the bulk lane on another ({@link BulkLoop}). Instance 0 also runs the process's
- * {@link TrayJanitor}. Stopping it stops reading and lets the stories in flight finish (up to the drain
+ * pipelined connections, the express and the bulk {@link FanoutLane}. Instance 0 also runs the process's {@link TrayJanitor}. Stopping it stops reading and lets the stories in flight finish (up to the drain
  * timeout); what is left stays pending and is taken over by another consumer.
  */
 public final class FanoutVerticle extends VerticleBase {
@@ -40,9 +37,7 @@ public final class FanoutVerticle extends VerticleBase {
 
     private final List<PartitionConsumer> consumers = new ArrayList<>();
     private final List<PipelinedRedis> connections = new ArrayList<>();
-    private final List<PipelinedRedis> bulkConnections = new ArrayList<>();
     private FanoutWorker worker;
-    private FanoutLane bulk;
     private long claimTimer = -1;
     private long janitorTimer = -1;
     private KeySpaceNodes janitorNodes;
@@ -77,20 +72,24 @@ public final class FanoutVerticle extends VerticleBase {
         int slack = 8 * config.fanout().maxStoriesInFlight() + 256;
         PipelinedRedis redis = RedisClients.createPipelined(vertx, config.redis(), redisUrl, expressBudget + slack,
                 metrics.latencies().redisRoundTrip());
-        // Used on the bulk lane's own event loop only (their connections open there, on first use).
         PipelinedRedis bulkRedis = RedisClients.createPipelined(vertx, config.redis(), redisUrl, bulkBudget + slack,
                 metrics.latencies().redisRoundTrip());
         connections.add(redis);
-        bulkConnections.add(bulkRedis);
-        Context bulkContext = BulkLoop.contextBeside(vertx, context);
-        FanoutLane express = new FanoutLane(context, context, redis, new Permits(expressBudget),
-                new AudienceChunks(redis, keys, metrics.latencies().audienceLookup()), liveFeed(keys, connections),
-                chunkSize, chunksInFlight, () -> 0);
-        bulk = new FanoutLane(bulkContext, context, bulkRedis, new Permits(bulkBudget),
-                new AudienceChunks(bulkRedis, keys, metrics.latencies().audienceLookup()), liveFeed(keys, bulkConnections),
-                chunkSize, chunksInFlight, redis::outstandingRequests);
-        worker = new FanoutWorker(keys, config, express, bulk, metrics);
-        BulkLoop.logPlacement(index, bulkContext);
+        connections.add(bulkRedis);
+        FanoutLane express = new FanoutLane(redis, new Permits(expressBudget), new AudienceChunks(redis, keys, metrics.latencies().audienceLookup()),
+                chunkSize, chunksInFlight, vertx, () -> 0);
+        FanoutLane bulk = new FanoutLane(bulkRedis, new Permits(bulkBudget), new AudienceChunks(bulkRedis, keys, metrics.latencies().audienceLookup()),
+                chunkSize, chunksInFlight, vertx, redis::outstandingRequests);
+        LiveFeed live = LiveFeed.NONE;
+        if (config.live().enabled()) {
+            // Its own connection: a registry lookup or a publish never waits behind, nor delays, a chunk batch.
+            PipelinedRedis liveRedis = RedisClients.createPipelined(vertx, config.redis(), redisUrl,
+                    config.redis().maxPendingCommandsPerConnection(), metrics.latencies().redisRoundTrip());
+            connections.add(liveRedis);
+            live = new LivePublisher(liveRedis, keys, metrics.live(), config.live().maxPendingLookups(),
+                    System::currentTimeMillis);
+        }
+        worker = new FanoutWorker(keys, config, express, bulk, metrics, live);
         StoryStreams streams = new StoryStreams(redis, keys);
         List<Integer> owned = new ArrayList<>();
         for (int partition = index; partition < keys.partitions(); partition += instances) {
@@ -123,22 +122,6 @@ public final class FanoutVerticle extends VerticleBase {
         return Future.succeededFuture();
     }
 
-    /**
-     * Live delivery for one lane: a publisher on a connection of its own (a registry lookup or a publish never
-     * waits behind, nor delays, a chunk batch), confined to the lane's event loop like the lane.
-     *
-     * @param laneConnections where the connection is kept, to be closed on the lane's event loop
-     */
-    private LiveFeed liveFeed(RedisKeys keys, List<PipelinedRedis> laneConnections) {
-        if (!config.live().enabled()) {
-            return LiveFeed.NONE;
-        }
-        PipelinedRedis liveRedis = RedisClients.createPipelined(vertx, config.redis(), redisUrl,
-                config.redis().maxPendingCommandsPerConnection(), metrics.latencies().redisRoundTrip());
-        laneConnections.add(liveRedis);
-        return new LivePublisher(liveRedis, keys, metrics.live(), config.live().maxPendingLookups(), System::currentTimeMillis);
-    }
-
     @Override
     public Future<?> stop() {
         consumers.forEach(PartitionConsumer::stop);
@@ -154,8 +137,6 @@ public final class FanoutVerticle extends VerticleBase {
                 // Another process need not wait for the lease to run out to take over the sweep.
                 .eventually(() -> sweepLease == null ? Future.succeededFuture() : sweepLease.release())
                 .eventually(() -> janitorNodes == null ? Future.succeededFuture() : janitorNodes.close())
-                .eventually(() -> Future.all(connections.stream().map(PipelinedRedis::close).toList()))
-                // Closed where they were used: a connection's state belongs to the bulk lane's event loop.
-                .eventually(() -> bulk.run(() -> Future.all(bulkConnections.stream().map(PipelinedRedis::close).toList())));
+                .eventually(() -> Future.all(connections.stream().map(PipelinedRedis::close).toList()));
     }
 }

@@ -3,6 +3,7 @@ package io.storycast.gateway.fanout;
 import io.storycast.gateway.audience.CrossShareStore;
 import io.storycast.gateway.config.StorycastConfig;
 import io.storycast.gateway.ingest.StoryEventDecoder;
+import io.storycast.gateway.live.LiveFeed;
 import io.storycast.gateway.media.MediaRecords;
 import io.storycast.gateway.metrics.ProcessMetrics;
 import io.storycast.gateway.metrics.StageRecorder;
@@ -46,12 +47,13 @@ final class FanoutWorker {
     private Promise<Void> drained;
 
     /**
-     * @param express the lane of small audiences, on this worker's event loop; its connection carries every other
-     *                command of the worker
-     * @param bulk    the lane of audiences larger than one chunk, on an event loop of its own
+     * @param express the lane of small audiences; its connection carries every other command of the worker
+     * @param bulk    the lane of audiences larger than one chunk
      * @param metrics the process's stage latencies and counters
+     * @param live    live delivery, told of what the fan-out writes
      */
-    FanoutWorker(RedisKeys keys, StorycastConfig config, FanoutLane express, FanoutLane bulk, ProcessMetrics metrics) {
+    FanoutWorker(RedisKeys keys, StorycastConfig config, FanoutLane express, FanoutLane bulk, ProcessMetrics metrics,
+                 LiveFeed live) {
         Objects.requireNonNull(metrics, "metrics");
         this.redis = express.redis();
         this.keys = Objects.requireNonNull(keys, "keys");
@@ -65,7 +67,7 @@ final class FanoutWorker {
                 config.fanout().mediaWaitSeconds() * 1000L)
                 : null;
         this.stories = new StoryFanout(keys, new CrossShareStore(redis, keys), routes,
-                new TrayWriter(keys, config.trays().maxStories()), express, bulk, media, metrics);
+                new TrayWriter(keys, config.trays().maxStories()), express, bulk, media, metrics, live);
         this.deadLetters = new DeadLetters(redis, keys, metrics.counters());
         this.queueWait = metrics.latencies().queueWait();
         this.undeliverable = new UndeliverableEntry(new StoryRecords(redis, keys), decoder, deadLetters);

@@ -54,16 +54,17 @@ final class StoryFanout {
     private final MediaGate media;
     private final StageLatencies latencies;
     private final GatewayCounters counters;
+    private final LiveFeed live;
 
     /**
-     * @param express the lane of small audiences, whose connection also carries every story's own commands, and
-     *                whose live feed is told of every story routed to an outbox
-     * @param bulk    the lane of audiences larger than a chunk, on an event loop of its own
+     * @param express the lane of small audiences, whose connection also carries every story's own commands
+     * @param bulk    the lane of audiences larger than a chunk
      * @param media   holds a story until its media is ready; null when stories do not wait for media
      * @param metrics where the stages of a story's fan-out are recorded and its deliveries counted
+     * @param live    told of every chunk written and every story routed to an outbox; never waited for
      */
     StoryFanout(RedisKeys keys, CrossShareStore crossShares, OutboxRoute routes, TrayWriter trays,
-                FanoutLane express, FanoutLane bulk, MediaGate media, ProcessMetrics metrics) {
+                FanoutLane express, FanoutLane bulk, MediaGate media, ProcessMetrics metrics, LiveFeed live) {
         this.keys = Objects.requireNonNull(keys, "keys");
         this.crossShares = Objects.requireNonNull(crossShares, "crossShares");
         this.routes = Objects.requireNonNull(routes, "routes");
@@ -74,6 +75,7 @@ final class StoryFanout {
         this.media = media;
         this.latencies = Objects.requireNonNull(metrics, "metrics").latencies();
         this.counters = metrics.counters();
+        this.live = Objects.requireNonNull(live, "live");
     }
 
     /**
@@ -152,15 +154,11 @@ final class StoryFanout {
                 targets.add(routes.decide(story, target, list, progress.route())
                         .onSuccess(decision -> {
                             if (decision.route() == TargetProgress.Route.OUTBOX) {
-                                express.live().routedToOutbox(story, acceptedAtMillis, target, list); // in the outbox by now
+                                live.routedToOutbox(story, acceptedAtMillis, target, list); // in the outbox by now
                             }
                         })
-                        .compose(decision -> {
-                            FanoutLane lane = laneFor(decision);
-                            TargetFanout.Plan plan = plan(story, acceptedAtMillis, target, list, decision, lane.live());
-                            // On the lane's own event loop (the bulk lane's is not this one); the answer comes back here.
-                            return lane.run(() -> new TargetFanout(lane, keys, story, plan, progress, latencies.trayWrite()).run());
-                        })
+                        .compose(decision -> new TargetFanout(laneFor(decision), keys, story,
+                                plan(story, acceptedAtMillis, target, list, decision), progress, latencies.trayWrite()).run())
                         .onSuccess(finished -> {
                             if (finished) {
                                 latencies.targetFanout(target).recordSinceNanos(startNanos);
@@ -185,13 +183,12 @@ final class StoryFanout {
         return scansOneChunk || (decision.route() == TargetProgress.Route.OUTBOX && decision.linked()) ? express : bulk;
     }
 
-    /** @param laneLive the live feed of the lane that writes the chunks, told on that lane's event loop */
     private TargetFanout.Plan plan(StoryEvent story, long acceptedAtMillis, Platform target, Audience list,
-                                   OutboxRoute.Decision decision, LiveFeed laneLive) {
+                                   OutboxRoute.Decision decision) {
         if (decision.route() == TargetProgress.Route.PUSH) {
             return new TargetFanout.Plan(target, list, decision.route(), new ChunkWrites.TrayWrites(trays, target,
                     RedisKeys.trayMember(story.platform(), story.storyId()), story.createdAtMillis(),
-                    story.storyId().hashCode(), subscribers -> laneLive.pushed(story, acceptedAtMillis, target, subscribers)),
+                    story.storyId().hashCode(), subscribers -> live.pushed(story, acceptedAtMillis, target, subscribers)),
                     true);
         }
         return new TargetFanout.Plan(target, list, decision.route(),

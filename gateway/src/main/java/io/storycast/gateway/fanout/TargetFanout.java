@@ -32,7 +32,7 @@ import java.util.Objects;
  * expired story as a hash without expiry) and asks whether the story was retracted meanwhile, which
  * stops the fan-out.
  *
- * <p>Not thread-safe: runs on its lane's event loop ({@link FanoutLane#run}).
+ * <p>Not thread-safe: runs on its worker's event loop.
  */
 final class TargetFanout {
     private final FanoutLane lane;

@@ -44,8 +44,7 @@ public final class PipelinedRedis implements Redis {
     private Future<List<Response>> latestClusterBatch;
     private long lastFailedConnectNanos;
     private boolean closed;
-    /** Written on this client's event loop only; volatile so that another event loop may read it. */
-    private volatile int outstandingRequests;
+    private int outstandingRequests;
 
     /**
      * @param connector              makes connections (a client built by {@link RedisClients})
@@ -137,7 +136,7 @@ public final class PipelinedRedis implements Redis {
 
     /**
      * @return the commands and batches sent on this client and not answered yet (a batch counts once); lets
-     *         a lower-priority sender hold back while this one waits for Redis, from any thread
+     *         a lower-priority sender hold back while this one waits for Redis
      */
     public int outstandingRequests() {
         return outstandingRequests;
