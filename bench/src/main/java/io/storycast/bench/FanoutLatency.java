@@ -37,9 +37,13 @@ import java.util.stream.IntStream;
  * <pre>java -cp bench/target/benchmarks.jar io.storycast.bench.FanoutLatency [--rate 2000] [--lane-rate 200]
  *      [--seconds 10] [--warmup 10] [--batch-millis 0] [--authors 500] [--followers 100] [--celebrity-followers 1000000]
  *      [--gateway-env STORYCAST_X=1,STORYCAST_Y=2] [--gateway-jvm-args "..."]
+ *      [--pin-redis-cpus 0] [--pin-gateway-cpus 1]
  *      [--gateway-jar gateway/target/storycast-gateway.jar] [--out target/fanout-latency]</pre>
  * {@code --rate 0} skips the steady phase. {@code --batch-millis N} posts the stories due within each N ms
  * as one NDJSON request, as a batching producer does (default 0: one request per story).
+ * {@code --pin-redis-cpus} and {@code --pin-gateway-cpus} pin every thread of the Redis server and of the
+ * gateway's JVM to those CPUs ({@link CpuPinning}, a {@code taskset} list) once both run, before the warm-up;
+ * the load generator (this JVM) is not pinned. Default: empty, nothing pinned.
  */
 public final class FanoutLatency {
     private static final String CELEBRITY = "celebrity-1";
@@ -52,9 +56,12 @@ public final class FanoutLatency {
      * @param seconds       length of the steady phase and of the lane baseline
      * @param warmupSeconds length of the warm-up at 500 stories/s before anything is measured
      * @param gatewayEnv    more of the gateway's settings, {@code STORYCAST_X=1,STORYCAST_Y=2}; may be empty
+     * @param pinRedisCpus   the CPUs Redis is pinned to, a {@code taskset} list; empty: not pinned
+     * @param pinGatewayCpus the CPUs the gateway's JVM is pinned to; empty: not pinned
      */
     record Settings(double rate, double laneRate, double seconds, double warmupSeconds, long batchMillis, int authors,
-                    int followers, int celebrityFollowers, String gatewayEnv, Path gatewayJar, String gatewayJvmArgs) {
+                    int followers, int celebrityFollowers, String gatewayEnv, Path gatewayJar, String gatewayJvmArgs,
+                    String pinRedisCpus, String pinGatewayCpus) {
         /** Reads every option of the run (the defaults are in the class's usage line). */
         static Settings from(Arguments options) {
             return new Settings(options.decimal("rate", 2000), options.decimal("lane-rate", 200),
@@ -62,7 +69,8 @@ public final class FanoutLatency {
                     options.integer("authors", 500), options.integer("followers", 100),
                     options.integer("celebrity-followers", 1_000_000), options.string("gateway-env", ""),
                     options.path("gateway-jar", "gateway/target/storycast-gateway.jar"),
-                    options.string("gateway-jvm-args", ""));
+                    options.string("gateway-jvm-args", ""), options.string("pin-redis-cpus", ""),
+                    options.string("pin-gateway-cpus", ""));
         }
     }
 
@@ -119,6 +127,7 @@ public final class FanoutLatency {
             }
             try (GatewayProcess gateway = GatewayProcess.start(settings.gatewayJar(), settings.gatewayJvmArgs(),
                     environment, out.resolve("gateway.log"))) {
+                pin(settings, redis, gateway);
                 HttpClient http = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1")
                         .setDefaultPort(gateway.port()), new PoolOptions().setHttp1MaxSize(64));
                 OpenStoryLoad load = new OpenStoryLoad(vertx, http, settings.batchMillis(), OpenHttpLoad.MAX_OUTSTANDING);
@@ -157,6 +166,22 @@ public final class FanoutLatency {
             }
         } finally {
             vertx.close().await();
+        }
+    }
+
+    /** Pins Redis and the gateway as the settings ask, and says so. */
+    private static void pin(Settings settings, Redis redis, GatewayProcess gateway) throws Exception {
+        if (!settings.pinRedisCpus().isEmpty()) {
+            String info = redis.send(Request.cmd(Command.INFO).arg("server")).await().toString();
+            long pid = info.lines().filter(line -> line.startsWith("process_id:"))
+                    .mapToLong(line -> Long.parseLong(line.substring("process_id:".length()).trim())).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("INFO server named no process_id"));
+            CpuPinning.pin("Redis", pid, settings.pinRedisCpus());
+            System.out.println("Redis (pid " + pid + ") pinned to CPUs " + settings.pinRedisCpus());
+        }
+        if (!settings.pinGatewayCpus().isEmpty()) {
+            CpuPinning.pin("the gateway", gateway.handle().pid(), settings.pinGatewayCpus());
+            System.out.println("the gateway (pid " + gateway.handle().pid() + ") pinned to CPUs " + settings.pinGatewayCpus());
         }
     }
 

@@ -16,7 +16,8 @@ final class Tools {
     static final Map<String, String> DEBIAN_PACKAGES = Map.of(
             "ffmpeg", "ffmpeg",
             "vipsthumbnail", "libvips-tools",
-            "redis-benchmark", "redis-tools");
+            "redis-benchmark", "redis-tools",
+            "taskset", "util-linux");
 
     private Tools() {
     }
