@@ -52,13 +52,11 @@ public final class VideoComparison {
      * @param cpuMillis       mean CPU time of one job each way (default, bundled, medium, veryfast), milliseconds
      * @param quality         each way's output against the source, in the same order; empty without {@code ffmpeg}
      * @param encoder         which OpenH264 the default way encoded with ({@code H264Encoders#description})
+     * @param bundledApart    whether the bundled encoder was timed apart: false when the default is the bundled
+     *                        one (no system library), whose figures are then copied
      */
     record Outcome(double inProcessMillis, double bundledMillis, double mediumMillis, double veryfastMillis, int clipSeconds,
-                   double[] cpuMillis, List<Quality> quality, String encoder) {
-        /** @return whether the bundled encoder was timed apart (else the default was the bundled one, copied) */
-        boolean bundledApart() {
-            return !encoder.startsWith("FFmpeg's bundled");
-        }
+                   double[] cpuMillis, List<Quality> quality, String encoder, boolean bundledApart) {
     }
 
     /** PSNR (dB, average over the frames, Y U V weighted) and SSIM (All) of an output against the source. */
@@ -140,7 +138,8 @@ public final class VideoComparison {
             }
             List<Quality> quality = cli ? List.of(quality(inProcessOutput, input, whatsapp), quality(bundledOutput, input, whatsapp),
                     quality(output(work, "medium"), input, whatsapp), quality(output(work, "veryfast"), input, whatsapp)) : List.of();
-            return new Outcome(inProcess, bundledMillis, medium, veryfast, clipSeconds, cpu, quality, transcoder.encoders().description());
+            return new Outcome(inProcess, bundledMillis, medium, veryfast, clipSeconds, cpu, quality, transcoder.encoders().description(),
+                    bundledApart);
         }
     }
 

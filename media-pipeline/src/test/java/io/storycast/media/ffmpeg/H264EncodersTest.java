@@ -33,7 +33,6 @@ class H264EncodersTest {
         assertThat(video.videoProfile()).isEqualTo("Constrained Baseline");
         assertThat(video.decodedFrames()).isEqualTo(60);
         assertThat(video.keyframes()).containsExactly(0, 30);
-        assertThat(fixture.transcoder().encoders().usesSystemLibrary()).isFalse();
     }
 
     @Test
