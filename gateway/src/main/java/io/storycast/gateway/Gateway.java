@@ -4,6 +4,7 @@ import io.storycast.gateway.auth.ApiKeyRegistry;
 import io.storycast.gateway.config.MediaConfig;
 import io.storycast.gateway.config.RedisConfig;
 import io.storycast.gateway.config.StorycastConfig;
+import io.storycast.gateway.fanout.ExpressActivity;
 import io.storycast.gateway.fanout.FanoutVerticle;
 import io.storycast.gateway.http.GatewayHttpVerticle;
 import io.storycast.gateway.http.InFlightLimiter;
@@ -169,9 +170,12 @@ public final class Gateway implements AutoCloseable {
         if (config.fanout().enabled()) {
             int workers = config.fanout().resolvedInstances();
             String consumer = consumerName(config);
+            // One for the process: every worker's bulk lane yields to the stories of every worker.
+            ExpressActivity expressActivity = new ExpressActivity(System::nanoTime);
             for (int index = 0; index < workers; index++) {
                 int at = index;
-                await(vertx.deployVerticle(new FanoutVerticle(config, redisUrl, at, workers, consumer + "-" + at, metrics)));
+                await(vertx.deployVerticle(new FanoutVerticle(config, redisUrl, at, workers, consumer + "-" + at, metrics,
+                        expressActivity)));
             }
             LOG.info("fan-out: {} workers over {} partitions, consumers {}-0..{}", workers,
                     config.ingest().streamPartitions(), consumer, workers - 1);

@@ -11,6 +11,12 @@ package io.storycast.gateway.config;
  *                            1 to 10000; default 1000
  * @param chunksInFlight      chunk writes of one story and platform awaiting Redis at once (the next chunk is
  *                            read while the last is written), 1 to 16; default 2
+ * @param bulkDutyCyclePercent the share of time a bulk lane (audiences larger than a chunk) may keep a chunk
+ *                            batch in Redis while small stories are under way (one began within the last
+ *                            100 ms): it sends one batch at a time and pauses after each for its round trip
+ *                            times {@code (100 - p) / p}, so the stories' round trips find Redis and the CPU
+ *                            free most of the time; with none under way it goes at full speed; 1 to 100,
+ *                            100 turns the pacing off; default 25
  * @param maxStoriesInFlight  stories one instance fans out at once; a worker reads no new entries while it is
  *                            at this bound, so a large fan-out holds one slot and small ones use the rest,
  *                            1 to 100000; default 256
@@ -47,6 +53,7 @@ public record FanoutConfig(
         int instances,
         int chunkSize,
         int chunksInFlight,
+        int bulkDutyCyclePercent,
         int maxStoriesInFlight,
         int readCount,
         long blockMillis,
@@ -64,6 +71,7 @@ public record FanoutConfig(
         ConfigException.requireRange(instances, 0, 64, "fanout.instances");
         ConfigException.requireRange(chunkSize, 1, 10_000, "fanout.chunkSize");
         ConfigException.requireRange(chunksInFlight, 1, 16, "fanout.chunksInFlight");
+        ConfigException.requireRange(bulkDutyCyclePercent, 1, 100, "fanout.bulkDutyCyclePercent");
         ConfigException.requireRange(maxStoriesInFlight, 1, 100_000, "fanout.maxStoriesInFlight");
         ConfigException.requireRange(readCount, 1, 1000, "fanout.readCount");
         // A blocked read must answer before the command timeout, or it would be taken for a dead link.

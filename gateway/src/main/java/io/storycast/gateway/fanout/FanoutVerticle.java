@@ -24,7 +24,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * One fan-out event loop: consumes the partitions {@code p} with {@code p % instances == index}, each
  * through a {@link PartitionConsumer} with its own blocking-read connection, and writes through two
- * pipelined connections, the express and the bulk {@link FanoutLane}. Instance 0 also runs the process's {@link TrayJanitor}. Stopping it stops reading and lets the stories in flight finish (up to the drain
+ * pipelined connections, the express and the bulk {@link FanoutLane}; the bulk lane's {@link LanePacer} yields
+ * to the process's small stories ({@code fanout.bulkDutyCyclePercent}). Instance 0 also runs the process's
+ * {@link TrayJanitor}. Stopping it stops reading and lets the stories in flight finish (up to the drain
  * timeout); what is left stays pending and is taken over by another consumer.
  */
 public final class FanoutVerticle extends VerticleBase {
@@ -34,6 +36,7 @@ public final class FanoutVerticle extends VerticleBase {
     private final int instances;
     private final String consumer;
     private final ProcessMetrics metrics;
+    private final ExpressActivity expressActivity;
 
     private final List<PartitionConsumer> consumers = new ArrayList<>();
     private final List<PipelinedRedis> connections = new ArrayList<>();
@@ -47,15 +50,18 @@ public final class FanoutVerticle extends VerticleBase {
      * @param index     this instance's number, {@code 0 <= index < instances}
      * @param consumer  its consumer name in the group, unique across processes
      * @param metrics   the process's stage latencies and counters
+     * @param expressActivity when the process's fan-out last began a story, shared by every instance: their
+     *                  bulk lanes yield to it
      */
     public FanoutVerticle(StorycastConfig config, String redisUrl, int index, int instances, String consumer,
-                          ProcessMetrics metrics) {
+                          ProcessMetrics metrics, ExpressActivity expressActivity) {
         this.config = Objects.requireNonNull(config, "config");
         this.redisUrl = Objects.requireNonNull(redisUrl, "redisUrl");
         this.index = index;
         this.instances = instances;
         this.consumer = Objects.requireNonNull(consumer, "consumer");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
+        this.expressActivity = Objects.requireNonNull(expressActivity, "expressActivity");
     }
 
     @Override
@@ -77,9 +83,11 @@ public final class FanoutVerticle extends VerticleBase {
         connections.add(redis);
         connections.add(bulkRedis);
         FanoutLane express = new FanoutLane(redis, new Permits(expressBudget), new AudienceChunks(redis, keys, metrics.latencies().audienceLookup()),
-                chunkSize, chunksInFlight, vertx, () -> 0);
+                chunkSize, chunksInFlight, LanePacer.unpaced());
+        LanePacer bulkPacer = LanePacer.yieldingTo(expressActivity, config.fanout().bulkDutyCyclePercent(), System::nanoTime,
+                (delayMillis, action) -> vertx.setTimer(delayMillis, timer -> action.run()), metrics.counters()::bulkBatchPaced);
         FanoutLane bulk = new FanoutLane(bulkRedis, new Permits(bulkBudget), new AudienceChunks(bulkRedis, keys, metrics.latencies().audienceLookup()),
-                chunkSize, chunksInFlight, vertx, redis::outstandingRequests);
+                chunkSize, chunksInFlight, bulkPacer);
         LiveFeed live = LiveFeed.NONE;
         if (config.live().enabled()) {
             // Its own connection: a registry lookup or a publish never waits behind, nor delays, a chunk batch.
@@ -89,7 +97,7 @@ public final class FanoutVerticle extends VerticleBase {
             live = new LivePublisher(liveRedis, keys, metrics.live(), config.live().maxPendingLookups(),
                     System::currentTimeMillis);
         }
-        worker = new FanoutWorker(keys, config, express, bulk, metrics, live);
+        worker = new FanoutWorker(vertx, keys, config, express, bulk, expressActivity, metrics, live);
         StoryStreams streams = new StoryStreams(redis, keys);
         List<Integer> owned = new ArrayList<>();
         for (int partition = index; partition < keys.partitions(); partition += instances) {

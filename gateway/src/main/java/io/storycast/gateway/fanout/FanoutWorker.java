@@ -12,6 +12,7 @@ import io.storycast.gateway.trays.StoryRecords;
 import io.storycast.gateway.trays.TrayWriter;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
@@ -47,13 +48,15 @@ final class FanoutWorker {
     private Promise<Void> drained;
 
     /**
+     * @param vertx   for the timers of stories waiting for their media
      * @param express the lane of small audiences; its connection carries every other command of the worker
      * @param bulk    the lane of audiences larger than one chunk
+     * @param expressActivity told of every story this worker begins; the bulk lanes yield to it
      * @param metrics the process's stage latencies and counters
      * @param live    live delivery, told of what the fan-out writes
      */
-    FanoutWorker(RedisKeys keys, StorycastConfig config, FanoutLane express, FanoutLane bulk, ProcessMetrics metrics,
-                 LiveFeed live) {
+    FanoutWorker(Vertx vertx, RedisKeys keys, StorycastConfig config, FanoutLane express, FanoutLane bulk,
+                 ExpressActivity expressActivity, ProcessMetrics metrics, LiveFeed live) {
         Objects.requireNonNull(metrics, "metrics");
         this.redis = express.redis();
         this.keys = Objects.requireNonNull(keys, "keys");
@@ -63,11 +66,11 @@ final class FanoutWorker {
         OutboxRoute routes = new OutboxRoute(redis, keys, config.fanout().outboxThreshold(),
                 config.trays().maxStories(), config.ingest().maxStoryAgeMillis(), System::currentTimeMillis);
         MediaGate media = config.fanout().awaitMedia()
-                ? new MediaGate(express.vertx(), MediaRecords.of(redis, keys, config),
+                ? new MediaGate(Objects.requireNonNull(vertx, "vertx"), MediaRecords.of(redis, keys, config),
                 config.fanout().mediaWaitSeconds() * 1000L)
                 : null;
         this.stories = new StoryFanout(keys, new CrossShareStore(redis, keys), routes,
-                new TrayWriter(keys, config.trays().maxStories()), express, bulk, media, metrics, live);
+                new TrayWriter(keys, config.trays().maxStories()), express, bulk, expressActivity, media, metrics, live);
         this.deadLetters = new DeadLetters(redis, keys, metrics.counters());
         this.queueWait = metrics.latencies().queueWait();
         this.undeliverable = new UndeliverableEntry(new StoryRecords(redis, keys), decoder, deadLetters);

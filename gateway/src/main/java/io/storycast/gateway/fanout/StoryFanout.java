@@ -51,6 +51,7 @@ final class StoryFanout {
     private final TrayWriter trays;
     private final FanoutLane express;
     private final FanoutLane bulk;
+    private final ExpressActivity expressActivity;
     private final MediaGate media;
     private final StageLatencies latencies;
     private final GatewayCounters counters;
@@ -59,12 +60,14 @@ final class StoryFanout {
     /**
      * @param express the lane of small audiences, whose connection also carries every story's own commands
      * @param bulk    the lane of audiences larger than a chunk
+     * @param expressActivity told of every story that begins, so the bulk lanes yield to it
      * @param media   holds a story until its media is ready; null when stories do not wait for media
      * @param metrics where the stages of a story's fan-out are recorded and its deliveries counted
      * @param live    told of every chunk written and every story routed to an outbox; never waited for
      */
     StoryFanout(RedisKeys keys, CrossShareStore crossShares, OutboxRoute routes, TrayWriter trays,
-                FanoutLane express, FanoutLane bulk, MediaGate media, ProcessMetrics metrics, LiveFeed live) {
+                FanoutLane express, FanoutLane bulk, ExpressActivity expressActivity, MediaGate media,
+                ProcessMetrics metrics, LiveFeed live) {
         this.keys = Objects.requireNonNull(keys, "keys");
         this.crossShares = Objects.requireNonNull(crossShares, "crossShares");
         this.routes = Objects.requireNonNull(routes, "routes");
@@ -72,6 +75,7 @@ final class StoryFanout {
         this.trays = Objects.requireNonNull(trays, "trays");
         this.express = Objects.requireNonNull(express, "express");
         this.bulk = Objects.requireNonNull(bulk, "bulk");
+        this.expressActivity = Objects.requireNonNull(expressActivity, "expressActivity");
         this.media = media;
         this.latencies = Objects.requireNonNull(metrics, "metrics").latencies();
         this.counters = metrics.counters();
@@ -86,6 +90,7 @@ final class StoryFanout {
      *         first failure, after recording it as the failed target's reason
      */
     Future<Void> run(StoryEvent story, String entry, StorySlot slot) {
+        expressActivity.storyBegan();
         long lookupNanos = System.nanoTime();
         return crossShares.get(story.authorId())
                 .onSuccess(preference -> latencies.preferenceLookup().recordSinceNanos(lookupNanos))
@@ -157,7 +162,7 @@ final class StoryFanout {
                                 live.routedToOutbox(story, acceptedAtMillis, target, list); // in the outbox by now
                             }
                         })
-                        .compose(decision -> new TargetFanout(laneFor(decision), keys, story,
+                        .compose(decision -> new TargetFanout(laneFor(decision), express.redis(), keys, story,
                                 plan(story, acceptedAtMillis, target, list, decision), progress, latencies.trayWrite()).run())
                         .onSuccess(finished -> {
                             if (finished) {

@@ -9,10 +9,10 @@ import io.storycast.gateway.trays.StoryRecord;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -21,8 +21,9 @@ import java.util.Objects;
  * The fan-out of one story to one platform: reads the audience chunk by chunk and writes each chunk in one
  * pipelined batch ({@link ChunkWrites}: the story into the trays, or the trays' links to the audience's
  * outbox). Up to {@code chunksInFlight} batches await Redis while the next chunk is read, so Redis is not
- * idle while the gateway builds a batch. A story routed to an outbox whose audience is already linked
- * scans nothing: its one write was the route's.
+ * idle while the gateway builds a batch; the lane's {@link LanePacer} decides when each goes (on the bulk lane,
+ * one at a time with pauses while small stories are under way). A story routed to an outbox whose audience
+ * is already linked scans nothing: its one write was the route's.
  *
  * <p>Progress ({@link TargetProgress}: route, cursor, writes so far, state) is stored only for chunks whose
  * every write succeeded: it rides in the next batch, and the last chunk's in a final one. So a redelivered
@@ -36,11 +37,11 @@ import java.util.Objects;
  */
 final class TargetFanout {
     private final FanoutLane lane;
+    private final Redis failureRecords;
     private final StoryEvent story;
     private final String storyKey;
     private final Plan plan;
     private final Promise<Boolean> finished = Promise.promise();
-    private final ArrayDeque<Runnable> heldSends = new ArrayDeque<>();
     private final StageRecorder trayWrites;
 
     /** Where the next chunk starts and how many writes the chunks read so far hold. */
@@ -74,12 +75,16 @@ final class TargetFanout {
     }
 
     /**
-     * @param progress   where an earlier delivery got to
-     * @param trayWrites where each chunk's tray writes are timed (pushed chunks; an outbox's links are not tray writes)
+     * @param failureRecords the connection a failure's reason is recorded over: the express lane's, which is up
+     *                       when the bulk lane's connection is what failed
+     * @param progress       where an earlier delivery got to
+     * @param trayWrites     where each chunk's tray writes are timed (pushed chunks; an outbox's links are not tray
+     *                       writes)
      */
-    TargetFanout(FanoutLane lane, RedisKeys keys, StoryEvent story, Plan plan, TargetProgress progress,
-                 StageRecorder trayWrites) {
+    TargetFanout(FanoutLane lane, Redis failureRecords, RedisKeys keys, StoryEvent story, Plan plan,
+                 TargetProgress progress, StageRecorder trayWrites) {
         this.lane = Objects.requireNonNull(lane, "lane");
+        this.failureRecords = Objects.requireNonNull(failureRecords, "failureRecords");
         this.story = Objects.requireNonNull(story, "story");
         this.plan = Objects.requireNonNull(plan, "plan");
         this.storyKey = keys.story(story.platform(), story.storyId());
@@ -143,25 +148,10 @@ final class TargetFanout {
         long writtenAfter = readWritten;
         int commands = batch.size() + 2;
         List<String> subscribers = chunk.subscribers();
-        lane.pendingCommands().whenAvailable(commands, () -> sendInOrder(() -> send(batch, cursorAfter, writtenAfter,
-                subscribers, false)));
-    }
-
-    /**
-     * Sends chunk batches in chunk order, even while a lane holds them back for the express lane: a later
-     * chunk sent before an earlier one would store a cursor past a chunk not yet written.
-     */
-    private void sendInOrder(Runnable send) {
-        heldSends.add(send);
-        if (heldSends.size() == 1) {
-            lane.whenPriorityWorkIdle(this::sendHeld);
-        }
-    }
-
-    private void sendHeld() {
-        while (!heldSends.isEmpty()) {
-            heldSends.poll().run();
-        }
+        // Both queues run their actions in arrival order, so chunks go in chunk order: a later chunk sent before
+        // an earlier one would store a cursor past a chunk not yet written.
+        lane.pendingCommands().whenAvailable(commands, () -> lane.pacer().whenMaySend(() -> send(batch, cursorAfter,
+                writtenAfter, subscribers, false)));
     }
 
     private void addProgress(List<Request> batch, TargetProgress.State state) {
@@ -194,7 +184,7 @@ final class TargetFanout {
         batch.add(Request.cmd(Command.HEXISTS).arg(storyKey).arg(StoryRecord.RETRACTED));
         int commands = batch.size();
         boolean timed = !last && plan.route() == TargetProgress.Route.PUSH;
-        long sentNanos = timed ? System.nanoTime() : 0;
+        long sentNanos = System.nanoTime();
         lane.redis().batch(batch).onComplete(sent -> {
             if (timed && sent.succeeded()) {
                 trayWrites.recordSinceNanos(sentNanos);
@@ -207,6 +197,7 @@ final class TargetFanout {
                 }
                 return;
             }
+            lane.pacer().answered(sentNanos);
             lane.pendingCommands().release(commands);
             writesInFlight--;
             if (sent.failed()) {
@@ -235,7 +226,7 @@ final class TargetFanout {
         if (!finished.tryFail(failure)) {
             return;
         }
-        lane.redis().batch(List.of(
+        failureRecords.batch(List.of(
                 Request.cmd(Command.HSET).arg(storyKey)
                         .arg(TargetProgress.stateField(plan.target())).arg(TargetProgress.State.FAILED.wireName())
                         .arg(TargetProgress.reasonField(plan.target())).arg(String.valueOf(failure.getMessage())),

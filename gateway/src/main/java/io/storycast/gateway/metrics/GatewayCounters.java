@@ -17,7 +17,8 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>Prometheus names: {@code storycast_ingest_accepted_total}, {@code storycast_ingest_duplicates_total},
  * {@code storycast_ingest_rejected_total{reason}}, {@code storycast_fanout_delivered_total{platform}},
- * {@code storycast_fanout_dead_lettered_total{reason}}, {@code storycast_media_jobs_total{outcome}}.
+ * {@code storycast_fanout_dead_lettered_total{reason}}, {@code storycast_fanout_bulk_paced_total},
+ * {@code storycast_media_jobs_total{outcome}}.
  */
 public final class GatewayCounters {
     /** Why an ingested event, or a whole ingest request, was not accepted. */
@@ -39,6 +40,7 @@ public final class GatewayCounters {
     private final Map<Platform, Counter> delivered = new EnumMap<>(Platform.class);
     private final Map<String, Counter> deadLettered = new ConcurrentHashMap<>();
     private final Map<String, Counter> mediaJobs = new ConcurrentHashMap<>();
+    private final Counter bulkBatchesPaced;
 
     public GatewayCounters(MeterRegistry registry) {
         Objects.requireNonNull(registry, "registry");
@@ -64,6 +66,10 @@ public final class GatewayCounters {
                     .description("stories the fan-out gave up on, written to a dead-letter stream")
                     .tag("reason", reason).register(registry));
         }
+        bulkBatchesPaced = Counter.builder("storycast.fanout.bulk.paced")
+                .description("chunk batches of large audiences sent at the bulk lane's duty cycle because small "
+                        + "stories were under way (fanout.bulkDutyCyclePercent)")
+                .register(registry);
         for (String outcome : MEDIA_OUTCOMES) {
             mediaJobs.put(outcome, Counter.builder("storycast.media.jobs")
                     .description("media uploads by outcome: ready or failed after transcoding; rejected (422), "
@@ -89,6 +95,11 @@ public final class GatewayCounters {
 
     public void delivered(Platform platform) {
         delivered.get(platform).increment();
+    }
+
+    /** A bulk lane sent a chunk batch at its duty cycle. */
+    public void bulkBatchPaced() {
+        bulkBatchesPaced.increment();
     }
 
     /** @param reason one of {@link #DEAD_LETTER_REASONS} */

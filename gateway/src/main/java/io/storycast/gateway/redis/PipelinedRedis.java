@@ -44,7 +44,6 @@ public final class PipelinedRedis implements Redis {
     private Future<List<Response>> latestClusterBatch;
     private long lastFailedConnectNanos;
     private boolean closed;
-    private int outstandingRequests;
 
     /**
      * @param connector              makes connections (a client built by {@link RedisClients})
@@ -134,20 +133,10 @@ public final class PipelinedRedis implements Redis {
         });
     }
 
-    /**
-     * @return the commands and batches sent on this client and not answered yet (a batch counts once); lets
-     *         a lower-priority sender hold back while this one waits for Redis
-     */
-    public int outstandingRequests() {
-        return outstandingRequests;
-    }
-
     /** Bounds an answer by the command timeout; a timeout drops the connection it was sent on. */
     private <T> Future<T> bounded(Future<T> answer) {
         Future<RedisConnection> sentOn = connection;
-        outstandingRequests++;
         long sentNanos = roundTrips == null ? 0 : System.nanoTime();
-        answer.onComplete(done -> outstandingRequests--);
         return answer.timeout(commandTimeoutMillis, TimeUnit.MILLISECONDS)
                 .onComplete(done -> {
                     if (done.succeeded()) {

@@ -304,6 +304,45 @@ class FanoutTest {
         }
     }
 
+    @Test
+    void aLargeFanoutFinishesAtItsDutyCycleWhileSmallStoriesKeepArriving() {
+        String celebrity = id("author");
+        List<String> audience = subscribers("fan", 1_400); // 200 chunks of 7: the bulk lane
+        fixture.audience("whatsapp", celebrity, "default", audience);
+        String friend = id("author");
+        List<String> friends = subscribers("friend", 3); // one chunk: the express lane
+        fixture.audience("whatsapp", friend, "default", friends);
+        double pacedBefore = bulkBatchesPaced();
+        String largeStory = id("story");
+        fixture.post(story("whatsapp", largeStory, celebrity, "default", 1));
+
+        // A small story begins every round trip of this loop, so the bulk lane never leaves its duty cycle; it must
+        // finish all the same (a strict priority would starve it).
+        List<String> smallStories = new ArrayList<>();
+        Instant deadline = Instant.now().plus(FanoutFixture.deadline());
+        while (!"done".equals(fixture.storyHash("whatsapp", largeStory).get("state:whatsapp"))) {
+            assertThat(Instant.now()).as("the large fan-out finishes while small stories keep arriving").isBefore(deadline);
+            String storyId = id("story");
+            fixture.post(story("whatsapp", storyId, friend, "default", 1));
+            smallStories.add(storyId);
+        }
+
+        assertThat(bulkBatchesPaced() - pacedBefore).as("bulk batches sent at the duty cycle").isPositive();
+        assertThat(fixture.trayStoryIds("whatsapp", audience.get(0))).containsExactly(largeStory);
+        assertThat(fixture.trayStoryIds("whatsapp", audience.get(audience.size() - 1))).containsExactly(largeStory);
+        fixture.awaitFanoutDone("whatsapp", smallStories.get(smallStories.size() - 1));
+        // Every one of them, up to the tray's cap (1,000), which a slow machine's loop could pass.
+        List<String> newest = smallStories.subList(Math.max(0, smallStories.size() - 500), smallStories.size()).stream()
+                .map(storyId -> "whatsapp:" + storyId).toList();
+        for (String member : friends) {
+            assertThat(fixture.wholeTray("whatsapp", member, 100)).containsAll(newest);
+        }
+    }
+
+    private static double bulkBatchesPaced() {
+        return gateway.metrics().registry().get("storycast.fanout.bulk.paced").counter().count();
+    }
+
     private static List<String> subscribers(String prefix, int count) {
         String base = id(prefix);
         List<String> members = new ArrayList<>(count);

@@ -125,7 +125,8 @@ class MetricsEndpointTest {
         List<String> names = families.stream().map(MetricFamily::getName).toList();
         assertThat(names).contains("storycast_stage_latency_seconds", "storycast_stage_latency_max_seconds",
                 "storycast_stage_samples_total", "storycast_ingest_accepted_total", "storycast_ingest_rejected_total",
-                "storycast_media_jobs_total", "storycast_fanout_dead_lettered_total", "storycast_stream_lag",
+                "storycast_media_jobs_total", "storycast_fanout_dead_lettered_total", "storycast_fanout_bulk_paced_total",
+                "storycast_stream_lag",
                 "storycast_stream_pending", "jvm_memory_used_bytes", "vertx_http_server_requests_total");
 
         MetricFamily quantiles = families.get(names.indexOf("storycast_stage_latency_seconds"));
