@@ -80,13 +80,18 @@ public final class FanoutVerticle extends VerticleBase {
                 metrics.latencies().redisRoundTrip());
         PipelinedRedis bulkRedis = RedisClients.createPipelined(vertx, config.redis(), redisUrl, bulkBudget + slack,
                 metrics.latencies().redisRoundTrip());
+        // The bulk lane reads its chunks over a connection of its own: on the batches' connection a read waits
+        // behind every batch in flight, and Redis then idles while the gateway builds the next batch.
+        PipelinedRedis bulkReads = RedisClients.createPipelined(vertx, config.redis(), redisUrl, slack,
+                metrics.latencies().redisRoundTrip());
         connections.add(redis);
         connections.add(bulkRedis);
+        connections.add(bulkReads);
         FanoutLane express = new FanoutLane(redis, new Permits(expressBudget), new AudienceChunks(redis, keys, metrics.latencies().audienceLookup()),
                 chunkSize, chunksInFlight, LanePacer.unpaced());
         LanePacer bulkPacer = LanePacer.yieldingTo(expressActivity, config.fanout().bulkDutyCyclePercent(), System::nanoTime,
                 (delayMillis, action) -> vertx.setTimer(delayMillis, timer -> action.run()), metrics.counters()::bulkBatchPaced);
-        FanoutLane bulk = new FanoutLane(bulkRedis, new Permits(bulkBudget), new AudienceChunks(bulkRedis, keys, metrics.latencies().audienceLookup()),
+        FanoutLane bulk = new FanoutLane(bulkRedis, new Permits(bulkBudget), new AudienceChunks(bulkReads, keys, metrics.latencies().audienceLookup()),
                 chunkSize, chunksInFlight, bulkPacer);
         LiveFeed live = LiveFeed.NONE;
         if (config.live().enabled()) {
