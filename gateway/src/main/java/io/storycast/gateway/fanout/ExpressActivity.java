@@ -30,10 +30,14 @@ public final class ExpressActivity {
         this.lastBeganNanos = new AtomicLong(nanoClock.getAsLong() - 2 * BUSY_FOR_NANOS);
     }
 
-    /** A story's fan-out began (any story: a large one's few beginnings cost the bulk lane nothing measurable). */
+    /**
+     * A story's fan-out began, or began its round trips after waiting for its media (any story: a large one's
+     * few beginnings cost the bulk lane nothing measurable).
+     */
     void storyBegan() {
-        // A plain set: a lost race between two loops leaves a time a few ns older, which is as good.
-        lastBeganNanos.set(nanoClock.getAsLong());
+        long now = nanoClock.getAsLong();
+        // The later of the two: a thread preempted between its clock read and its write must not move it back.
+        lastBeganNanos.accumulateAndGet(now, (stored, given) -> given - stored > 0 ? given : stored);
     }
 
     /** @return true while a story began within the last {@link #BUSY_FOR_MILLIS} ms of {@code nowNanos} */

@@ -74,7 +74,8 @@ public final class FanoutVerticle extends VerticleBase {
         int expressBudget = Math.max(config.redis().maxPendingCommandsPerConnection(), 4 * chunksInFlight * batch);
         int bulkBudget = 2 * chunksInFlight * batch;
         // Besides the batches, per story: its record, route, first chunk read and acknowledgement on the
-        // express connection; a chunk read per platform on the bulk one.
+        // express connection; a final progress write per platform on the bulk one, and a chunk read per
+        // platform on the bulk lane's read connection.
         int slack = 8 * config.fanout().maxStoriesInFlight() + 256;
         PipelinedRedis redis = RedisClients.createPipelined(vertx, config.redis(), redisUrl, expressBudget + slack,
                 metrics.latencies().redisRoundTrip());

@@ -9,7 +9,8 @@ import java.util.function.LongSupplier;
  * A bulk lane's pacer does too while no story is under way; while one is ({@link ExpressActivity}), it keeps
  * one batch at a time in Redis and, after each answer, pauses for the batch's round trip times
  * {@code (100 - dutyCyclePercent) / dutyCyclePercent} (capped at {@link #MAX_PAUSE_MILLIS}), so the large
- * fan-out holds Redis, and the gateway's CPU, about {@code dutyCyclePercent} of the time.
+ * fan-out's batches hold Redis, and the gateway's CPU, about {@code dutyCyclePercent} of the time (its chunk
+ * reads and final writes are not paced, so a little more in all).
  *
  * <p>Why a duty cycle and not a queue priority: on two cores Redis, the gateway and its clients share the
  * CPU, and a large fan-out at full speed keeps both busy, so a small story's every round trip waited for a
@@ -87,18 +88,17 @@ final class LanePacer {
     }
 
     /**
-     * A batch {@link #whenMaySend} ran was answered (or failed).
+     * A batch {@link #whenMaySend} ran was answered, failed, or was dropped unsent.
      *
-     * @param sentAtNanos when it was sent, on the clock this pacer was made with
+     * @param roundTripNanos from its send to its answer, ns; 0 for a batch dropped unsent
      */
-    void answered(long sentAtNanos) {
+    void answered(long roundTripNanos) {
         if (express == null) {
             return;
         }
         batchesInFlight--;
-        long now = nanoClock.getAsLong();
-        long pauseNanos = Math.min((long) ((now - sentAtNanos) * pausePerRoundTrip), MAX_PAUSE_MILLIS * 1_000_000);
-        resumeAtNanos = now + Math.max(0, pauseNanos);
+        long pauseNanos = Math.min((long) (Math.max(0, roundTripNanos) * pausePerRoundTrip), MAX_PAUSE_MILLIS * 1_000_000);
+        resumeAtNanos = nanoClock.getAsLong() + pauseNanos;
         sendWhatMay();
     }
 

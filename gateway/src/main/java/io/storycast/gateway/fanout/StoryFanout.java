@@ -148,6 +148,7 @@ final class StoryFanout {
         if (hash.containsKey(StoryRecord.RETRACTED)) {
             return Future.succeededFuture();
         }
+        expressActivity.storyBegan(); // again: a story that waited for its media begins its round trips only now
         long startNanos = System.nanoTime();
         long acceptedAtMillis = StreamEntry.appendedAtMillis(entry);
         List<Future<Boolean>> targets = new ArrayList<>(Platform.values().length);

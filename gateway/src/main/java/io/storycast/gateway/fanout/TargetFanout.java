@@ -54,7 +54,10 @@ final class TargetFanout {
     private int chunkNumber;
     private boolean exhausted;
     private boolean reading;
+    /** Chunk batches built and not yet answered or dropped; -1 once the final batch is sent. */
     private int writesInFlight;
+    /** A failure to record once the batches in flight are settled; null when there is none. */
+    private Throwable unrecordedFailure;
 
     /**
      * What to fan out to one platform.
@@ -127,6 +130,9 @@ final class TargetFanout {
                 fail(read.cause());
                 return;
             }
+            if (finished.future().isComplete()) {
+                return; // failed or retracted while the chunk was read (the read has a connection of its own)
+            }
             write(read.result());
             pump();
         });
@@ -150,8 +156,16 @@ final class TargetFanout {
         List<String> subscribers = chunk.subscribers();
         // Both queues run their actions in arrival order, so chunks go in chunk order: a later chunk sent before
         // an earlier one would store a cursor past a chunk not yet written.
-        lane.pendingCommands().whenAvailable(commands, () -> lane.pacer().whenMaySend(() -> send(batch, cursorAfter,
-                writtenAfter, subscribers, false)));
+        lane.pendingCommands().whenAvailable(commands, () -> lane.pacer().whenMaySend(() -> {
+            if (finished.future().isComplete()) {
+                // Failed or retracted while this batch waited: its progress write must not land after the failure's.
+                lane.pendingCommands().release(commands);
+                lane.pacer().answered(0);
+                batchSettled();
+                return;
+            }
+            send(batch, cursorAfter, writtenAfter, subscribers, false);
+        }));
     }
 
     private void addProgress(List<Request> batch, TargetProgress.State state) {
@@ -197,9 +211,9 @@ final class TargetFanout {
                 }
                 return;
             }
-            lane.pacer().answered(sentNanos);
+            lane.pacer().answered(System.nanoTime() - sentNanos);
             lane.pendingCommands().release(commands);
-            writesInFlight--;
+            batchSettled();
             if (sent.failed()) {
                 fail(sent.cause());
                 return;
@@ -218,14 +232,34 @@ final class TargetFanout {
         });
     }
 
+    /** A chunk batch was answered, or dropped unsent; a failure waiting for the batches in flight is recorded after the last. */
+    private void batchSettled() {
+        writesInFlight--;
+        recordFailureOnceSettled();
+    }
+
     /**
      * Fails the fan-out, recording the reason as the target's state (best effort: Redis may be what
      * failed). It shows in the story's state and, if it comes to that, in its dead letter.
      */
     private void fail(Throwable failure) {
-        if (!finished.tryFail(failure)) {
+        if (finished.tryFail(failure)) {
+            unrecordedFailure = failure;
+            recordFailureOnceSettled();
+        }
+    }
+
+    /**
+     * Records the failure once no chunk batch of this target is in flight or waiting: each carries an
+     * {@code in_progress} progress write, which must not land after the {@code failed} state. The record goes over
+     * the express connection, which is up when the bulk lane's connection is what failed.
+     */
+    private void recordFailureOnceSettled() {
+        if (unrecordedFailure == null || writesInFlight > 0) {
             return;
         }
+        Throwable failure = unrecordedFailure;
+        unrecordedFailure = null;
         failureRecords.batch(List.of(
                 Request.cmd(Command.HSET).arg(storyKey)
                         .arg(TargetProgress.stateField(plan.target())).arg(TargetProgress.State.FAILED.wireName())

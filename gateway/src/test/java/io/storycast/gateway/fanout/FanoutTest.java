@@ -305,7 +305,7 @@ class FanoutTest {
     }
 
     @Test
-    void aLargeFanoutFinishesAtItsDutyCycleWhileSmallStoriesKeepArriving() {
+    void aLargeFanoutFinishesWhileSmallStoriesKeepArriving() {
         String celebrity = id("author");
         List<String> audience = subscribers("fan", 1_400); // 200 chunks of 7: the bulk lane
         fixture.audience("whatsapp", celebrity, "default", audience);
@@ -327,15 +327,17 @@ class FanoutTest {
             smallStories.add(storyId);
         }
 
+        // The pacing itself is LanePacerTest's; here, that the bulk lane is paced at all and still finishes.
         assertThat(bulkBatchesPaced() - pacedBefore).as("bulk batches sent at the duty cycle").isPositive();
         assertThat(fixture.trayStoryIds("whatsapp", audience.get(0))).containsExactly(largeStory);
         assertThat(fixture.trayStoryIds("whatsapp", audience.get(audience.size() - 1))).containsExactly(largeStory);
         fixture.awaitFanoutDone("whatsapp", smallStories.get(smallStories.size() - 1));
-        // Every one of them, up to the tray's cap (1,000), which a slow machine's loop could pass.
-        List<String> newest = smallStories.subList(Math.max(0, smallStories.size() - 500), smallStories.size()).stream()
+        // The newest of them (the tray keeps its 1,000 newest, and a slow machine's loop could post more).
+        List<String> newest = smallStories.subList(Math.max(0, smallStories.size() - 100), smallStories.size()).stream()
                 .map(storyId -> "whatsapp:" + storyId).toList();
         for (String member : friends) {
-            assertThat(fixture.wholeTray("whatsapp", member, 100)).containsAll(newest);
+            await().atMost(FanoutFixture.deadline()).untilAsserted(() ->
+                    assertThat(fixture.wholeTray("whatsapp", member, 100)).containsAll(newest));
         }
     }
 

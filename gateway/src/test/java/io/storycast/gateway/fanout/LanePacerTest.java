@@ -60,12 +60,11 @@ class LanePacerTest {
         express.storyBegan();
 
         send(pacer, "a");
-        long sentAt = now[0];
         send(pacer, "b");
         assertThat(sent).as("one batch at a time").containsExactly("a");
 
         now[0] += 10 * MS;
-        pacer.answered(sentAt);
+        pacer.answered(10 * MS);
         assertThat(sent).as("a 10 ms round trip at 50% is followed by a 10 ms pause").containsExactly("a");
         assertThat(timers).extracting(Scheduled::delayMillis).containsExactly(10L);
 
@@ -80,10 +79,9 @@ class LanePacerTest {
         LanePacer pacer = pacer(20);
         express.storyBegan();
         send(pacer, "a");
-        long sentAt = now[0];
         now[0] += 5 * MS;
 
-        pacer.answered(sentAt);
+        pacer.answered(5 * MS);
         send(pacer, "b");
 
         assertThat(timers).as("5 ms in Redis at 20% is followed by 20 ms out of it")
@@ -99,11 +97,10 @@ class LanePacerTest {
         LanePacer pacer = pacer(1);
         express.storyBegan();
         send(pacer, "a");
-        long sentAt = now[0];
         now[0] += 100 * MS;
         express.storyBegan();
 
-        pacer.answered(sentAt);
+        pacer.answered(100 * MS);
         send(pacer, "b");
 
         assertThat(timers).as("100 ms at 1% would be a 9.9 s pause").extracting(Scheduled::delayMillis)
@@ -115,9 +112,8 @@ class LanePacerTest {
         LanePacer pacer = pacer(50);
         express.storyBegan();
         send(pacer, "a");
-        long sentAt = now[0];
         now[0] += 40 * MS;
-        pacer.answered(sentAt);
+        pacer.answered(40 * MS);
         send(pacer, "b");
         send(pacer, "c");
         assertThat(sent).containsExactly("a");
@@ -126,7 +122,7 @@ class LanePacerTest {
         runFirstTimer();
         assertThat(sent).containsExactly("a", "b");
         now[0] += ExpressActivity.BUSY_FOR_MILLIS * MS;
-        pacer.answered(now[0] - MS);
+        pacer.answered(MS);
 
         assertThat(sent).as("no story for the busy window: the rest goes at once").containsExactly("a", "b", "c");
     }
@@ -141,7 +137,7 @@ class LanePacerTest {
         for (int i = 0; i < 3; i++) {
             express.storyBegan();
             now[0] += MS;
-            pacer.answered(now[0] - MS);
+            pacer.answered(MS);
             runFirstTimer();
         }
 

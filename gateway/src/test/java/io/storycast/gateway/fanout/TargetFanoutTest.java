@@ -17,6 +17,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
@@ -38,9 +39,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The chunk loop of one story on one platform against a real Redis, when the bulk lane's connection breaks
- * part-way: the reason is recorded over the express connection, and a second run resumes from the recorded
- * progress and writes every tray.
+ * The chunk loop of one story on one platform against a real Redis, when it fails part-way: the failure is
+ * recorded after the batches in flight (none of their progress writes lands after it) and over the express
+ * connection (which works when the lane's own connection is what failed), and a second run resumes from the
+ * recorded progress and writes every tray.
  */
 @ExtendWith(LeakDetectionExtension.class)
 class TargetFanoutTest {
@@ -66,27 +68,69 @@ class TargetFanoutTest {
     }
 
     @Test
-    void aBrokenBulkConnectionFailsTheTargetWithItsReasonAndASecondRunResumesFromTheProgress() throws Exception {
+    void aFailedWriteIsRecordedAfterTheBatchesInFlightAndASecondRunResumesFromTheProgress() throws Exception {
         Context loop = vertx.getOrCreateContext();
         PipelinedRedis bulkConnection = new PipelinedRedis(redis.newClient(vertx), 5_000, 100);
         PipelinedRedis expressConnection = new PipelinedRedis(redis.newClient(vertx), 5_000, 100);
-        FanoutLane bulk = new FanoutLane(bulkConnection, new Permits(1_000),
-                new AudienceChunks(bulkConnection, KEYS, new StageRecorder("test_chunk_reads", "chunk reads")),
-                CHUNK_SIZE, 2, LanePacer.unpaced());
         String author = "author-" + StoryEvents.newStoryId();
         List<String> members = seedAudience(author);
         StoryEvent story = story(author);
         String storyKey = KEYS.story(PLATFORM, story.storyId());
-        long bulkConnectionId = on(loop, () -> bulkConnection.send(Request.cmd(Command.CLIENT).arg("ID")))
-                .get(10, TimeUnit.SECONDS).toLong();
+        // A tray of the wrong type half-way: that chunk's batch fails while the next one is in flight.
+        String brokenTray = KEYS.tray(PLATFORM, members.get(MEMBERS / 2));
+        await(redis.api().set(List.of(brokenTray, "not a tray")));
 
-        CompletableFuture<Boolean> first = on(loop, () -> fanout(bulk, expressConnection, story, TargetProgress.PENDING).run());
-        // Part-way: some chunks are recorded as written. Writes are then paused, so the fan-out cannot finish
-        // before its connection is killed.
-        await().atMost(Duration.ofSeconds(10)).until(() -> written(storyKey) > 0);
+        // As a bulk lane beside small stories: paced, with chunk reads on a connection of their own, so the next
+        // chunk's batch is built and waits in the pacer when the broken one fails.
+        PipelinedRedis readConnection = new PipelinedRedis(redis.newClient(vertx), 5_000, 100);
+        CompletableFuture<Boolean> first = on(loop, () -> fanout(lane(bulkConnection, readConnection, pacedAlways()),
+                expressConnection, story, TargetProgress.PENDING).run());
+
+        assertThat(first).failsWithin(Duration.ofSeconds(20));
+        await("the failure, recorded").atMost(Duration.ofSeconds(10))
+                .until(() -> TargetProgress.of(hash(storyKey), PLATFORM).state() == TargetProgress.State.FAILED);
+        // Every batch sent before is answered once this is: none of their in_progress writes may land after the failure.
+        on(loop, () -> bulkConnection.send(Request.cmd(Command.PING))).get(10, TimeUnit.SECONDS);
+        Map<String, String> failed = hash(storyKey);
+        assertThat(failed).containsEntry(TargetProgress.stateField(PLATFORM), "failed");
+        assertThat(failed.get(TargetProgress.reasonField(PLATFORM))).contains("WRONGTYPE");
+        TargetProgress recorded = TargetProgress.of(failed, PLATFORM);
+        assertThat(recorded.written()).as("chunks written before the broken one").isBetween(1L, MEMBERS / 2L);
+
+        await(redis.api().del(List.of(brokenTray)));
+        Boolean resumed = on(loop, () -> fanout(lane(bulkConnection, readConnection, LanePacer.unpaced()),
+                expressConnection, story, recorded).run()).get(20, TimeUnit.SECONDS);
+
+        assertThat(resumed).as("finished, not retracted").isTrue();
+        assertThat(hash(storyKey)).containsEntry(TargetProgress.stateField(PLATFORM), "done")
+                .containsEntry(TargetProgress.writtenField(PLATFORM), Integer.toString(MEMBERS));
+        assertThat(traysWithout(members, RedisKeys.trayMember(PLATFORM, story.storyId()))).as("trays missing the story").isZero();
+        on(loop, () -> Future.all(bulkConnection.close(), readConnection.close(), expressConnection.close()))
+                .get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void aBulkConnectionThatCannotReconnectFailsTheTargetAndItsReasonIsRecordedOverTheExpressConnection() throws Exception {
+        Context loop = vertx.getOrCreateContext();
+        String user = "bulk-lane-" + StoryEvents.newStoryId();
+        await(redis.api().acl(List.of("SETUSER", user, "on", ">secret", "~*", "+@all")));
+        PipelinedRedis bulkConnection = new PipelinedRedis(Redis.createClient(vertx, new RedisOptions()
+                .setConnectionString(redis.url().replace("redis://", "redis://" + user + ":secret@"))), 5_000, 100);
+        PipelinedRedis expressConnection = new PipelinedRedis(redis.newClient(vertx), 5_000, 100);
+        String author = "author-" + StoryEvents.newStoryId();
+        List<String> members = seedAudience(author);
+        StoryEvent story = story(author);
+        String storyKey = KEYS.story(PLATFORM, story.storyId());
+
+        CompletableFuture<Boolean> first = on(loop, () -> fanout(lane(bulkConnection, bulkConnection, LanePacer.unpaced()),
+                expressConnection, story, TargetProgress.PENDING).run());
+        // Part-way: some chunks are recorded as written. Writes are then paused, so the fan-out cannot finish before
+        // its connection is killed, and its user is turned off, so the connection cannot come back.
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(1)).until(() -> written(storyKey) > 0);
         await(redis.api().client(List.of("PAUSE", "10000", "WRITE")));
         try {
-            await(redis.api().client(List.of("KILL", "ID", Long.toString(bulkConnectionId))));
+            await(redis.api().acl(List.of("SETUSER", user, "off")));
+            await(redis.api().client(List.of("KILL", "USER", user)));
         } finally {
             await(redis.api().client(List.of("UNPAUSE")));
         }
@@ -94,18 +138,25 @@ class TargetFanoutTest {
         assertThat(first).failsWithin(Duration.ofSeconds(10));
         await("the reason, recorded over the express connection").atMost(Duration.ofSeconds(10))
                 .until(() -> TargetProgress.of(hash(storyKey), PLATFORM).state() == TargetProgress.State.FAILED);
-        Map<String, String> failed = hash(storyKey);
-        assertThat(failed.get(TargetProgress.reasonField(PLATFORM))).isNotBlank();
-        TargetProgress recorded = TargetProgress.of(failed, PLATFORM);
-        assertThat(recorded.written()).isBetween(1L, MEMBERS - 1L);
-
-        Boolean resumed = on(loop, () -> fanout(bulk, expressConnection, story, recorded).run()).get(20, TimeUnit.SECONDS);
-
-        assertThat(resumed).as("finished, not retracted").isTrue();
-        assertThat(hash(storyKey)).containsEntry(TargetProgress.stateField(PLATFORM), "done")
-                .containsEntry(TargetProgress.writtenField(PLATFORM), Integer.toString(MEMBERS));
-        assertThat(traysWithout(members, RedisKeys.trayMember(PLATFORM, story.storyId()))).as("trays missing the story").isZero();
+        assertThat(hash(storyKey).get(TargetProgress.reasonField(PLATFORM))).isNotBlank();
+        assertThat(TargetProgress.of(hash(storyKey), PLATFORM).written()).isBetween(1L, MEMBERS - 1L);
         on(loop, () -> Future.all(bulkConnection.close(), expressConnection.close())).get(10, TimeUnit.SECONDS);
+    }
+
+    private static FanoutLane lane(PipelinedRedis batches, PipelinedRedis reads, LanePacer pacer) {
+        return new FanoutLane(batches, new Permits(1_000),
+                new AudienceChunks(reads, KEYS, new StageRecorder("test_chunk_reads", "chunk reads")),
+                CHUNK_SIZE, 2, pacer);
+    }
+
+    /**
+     * A bulk lane's pacer at 50% that finds small stories under way for the whole test: its activity's clock stands
+     * far ahead of the pacer's, so the last story "began" after every moment the pacer asks about.
+     */
+    private static LanePacer pacedAlways() {
+        ExpressActivity underWay = new ExpressActivity(() -> Long.MAX_VALUE / 2);
+        return LanePacer.yieldingTo(underWay, 50, System::nanoTime,
+                (delayMillis, action) -> vertx.setTimer(delayMillis, timer -> action.run()), () -> { });
     }
 
     /** Runs {@code work} on {@code loop}, as a worker does, and hands over its answer. */
