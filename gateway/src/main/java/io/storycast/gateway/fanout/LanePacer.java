@@ -35,6 +35,7 @@ final class LanePacer {
 
     private static final LanePacer UNPACED = new LanePacer(null, 100, () -> 0, (delay, action) -> { }, () -> { });
 
+    /** Whether stories are under way; null for the unpaced pacer, which sends every batch at once. */
     private final ExpressActivity express;
     private final double pausePerRoundTrip;
     private final LongSupplier nanoClock;
@@ -109,7 +110,7 @@ final class LanePacer {
                 if (batchesInFlight > 0) {
                     return; // answered() goes on
                 }
-                if (now < resumeAtNanos) {
+                if (resumeAtNanos - now > 0) { // a difference: nanoTime values may wrap
                     wakeAfter(resumeAtNanos - now);
                     return;
                 }

@@ -122,7 +122,9 @@ class TargetFanoutTest {
         StoryEvent story = story(author);
         String storyKey = KEYS.story(PLATFORM, story.storyId());
 
-        CompletableFuture<Boolean> first = on(loop, () -> fanout(lane(bulkConnection, bulkConnection, LanePacer.unpaced()),
+        // Paced (a batch at a time, a timer between), so a thousand chunks take seconds: the checks below come
+        // part-way without a race.
+        CompletableFuture<Boolean> first = on(loop, () -> fanout(lane(bulkConnection, bulkConnection, pacedAlways()),
                 expressConnection, story, TargetProgress.PENDING).run());
         // Part-way: some chunks are recorded as written. Writes are then paused, so the fan-out cannot finish before
         // its connection is killed, and its user is turned off, so the connection cannot come back.
